@@ -1,1 +1,8 @@
-export {};
+/**
+ * Node library for the mesh plugin: access to the clusters configured for the
+ * stock Kubernetes plugin, shared by the mesh backend and its modules.
+ *
+ * @packageDocumentation
+ */
+
+export * from './clusters';

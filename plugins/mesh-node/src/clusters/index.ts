@@ -1,0 +1,3 @@
+export * from './types';
+export { ConfigMeshClusters, buildKubeConfig } from './ConfigMeshClusters';
+export { meshClustersServiceRef } from './serviceRef';
