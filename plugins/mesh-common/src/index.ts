@@ -1,1 +1,9 @@
-export {};
+/**
+ * Shared types, annotations, diagnostic catalogue and route matching for the
+ * mesh plugin.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './annotations';
