@@ -329,7 +329,11 @@ export function buildKubeConfig(
       {
         name: cluster.name,
         server: cluster.url,
-        skipTLSVerify: cluster.skipTLSVerify,
+        // A plain http:// URL has no TLS to verify; client-node refuses
+        // http:// unless told so, as `kubectl proxy` and local API servers need.
+        skipTLSVerify:
+          cluster.skipTLSVerify ||
+          cluster.url.toLowerCase().startsWith('http:'),
         ...(cluster.caData && { caData: cluster.caData }),
         ...(cluster.caFile && { caFile: cluster.caFile }),
       },

@@ -1,0 +1,1 @@
+export { classifyClusterError } from './classifyClusterError';
