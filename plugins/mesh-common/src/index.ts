@@ -7,3 +7,5 @@
 
 export * from './types';
 export * from './annotations';
+export * from './diagnostics';
+export * from './routing';

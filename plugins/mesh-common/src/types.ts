@@ -341,6 +341,15 @@ export interface RouteMatch {
   sniHosts?: string[];
   /** For TCP/TLS routes: destination subnets. */
   destinationSubnets?: string[];
+  /**
+   * Gateway API `PathPrefix`: `uri.prefix` matches whole path segments
+   * (`/api` matches `/api` and `/api/x`, not `/apix`).
+   */
+  pathSeparatedPrefix?: boolean;
+  /** Only from sidecars in this namespace (mesh only). */
+  sourceNamespace?: string;
+  /** Only from sidecars of workloads with these labels (mesh only). */
+  sourceLabels?: Record<string, string>;
 }
 
 /** A weighted destination of a route. @public */

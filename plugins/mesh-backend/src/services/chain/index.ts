@@ -1,0 +1,5 @@
+export {
+  resolveClusterChain,
+  type ResolveChainOptions,
+  type ResolvedClusterChain,
+} from './resolveClusterChain';

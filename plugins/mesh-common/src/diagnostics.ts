@@ -1,0 +1,478 @@
+/*
+ * The catalogue of every diagnostic the mesh backend reports. Codes are
+ * stable: a code is never reused for another meaning. docs/diagnostics.md is
+ * generated from this catalogue (`renderDiagnosticsMarkdown`) and a test
+ * keeps the two identical.
+ */
+import type { Severity } from './types';
+
+/** @public */
+export type DiagnosticCategory =
+  | 'routing'
+  | 'gateway'
+  | 'destination-rule'
+  | 'service'
+  | 'workload'
+  | 'autoscaling';
+
+/** One entry of the catalogue. @public */
+export interface DiagnosticDefinition {
+  /** Stable code, `MESH-<4 digits>`. */
+  code: string;
+  title: string;
+  severity: Severity;
+  category: DiagnosticCategory;
+  /** What it means for traffic, in plain words. */
+  meaning: string;
+  /** How to fix it. */
+  fix: string;
+  /** Equivalent `istioctl analyze` codes, if any. */
+  istioctl?: string[];
+  /** Equivalent Kiali validation codes, if any. */
+  kiali?: string[];
+}
+
+const d = (def: DiagnosticDefinition) => def;
+
+/**
+ * Every diagnostic code, in catalogue order.
+ *
+ * @public
+ */
+export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
+  // Routing: VirtualService and HTTPRoute
+  d({
+    code: 'MESH-1001',
+    title: 'VirtualService gateway not found',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'A VirtualService binds a Gateway (`gateways: [ns/name]`, or a bare name meaning its own namespace) that does not exist. No gateway serves its routes, so requests from outside the mesh get 404.',
+    fix: 'Correct the `gateways` entry to `<gateway namespace>/<gateway name>` of an existing Gateway, or create the Gateway.',
+    istioctl: ['IST0101'],
+    kiali: ['KIA1102'],
+  }),
+  d({
+    code: 'MESH-1002',
+    title: 'Route destination host not found',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'A route sends traffic to a host that matches no Service in the cluster. Short names are read in the VirtualService namespace, not the Service namespace. That share of requests fails with 503.',
+    fix: 'Point `destination.host` at an existing Service, preferably by its FQDN `<name>.<namespace>.svc.<cluster domain>`, or create the Service.',
+    istioctl: ['IST0101'],
+    kiali: ['KIA1101'],
+  }),
+  d({
+    code: 'MESH-1003',
+    title: 'Route destination subset not found',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'A route names a subset that no DestinationRule for that host defines. The proxy has no cluster for it and answers 503 (NR).',
+    fix: 'Add the subset to the DestinationRule for the host, or remove `subset` from the destination.',
+    istioctl: ['IST0101'],
+    kiali: ['KIA1107'],
+  }),
+  d({
+    code: 'MESH-1004',
+    title: 'Destination port required',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'The destination Service exposes several ports and the route does not choose one, so the proxy cannot tell which port to send to.',
+    fix: 'Set `destination.port.number` to one of the Service ports.',
+    istioctl: ['IST0112'],
+  }),
+  d({
+    code: 'MESH-1005',
+    title: 'Destination port not on the Service',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'The route sends to a port number that the destination Service does not expose. Requests fail with 503.',
+    fix: 'Use one of the Service ports in `destination.port.number`, or add the port to the Service.',
+  }),
+  d({
+    code: 'MESH-1006',
+    title: 'VirtualService host not on the bound Gateway',
+    severity: 'warning',
+    category: 'routing',
+    meaning:
+      'The VirtualService binds a Gateway, but none of its hosts is among that Gateway’s server hosts (including the `namespace/` restriction). The Gateway ignores it for those hosts.',
+    fix: 'Add the host to a server of the Gateway, or change the VirtualService hosts to ones the Gateway serves.',
+    istioctl: ['IST0132'],
+  }),
+  d({
+    code: 'MESH-1007',
+    title: 'Several VirtualServices for one host',
+    severity: 'warning',
+    category: 'routing',
+    meaning:
+      'More than one VirtualService defines the same host on the same gateway (or on `mesh`). Istio merges them only partly and in creation order, so which route wins is hard to predict.',
+    fix: 'Merge the routes into one VirtualService per host and gateway, or give each a distinct host.',
+    istioctl: ['IST0109'],
+    kiali: ['KIA1106'],
+  }),
+  d({
+    code: 'MESH-1008',
+    title: 'Route weights do not sum to 100',
+    severity: 'warning',
+    category: 'routing',
+    meaning:
+      'The weights of a route’s destinations do not add up to 100. Istio documents a sum of 100; proxies split in proportion to the weights, so the real shares differ from the numbers written (older Istio versions reject the VirtualService).',
+    fix: 'Adjust the weights so that they add up to exactly 100.',
+    istioctl: ['IST0106'],
+  }),
+  d({
+    code: 'MESH-1009',
+    title: 'Invalid regular expression',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'A regex in a match is not valid RE2 (Envoy rejects backreferences, lookahead and lookbehind, and malformed patterns). The proxy refuses the configuration.',
+    fix: 'Rewrite the pattern in RE2 syntax; remember that it must match the whole value.',
+    istioctl: ['IST0122'],
+  }),
+  d({
+    code: 'MESH-1010',
+    title: 'Destination host is not fully qualified',
+    severity: 'warning',
+    category: 'routing',
+    meaning:
+      'A destination host is written as `name.namespace` or `name.namespace.svc`. Kubernetes DNS resolves these, but Istio takes destination hosts literally and has no service of that name, so requests fail with 503.',
+    fix: 'Write the host as `<name>.<namespace>.svc.<cluster domain>` (or the short name when the Service is in the VirtualService namespace).',
+  }),
+  d({
+    code: 'MESH-1011',
+    title: 'Unreachable route',
+    severity: 'warning',
+    category: 'routing',
+    meaning:
+      'An earlier route matches every request (no match conditions, or only `prefix: /`), so this route and those after it never receive traffic.',
+    fix: 'Move the catch-all route to the end of the list, or give it match conditions.',
+    istioctl: ['IST0130'],
+  }),
+  d({
+    code: 'MESH-1012',
+    title: 'Single destination with a weight below 100',
+    severity: 'info',
+    category: 'routing',
+    meaning:
+      'A route has one destination with a weight that is not 100. It receives all traffic anyway; the weight is misleading.',
+    fix: 'Remove the weight, or set it to 100.',
+    kiali: ['KIA1104'],
+  }),
+  d({
+    code: 'MESH-1013',
+    title: 'Duplicate destination in a route',
+    severity: 'warning',
+    category: 'routing',
+    meaning:
+      'The same host and subset appear more than once among a route’s destinations, so the split is not what it looks like.',
+    fix: 'Keep one entry per host and subset and add up their weights.',
+    kiali: ['KIA1105'],
+  }),
+  d({
+    code: 'MESH-1014',
+    title: 'HTTPRoute parent Gateway not found',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'An HTTPRoute attaches to a Gateway (`parentRefs`) that does not exist, so no gateway serves it.',
+    fix: 'Correct `parentRefs` to an existing Gateway (name and namespace), or create it.',
+    istioctl: ['IST0101'],
+  }),
+  d({
+    code: 'MESH-1015',
+    title: 'HTTPRoute backend not found',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'An HTTPRoute rule sends traffic to a backend Service that does not exist. Requests for that share fail with 500/503.',
+    fix: 'Correct `backendRefs` to an existing Service and port, or create the Service.',
+    istioctl: ['IST0101'],
+  }),
+  // Gateways
+  d({
+    code: 'MESH-2001',
+    title: 'Gateway selects no workload',
+    severity: 'error',
+    category: 'gateway',
+    meaning:
+      'No pod in the cluster carries the labels of the Gateway’s `selector`, so no gateway proxy serves its servers and nothing from outside reaches the routes bound to it.',
+    fix: 'Set `spec.selector` to the labels of the ingress gateway pods (for example `istio: ingressgateway`), or deploy the gateway.',
+    istioctl: ['IST0127'],
+    kiali: ['KIA0302'],
+  }),
+  d({
+    code: 'MESH-2002',
+    title: 'Conflicting Gateways',
+    severity: 'error',
+    category: 'gateway',
+    meaning:
+      'Two Gateways select the same gateway workload and declare the same host on the same port. The proxy keeps only one of the two servers, so routes bound to the other Gateway for that host are ignored. (A wildcard beside a specific host is not a conflict: the most specific host wins.)',
+    fix: 'Give each Gateway distinct hosts on that port, or merge the servers into one Gateway.',
+    istioctl: ['IST0145'],
+    kiali: ['KIA0301'],
+  }),
+  d({
+    code: 'MESH-2003',
+    title: 'Gateway port not exposed by the gateway Service',
+    severity: 'warning',
+    category: 'gateway',
+    meaning:
+      'A Gateway server declares a port that the Service in front of the gateway workload does not expose (Istio reads the server port as that Service’s port), so traffic from outside cannot reach that server.',
+    fix: 'Use a port the gateway Service exposes (for the default ingress gateway: 80 or 443), or add the port to the Service.',
+    istioctl: ['IST0162'],
+  }),
+  d({
+    code: 'MESH-2004',
+    title: 'Gateway workload has no ready pod',
+    severity: 'error',
+    category: 'gateway',
+    meaning:
+      'The Gateway selects gateway pods, but none of them is ready, so requests from outside are refused.',
+    fix: 'Check the gateway Deployment (events, logs, readiness) and bring its pods back.',
+  }),
+  // DestinationRules
+  d({
+    code: 'MESH-3001',
+    title: 'DestinationRule host matches no Service',
+    severity: 'warning',
+    category: 'destination-rule',
+    meaning:
+      'The DestinationRule’s host (short names read in its own namespace) matches no Service, so its traffic policy and subsets apply to nothing.',
+    fix: 'Set `spec.host` to the Service FQDN `<name>.<namespace>.svc.<cluster domain>`.',
+    istioctl: ['IST0174'],
+    kiali: ['KIA0202'],
+  }),
+  d({
+    code: 'MESH-3002',
+    title: 'DestinationRule subset selects no pods',
+    severity: 'warning',
+    category: 'destination-rule',
+    meaning:
+      'No pod of the host’s Service carries the subset’s labels. Traffic routed to the subset fails with 503 (no healthy upstream).',
+    fix: 'Fix the subset `labels` to match the pods’ labels, or deploy the version the subset names.',
+    istioctl: ['IST0173'],
+    kiali: ['KIA0203'],
+  }),
+  d({
+    code: 'MESH-3003',
+    title: 'Duplicate DestinationRule subset',
+    severity: 'warning',
+    category: 'destination-rule',
+    meaning:
+      'Several DestinationRules (or one rule twice) define the same subset for the same host. Only one definition is used.',
+    fix: 'Keep one DestinationRule per host and one subset per name.',
+    kiali: ['KIA0201'],
+  }),
+  // Services
+  d({
+    code: 'MESH-4001',
+    title: 'Service selector selects no pods',
+    severity: 'error',
+    category: 'service',
+    meaning:
+      'No pod in the Service’s namespace carries all the labels of its selector, so the Service has no endpoints and every request to it fails.',
+    fix: 'Make the selector equal to labels of the pod template, or fix the pod labels.',
+  }),
+  d({
+    code: 'MESH-4002',
+    title: 'targetPort not exposed by any container',
+    severity: 'warning',
+    category: 'service',
+    meaning:
+      'The Service’s numeric targetPort is not among the container ports that the selected pods declare. Kubernetes still sends traffic there, so unless the process listens on an undeclared port, connections are refused.',
+    fix: 'Set targetPort to the `containerPort` the application listens on, or declare that port in the container.',
+    kiali: ['KIA0701'],
+  }),
+  d({
+    code: 'MESH-4003',
+    title: 'Port name not under the Istio naming convention',
+    severity: 'info',
+    category: 'service',
+    meaning:
+      'The Service port has neither `appProtocol` nor a name of the form `<protocol>[-suffix]` (http, http2, https, grpc, grpc-web, tcp, tls, mongo, mysql, redis, udp), so Istio has to guess the protocol and may treat HTTP as opaque TCP.',
+    fix: 'Name the port `http-<suffix>` (or the right protocol), or set `appProtocol`.',
+    istioctl: ['IST0118'],
+    kiali: ['KIA0601', 'KIA0602'],
+  }),
+  d({
+    code: 'MESH-4004',
+    title: 'NodePort out of range',
+    severity: 'error',
+    category: 'service',
+    meaning:
+      'A nodePort is outside the default node port range 30000-32767; the API server rejects it unless the cluster was configured with another range.',
+    fix: 'Pick a nodePort between 30000 and 32767, or leave it empty to get one assigned.',
+  }),
+  d({
+    code: 'MESH-4005',
+    title: 'LoadBalancer has no address yet',
+    severity: 'warning',
+    category: 'service',
+    meaning:
+      'A LoadBalancer Service has no ingress IP or hostname yet, so it cannot be reached from outside the cluster.',
+    fix: 'Check that the cluster has a load balancer controller and quota; see the Service events.',
+  }),
+  d({
+    code: 'MESH-4006',
+    title: 'Service has no ready pod',
+    severity: 'error',
+    category: 'service',
+    meaning:
+      'The Service selects pods, but none of them is ready, so requests fail with 503.',
+    fix: 'Look at the pods’ events, logs and readiness probes.',
+  }),
+  d({
+    code: 'MESH-4007',
+    title: 'Named targetPort not found',
+    severity: 'error',
+    category: 'service',
+    meaning:
+      'The Service’s targetPort is a port name, and no container of the pods it selects declares a port of that name, so the Service has no endpoint for that port and requests fail.',
+    fix: 'Name the container port as the targetPort says, or set targetPort to the container port number.',
+    kiali: ['KIA0701'],
+  }),
+  // Workloads
+  d({
+    code: 'MESH-5001',
+    title: 'Deployment not at desired replicas',
+    severity: 'warning',
+    category: 'workload',
+    meaning:
+      'Fewer pods are ready or available than the Deployment asks for, so capacity is reduced.',
+    fix: 'Look at the pods that are not ready (events, logs, resource quota, scheduling).',
+  }),
+  d({
+    code: 'MESH-5002',
+    title: 'Rollout stuck',
+    severity: 'error',
+    category: 'workload',
+    meaning:
+      'The Deployment’s Progressing condition reports ProgressDeadlineExceeded: the new ReplicaSet did not become available in time.',
+    fix: 'Find why the new pods do not become ready (image, probes, resources), then fix it or roll back.',
+  }),
+  d({
+    code: 'MESH-5003',
+    title: 'Pod failing',
+    severity: 'error',
+    category: 'workload',
+    meaning:
+      'A pod of the component is crash looping, cannot pull its image, or failed, so it receives no traffic.',
+    fix: 'Read the container’s logs and events and fix the cause.',
+  }),
+  // Autoscaling
+  d({
+    code: 'MESH-6001',
+    title: 'HPA at its maximum',
+    severity: 'warning',
+    category: 'autoscaling',
+    meaning:
+      'The HorizontalPodAutoscaler runs at maxReplicas and wants more (or is limited): load above this level is not absorbed.',
+    fix: 'Raise `maxReplicas` if the cluster has room, or make each pod handle more load.',
+  }),
+  d({
+    code: 'MESH-6002',
+    title: 'HPA cannot read its metrics',
+    severity: 'error',
+    category: 'autoscaling',
+    meaning:
+      'The ScalingActive condition is False: the HPA cannot compute a replica count (metrics missing, metrics server down, or no resource requests), so it does not scale.',
+    fix: 'Check the metrics pipeline (metrics-server, adapters) and the condition message.',
+  }),
+  d({
+    code: 'MESH-6003',
+    title: 'Utilization target without resource requests',
+    severity: 'error',
+    category: 'autoscaling',
+    meaning:
+      'The HPA scales on utilization of a resource, but a container of the target has no request for it; utilization is a percentage of the request, so the HPA cannot compute it.',
+    fix: 'Set `resources.requests` for that resource on every container, or use an AverageValue target.',
+  }),
+  d({
+    code: 'MESH-6004',
+    title: 'HPA unable to scale',
+    severity: 'error',
+    category: 'autoscaling',
+    meaning:
+      'The AbleToScale condition is False: the HPA cannot read or update the scale of its target.',
+    fix: 'Read the condition message; check the target exists and the controller’s permissions.',
+  }),
+];
+
+const BY_CODE = new Map(MESH_DIAGNOSTICS.map(x => [x.code, x]));
+
+/**
+ * The catalogue entry for a code; throws for an unknown code so a typo
+ * cannot ship.
+ *
+ * @public
+ */
+export function getDiagnosticDefinition(code: string): DiagnosticDefinition {
+  const def = BY_CODE.get(code);
+  if (!def) {
+    throw new Error(`Unknown diagnostic code ${code}`);
+  }
+  return def;
+}
+
+const CATEGORY_TITLES: Record<DiagnosticCategory, string> = {
+  routing: 'Routing (VirtualService, HTTPRoute)',
+  gateway: 'Gateways',
+  'destination-rule': 'DestinationRules',
+  service: 'Services',
+  workload: 'Workloads',
+  autoscaling: 'Autoscaling',
+};
+
+/**
+ * The user documentation of the catalogue, as Markdown
+ * (`docs/diagnostics.md`).
+ *
+ * @public
+ */
+export function renderDiagnosticsMarkdown(): string {
+  const lines: string[] = [
+    '# Mesh diagnostics',
+    '',
+    '<!-- Generated from plugins/mesh-common/src/diagnostics.ts; a test keeps this file in sync. -->',
+    '',
+    'The mesh backend checks each component’s chain (Gateway, VirtualService or HTTPRoute, DestinationRule, Service, Deployment, HPA, Pods) and reports these diagnostics. Codes are stable. Checks for conflicts (several VirtualServices for one host, conflicting Gateways) look at the whole cluster; all other checks look only at the resources in the component’s chain.',
+    '',
+    '| Code | Severity | Title | istioctl | Kiali |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const x of MESH_DIAGNOSTICS) {
+    lines.push(
+      `| [${x.code}](#${x.code.toLowerCase()}) | ${x.severity} | ${x.title} | ${
+        x.istioctl?.join(', ') ?? ''
+      } | ${x.kiali?.join(', ') ?? ''} |`,
+    );
+  }
+  for (const category of Object.keys(CATEGORY_TITLES) as DiagnosticCategory[]) {
+    lines.push('', `## ${CATEGORY_TITLES[category]}`);
+    for (const x of MESH_DIAGNOSTICS.filter(y => y.category === category)) {
+      const equivalents = [
+        ...(x.istioctl ?? []).map(c => `istioctl ${c}`),
+        ...(x.kiali ?? []).map(c => `Kiali ${c}`),
+      ];
+      lines.push(
+        '',
+        `### ${x.code}`,
+        '',
+        `**${x.title}** (${x.severity})`,
+        '',
+        x.meaning,
+        '',
+        `Fix: ${x.fix}`,
+      );
+      if (equivalents.length > 0) {
+        lines.push('', `Equivalent: ${equivalents.join(', ')}.`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

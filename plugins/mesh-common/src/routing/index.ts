@@ -1,0 +1,6 @@
+export * from './hosts';
+export * from './labels';
+export * from './match';
+export * from './regex';
+export * from './simulate';
+export * from './weights';
