@@ -155,7 +155,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
   }),
   d({
     code: 'MESH-1012',
-    title: 'Single destination with a weight below 100',
+    title: 'Single destination with a weight other than 100',
     severity: 'info',
     category: 'routing',
     meaning:
@@ -428,6 +428,20 @@ const CATEGORY_TITLES: Record<DiagnosticCategory, string> = {
   autoscaling: 'Autoscaling',
 };
 
+/** A Markdown table with padded columns, as prettier writes it. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) =>
+    Math.max(3, h.length, ...rows.map(r => r[i].length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    line(header),
+    line(widths.map(w => '-'.repeat(w))),
+    ...rows.map(line),
+  ];
+}
+
 /**
  * The user documentation of the catalogue, as Markdown
  * (`docs/diagnostics.md`).
@@ -442,16 +456,17 @@ export function renderDiagnosticsMarkdown(): string {
     '',
     'The mesh backend checks each component’s chain (Gateway, VirtualService or HTTPRoute, DestinationRule, Service, Deployment, HPA, Pods) and reports these diagnostics. Codes are stable. Checks for conflicts (several VirtualServices for one host, conflicting Gateways) look at the whole cluster; all other checks look only at the resources in the component’s chain.',
     '',
-    '| Code | Severity | Title | istioctl | Kiali |',
-    '| --- | --- | --- | --- | --- |',
+    ...table(
+      ['Code', 'Severity', 'Title', 'istioctl', 'Kiali'],
+      MESH_DIAGNOSTICS.map(x => [
+        `[${x.code}](#${x.code.toLowerCase()})`,
+        x.severity,
+        x.title,
+        x.istioctl?.join(', ') ?? '',
+        x.kiali?.join(', ') ?? '',
+      ]),
+    ),
   ];
-  for (const x of MESH_DIAGNOSTICS) {
-    lines.push(
-      `| [${x.code}](#${x.code.toLowerCase()}) | ${x.severity} | ${x.title} | ${
-        x.istioctl?.join(', ') ?? ''
-      } | ${x.kiali?.join(', ') ?? ''} |`,
-    );
-  }
   for (const category of Object.keys(CATEGORY_TITLES) as DiagnosticCategory[]) {
     lines.push('', `## ${CATEGORY_TITLES[category]}`);
     for (const x of MESH_DIAGNOSTICS.filter(y => y.category === category)) {
