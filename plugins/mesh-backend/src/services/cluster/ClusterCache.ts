@@ -1,0 +1,724 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ClusterError } from '@mesh-chain/plugin-mesh-common';
+import { classifyClusterError } from '@mesh-chain/plugin-mesh-node';
+import {
+  ClusterSnapshot,
+  KindInfo,
+  KubeObject,
+  WATCHED_KINDS,
+  WatchedKind,
+} from '../snapshot';
+import { KubeStatusError, KubeTransport, WatchEvent } from './KubeTransport';
+import { ObjectStore } from './ObjectStore';
+import { slimObject } from './slim';
+
+/** Tuning of the watch caches (from `mesh.*` config). */
+export interface CacheSettings {
+  /** Deadline of one HTTP request to a cluster. */
+  requestTimeoutMs: number;
+  /** Watch only these namespaces; all when undefined. */
+  namespaces?: string[];
+  /** Server-side watch timeout; each watch gets it +-20% (jitter). */
+  watchTimeoutSeconds: number;
+  /** Full relist of every kind this often, to repair missed events; 0 = never. */
+  relistIntervalMs: number;
+  /** How often kinds whose CRDs are not installed are checked again. */
+  crdRecheckIntervalMs: number;
+  /** Backoff after failures: from `initialMs`, doubling up to `maxMs`, with jitter. */
+  backoff: { initialMs: number; maxMs: number };
+  /** Most objects held for one cluster; a kind that would exceed it is not cached. */
+  maxObjects: number;
+  /** `limit` of each list page. */
+  pageSize: number;
+}
+
+/** The state of a cluster's cache, as `GET /clusters` shows it. */
+export interface ClusterCacheStatus {
+  state: 'syncing' | 'ready' | 'degraded' | 'error' | 'stopped';
+  objects: number;
+  observedAt?: string;
+  istio?: boolean;
+  gatewayApi?: boolean;
+  error?: ClusterError;
+  warnings: ClusterError[];
+}
+
+/** Versions to try, in order, for the optional APIs. */
+const FALLBACK_VERSIONS: Record<string, string[]> = {
+  'networking.istio.io': ['v1', 'v1beta1'],
+  'gateway.networking.k8s.io': ['v1', 'v1beta1'],
+};
+
+interface KindState {
+  kind: WatchedKind;
+  info: KindInfo;
+  /** The version being served (after a fallback). */
+  version: string;
+  /** The API group/version is not served (CRD missing). */
+  absent: boolean;
+  /** At least one list completed. */
+  synced: boolean;
+  /** At least one attempt (success or failure) completed. */
+  attempted: boolean;
+  /** Scopes (namespaces, or '' for all) whose watch is open. */
+  watching: Set<string>;
+  /** Current failure, if any. */
+  error?: ClusterError;
+  /** Since when the kind has not been known current (ms epoch). */
+  staleSince?: number;
+  /** Objects that are malformed, `ns/name` -> problem. */
+  malformed: Map<string, string>;
+}
+
+/** A kind would exceed `maxObjects`. */
+class CacheLimitError extends Error {
+  readonly name = 'CacheLimitError';
+}
+
+class Gone extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Gone';
+  }
+}
+
+function isStatus(error: unknown, code: number): boolean {
+  return error instanceof KubeStatusError && error.statusCode === code;
+}
+
+/**
+ * The watch-driven cache of one cluster: for every kind in WATCHED_KINDS (in
+ * all namespaces, or in each of `namespaces`), list then watch from the
+ * list's resourceVersion with bookmarks; resume watches from the last
+ * resourceVersion seen; relist on 410 Gone; back off with jitter on
+ * failures; record kinds whose CRDs are missing and check them again now
+ * and then. Once every kind is synced, reading the chain needs no request.
+ */
+export class ClusterCache {
+  readonly store = new ObjectStore();
+  private readonly kinds = new Map<WatchedKind, KindState>();
+  private readonly listeners = new Set<(kinds: WatchedKind[]) => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly aborts = new Set<() => void>();
+  private readonly sleepers = new Set<() => void>();
+  private started = false;
+  private stopped = false;
+  private initialWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly clusterName: string,
+    private readonly transport: KubeTransport,
+    private readonly settings: CacheSettings,
+    private readonly logger: LoggerService,
+  ) {
+    for (const [kind, info] of Object.entries(WATCHED_KINDS) as Array<
+      [WatchedKind, KindInfo]
+    >) {
+      this.kinds.set(kind, {
+        kind,
+        info,
+        version: info.version,
+        absent: false,
+        synced: false,
+        attempted: false,
+        watching: new Set(),
+        malformed: new Map(),
+        staleSince: Date.now(),
+      });
+    }
+  }
+
+  /** Starts listing and watching every kind (idempotent). */
+  start(): void {
+    if (this.started || this.stopped) {
+      return;
+    }
+    this.started = true;
+    const scopes = this.settings.namespaces ?? [undefined];
+    for (const state of this.kinds.values()) {
+      for (const namespace of scopes) {
+        this.runReflector(state, namespace).catch(error =>
+          this.logger.error(
+            `mesh cache for cluster '${this.clusterName}', ${state.kind}: reflector stopped unexpectedly: ${error}`,
+          ),
+        );
+      }
+    }
+  }
+
+  /** Stops every watch and timer. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const abort of this.aborts) {
+      abort();
+    }
+    for (const wake of this.sleepers) {
+      wake();
+    }
+    for (const timer of this.timers) {
+      clearTimeout(timer);
+    }
+    this.initialWaiters.forEach(w => w());
+    this.initialWaiters = [];
+  }
+
+  /** Called with the kinds that changed, after each change to the store. */
+  onChange(listener: (kinds: WatchedKind[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** True once every kind has been listed or has failed at least once. */
+  get initialSyncDone(): boolean {
+    return [...this.kinds.values()].every(k => k.attempted);
+  }
+
+  /** Resolves when every kind has been tried once, or after `timeoutMs`. */
+  async waitForInitialSync(timeoutMs: number): Promise<boolean> {
+    if (this.initialSyncDone || this.stopped) {
+      return this.initialSyncDone;
+    }
+    this.start();
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref?.();
+      const waiters = this.initialWaiters;
+      function done() {
+        clearTimeout(timer);
+        const index = waiters.indexOf(done);
+        if (index >= 0) {
+          waiters.splice(index, 1);
+        }
+        resolve();
+      }
+      waiters.push(done);
+    });
+    return this.initialSyncDone;
+  }
+
+  /** The error that makes the whole cluster unreadable, if any. */
+  clusterError(): ClusterError | undefined {
+    const core = [...this.kinds.values()].filter(k => !k.info.optional);
+    if (core.some(k => k.synced)) {
+      return undefined;
+    }
+    const failed = core.find(k => k.error);
+    if (failed?.error) {
+      const { resource: _resource, ...rest } = failed.error;
+      return rest;
+    }
+    if (!this.initialSyncDone) {
+      return {
+        reason: 'timeout',
+        message: `The mesh cache of cluster '${
+          this.clusterName
+        }' is still loading (${
+          [...this.kinds.values()].filter(k => k.attempted).length
+        } of ${this.kinds.size} kinds listed); try again in a moment.`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Partial problems: kinds that failed, stale kinds, malformed objects. */
+  warnings(): ClusterError[] {
+    if (this.clusterError()) {
+      return [];
+    }
+    const out: ClusterError[] = [];
+    for (const k of this.kinds.values()) {
+      if (k.absent) {
+        continue;
+      }
+      if (k.error) {
+        out.push(
+          k.synced
+            ? {
+                ...k.error,
+                message: `Showing ${k.info.plural} as last seen at ${new Date(
+                  k.staleSince ?? Date.now(),
+                ).toISOString()}; reconnecting: ${k.error.message}`,
+              }
+            : k.error,
+        );
+      } else if (!k.attempted) {
+        out.push({
+          reason: 'timeout',
+          resource: k.info.plural,
+          message: `${k.info.plural} are still loading in the mesh cache of cluster '${this.clusterName}'.`,
+        });
+      }
+      if (k.malformed.size > 0) {
+        const examples = [...k.malformed.entries()]
+          .slice(0, 3)
+          .map(([key, problem]) => `${key} (${problem})`)
+          .join('; ');
+        out.push({
+          reason: 'unknown',
+          resource: k.info.plural,
+          message: `${k.malformed.size} malformed ${k.info.plural} in cluster '${this.clusterName}' were skipped or partly ignored: ${examples}`,
+        });
+      }
+    }
+    return out;
+  }
+
+  private optionalServed(which: 'istio' | 'gateway-api'): boolean | undefined {
+    const kinds = [...this.kinds.values()].filter(
+      k => k.info.optional === which,
+    );
+    if (kinds.some(k => k.synced && !k.absent)) {
+      return true;
+    }
+    if (kinds.every(k => k.absent)) {
+      return false;
+    }
+    return undefined;
+  }
+
+  /** When the data was last known to be current. */
+  observedAt(): string {
+    let oldest = Date.now();
+    for (const k of this.kinds.values()) {
+      if (k.absent) {
+        continue;
+      }
+      if (k.staleSince !== undefined) {
+        oldest = Math.min(oldest, k.staleSince);
+      }
+    }
+    return new Date(oldest).toISOString();
+  }
+
+  status(): ClusterCacheStatus {
+    const error = this.clusterError();
+    const warnings = this.warnings();
+    let state: ClusterCacheStatus['state'];
+    if (this.stopped) {
+      state = 'stopped';
+    } else if (!this.initialSyncDone) {
+      state = 'syncing';
+    } else if (error) {
+      state = 'error';
+    } else {
+      state = warnings.length ? 'degraded' : 'ready';
+    }
+    const istio = this.optionalServed('istio');
+    const gatewayApi = this.optionalServed('gateway-api');
+    return {
+      state,
+      objects: this.store.size,
+      ...(this.initialSyncDone && { observedAt: this.observedAt() }),
+      ...(istio !== undefined && { istio }),
+      ...(gatewayApi !== undefined && { gatewayApi }),
+      ...(error && { error }),
+      warnings,
+    };
+  }
+
+  /**
+   * The view of the cached objects for the chain logic: one long-lived
+   * object per cluster, so that the chain logic's indexes survive between
+   * requests and are rebuilt only for the kinds that changed.
+   */
+  snapshot(): ClusterSnapshot {
+    return this.view;
+  }
+
+  private readonly view: ClusterSnapshot = this.store.snapshot(() => ({
+    clusterName: this.clusterName,
+    source: 'cache',
+    observedAt: this.observedAt(),
+    istio: this.optionalServed('istio') ?? false,
+    gatewayApi: this.optionalServed('gateway-api') ?? false,
+    warnings: this.warnings(),
+  }));
+
+  // -------------------------------------------------------------------------
+
+  private emit(kind: WatchedKind) {
+    for (const listener of this.listeners) {
+      try {
+        listener([kind]);
+      } catch (error) {
+        this.logger.warn(`mesh cache change listener failed: ${error}`);
+      }
+    }
+  }
+
+  private markAttempted(state: KindState) {
+    if (!state.attempted) {
+      state.attempted = true;
+      if (this.initialSyncDone) {
+        const waiters = this.initialWaiters;
+        this.initialWaiters = [];
+        waiters.forEach(w => w());
+      }
+    }
+  }
+
+  private path(state: KindState, namespace: string | undefined): string {
+    const { group, plural } = state.info;
+    const base = group
+      ? `/apis/${group}/${state.version}`
+      : `/api/${state.version}`;
+    return namespace
+      ? `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`
+      : `${base}/${plural}`;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise(resolve => {
+      if (this.stopped) {
+        resolve();
+        return;
+      }
+      const handle: { timer?: NodeJS.Timeout } = {};
+      const wake = () => {
+        clearTimeout(handle.timer);
+        this.timers.delete(handle.timer!);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      handle.timer = setTimeout(wake, ms);
+      handle.timer.unref?.();
+      this.timers.add(handle.timer);
+      this.sleepers.add(wake);
+    });
+  }
+
+  private backoffMs(attempt: number): number {
+    const { initialMs, maxMs } = this.settings.backoff;
+    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
+    // "Equal jitter": at least half the ceiling, so retries never stampede.
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private async runReflector(state: KindState, namespace: string | undefined) {
+    const scope = namespace ?? '';
+    let resourceVersion: string | undefined;
+    let needList = true;
+    let lastListAt = 0;
+    let failures = 0;
+    const versions = state.info.optional
+      ? FALLBACK_VERSIONS[state.info.group] ?? [state.info.version]
+      : [state.info.version];
+
+    while (!this.stopped) {
+      try {
+        if (
+          this.settings.relistIntervalMs > 0 &&
+          Date.now() - lastListAt > this.settings.relistIntervalMs
+        ) {
+          needList = true;
+        }
+        if (needList) {
+          resourceVersion = await this.listWithFallback(
+            state,
+            namespace,
+            versions,
+          );
+          lastListAt = Date.now();
+          needList = false;
+          failures = 0;
+          state.synced = true;
+          state.error = undefined;
+          state.staleSince = undefined;
+          this.markAttempted(state);
+        }
+        const startedAt = Date.now();
+        resourceVersion = await this.watchOnce(
+          state,
+          namespace,
+          resourceVersion!,
+        );
+        if (Date.now() - startedAt > 10_000) {
+          failures = 0;
+        }
+      } catch (error) {
+        state.watching.delete(scope);
+        if (this.stopped) {
+          break;
+        }
+        if (error instanceof Gone || isStatus(error, 410)) {
+          // The resourceVersion is too old: relist right away.
+          this.logger.debug(
+            `mesh cache ${this.clusterName}/${state.kind}: ${
+              (error as Error).message
+            }; relisting`,
+          );
+          needList = true;
+          continue;
+        }
+        if (isStatus(error, 404) && state.info.optional) {
+          const wasServed = !state.absent;
+          state.absent = true;
+          state.error = undefined;
+          state.synced = false;
+          this.markAttempted(state);
+          if (wasServed) {
+            this.logger.info(
+              `mesh cache ${this.clusterName}: ${state.info.plural}.${state.info.group} is not served (CRD not installed); checking again every ${this.settings.crdRecheckIntervalMs} ms`,
+            );
+          }
+          if (this.store.clear(state.kind)) {
+            this.emit(state.kind);
+          }
+          needList = true;
+          await this.sleep(this.settings.crdRecheckIntervalMs);
+          continue;
+        }
+        failures++;
+        const classified = classifyClusterError(error, {
+          cluster: this.clusterName,
+          resource: state.info.plural,
+        });
+        if (!state.error || state.error.message !== classified.message) {
+          this.logger.warn(
+            `mesh cache ${this.clusterName}/${state.kind}: ${classified.message}`,
+          );
+        }
+        state.error = classified;
+        state.staleSince ??= Date.now();
+        this.markAttempted(state);
+        if (resourceVersion === undefined) {
+          needList = true;
+        }
+        await this.sleep(
+          error instanceof CacheLimitError
+            ? this.settings.crdRecheckIntervalMs
+            : this.backoffMs(failures),
+        );
+      }
+    }
+    state.watching.delete(scope);
+  }
+
+  private async listWithFallback(
+    state: KindState,
+    namespace: string | undefined,
+    versions: string[],
+  ): Promise<string> {
+    let lastError: unknown;
+    for (const version of versions) {
+      state.version = version;
+      try {
+        const rv = await this.list(state, namespace);
+        if (state.absent) {
+          this.logger.info(
+            `mesh cache ${this.clusterName}: ${state.info.plural}.${state.info.group}/${version} is now served`,
+          );
+        }
+        state.absent = false;
+        return rv;
+      } catch (error) {
+        lastError = error;
+        if (!isStatus(error, 404)) {
+          throw error;
+        }
+      }
+    }
+    state.version = versions[0];
+    throw lastError;
+  }
+
+  /** Lists a kind page by page; replaces the stored objects; returns the RV. */
+  private async list(
+    state: KindState,
+    namespace: string | undefined,
+  ): Promise<string> {
+    const path = this.path(state, namespace);
+    for (let attempt = 0; ; attempt++) {
+      const items: KubeObject[] = [];
+      const malformed = new Map<string, string>();
+      let continueToken: string | undefined;
+      let resourceVersion = '';
+      try {
+        do {
+          const page = await this.transport.getJson(path, {
+            limit: this.settings.pageSize,
+            continue: continueToken,
+          });
+          if (!page || !Array.isArray(page.items)) {
+            throw new Error(`GET ${path} did not return a list`);
+          }
+          for (const raw of page.items) {
+            const { object, problem } = slimObject(state.kind, raw, {
+              apiVersion: state.info.group
+                ? `${state.info.group}/${state.version}`
+                : state.version,
+              kind: state.info.kind,
+            });
+            if (problem) {
+              malformed.set(keyOf(raw, object), problem);
+            }
+            if (object) {
+              items.push(object);
+            }
+          }
+          const limit =
+            this.settings.maxObjects -
+            (this.store.size - this.store.count(state.kind));
+          if (items.length > limit) {
+            throw new CacheLimitError(
+              `${state.info.plural} in cluster '${this.clusterName}' exceed the cache limit of ${this.settings.maxObjects} objects (mesh.cache.maxObjectsPerCluster); raise it, or watch fewer namespaces with mesh.namespaces`,
+            );
+          }
+          continueToken = page.metadata?.continue || undefined;
+          resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+        } while (continueToken && !this.stopped);
+      } catch (error) {
+        // An expired continue token: start the list again, once.
+        if (isStatus(error, 410) && attempt === 0) {
+          continue;
+        }
+        if (error instanceof CacheLimitError && this.store.clear(state.kind)) {
+          this.emit(state.kind);
+        }
+        throw error;
+      }
+      if (this.stopped) {
+        return resourceVersion;
+      }
+      for (const key of [...state.malformed.keys()]) {
+        if (namespace === undefined || key.startsWith(`${namespace}/`)) {
+          state.malformed.delete(key);
+        }
+      }
+      for (const [key, problem] of malformed) {
+        state.malformed.set(key, problem);
+      }
+      if (this.store.replace(state.kind, namespace, items)) {
+        this.emit(state.kind);
+      }
+      return resourceVersion;
+    }
+  }
+
+  /** One watch connection; returns the last resourceVersion seen. */
+  private async watchOnce(
+    state: KindState,
+    namespace: string | undefined,
+    fromVersion: string,
+  ): Promise<string> {
+    let resourceVersion = fromVersion;
+    let failure: Error | undefined;
+    const timeoutSeconds = Math.round(
+      this.settings.watchTimeoutSeconds * (0.8 + Math.random() * 0.4),
+    );
+    const handle = this.transport.watch(
+      this.path(state, namespace),
+      {
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds,
+      },
+      (event: WatchEvent) => {
+        if (failure) {
+          return;
+        }
+        const outcome = this.applyEvent(state, event);
+        if (outcome.resourceVersion) {
+          resourceVersion = outcome.resourceVersion;
+        }
+        if (outcome.error) {
+          failure = outcome.error;
+          handle.abort();
+        }
+      },
+      {
+        // Bookmarks arrive about every minute; silence well beyond the
+        // server timeout means the connection is dead.
+        idleTimeoutMs: (timeoutSeconds + 30) * 1000,
+        onOpen: () => {
+          state.error = undefined;
+          state.staleSince = undefined;
+        },
+      },
+    );
+    this.aborts.add(handle.abort);
+    state.watching.add(namespace ?? '');
+    try {
+      await handle.done;
+    } finally {
+      this.aborts.delete(handle.abort);
+      state.watching.delete(namespace ?? '');
+    }
+    if (failure) {
+      throw failure;
+    }
+    return resourceVersion;
+  }
+
+  private applyEvent(
+    state: KindState,
+    event: WatchEvent,
+  ): { resourceVersion?: string; error?: Error } {
+    switch (event.type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        const { object, problem } = slimObject(state.kind, event.object, {
+          apiVersion: state.info.group
+            ? `${state.info.group}/${state.version}`
+            : state.version,
+          kind: state.info.kind,
+        });
+        const key = keyOf(event.object, object);
+        if (problem) {
+          state.malformed.set(key, problem);
+        } else {
+          state.malformed.delete(key);
+        }
+        if (object && this.store.upsert(state.kind, object)) {
+          this.emit(state.kind);
+        }
+        return { resourceVersion: object?.metadata.resourceVersion };
+      }
+      case 'DELETED': {
+        const meta = event.object?.metadata;
+        if (meta && typeof meta.name === 'string') {
+          state.malformed.delete(keyOf(event.object));
+          if (this.store.remove(state.kind, meta.namespace, meta.name)) {
+            this.emit(state.kind);
+          }
+        }
+        return { resourceVersion: meta?.resourceVersion };
+      }
+      case 'BOOKMARK':
+        return { resourceVersion: event.object?.metadata?.resourceVersion };
+      case 'ERROR': {
+        const status = event.object ?? {};
+        if (status.code === 410) {
+          return {
+            error: new Gone(
+              `watch expired (410 Gone: ${
+                status.message ?? 'too old resource version'
+              })`,
+            ),
+          };
+        }
+        return {
+          error: new KubeStatusError(
+            typeof status.code === 'number' ? status.code : 500,
+            status.message ?? 'the watch returned an error',
+            status.reason,
+          ),
+        };
+      }
+      default:
+        state.malformed.set(
+          `watch event ${String(event.type).slice(0, 20)}`,
+          'not a valid watch event',
+        );
+        return {};
+    }
+  }
+}
+
+function keyOf(raw: any, object?: KubeObject): string {
+  const meta = object?.metadata ?? raw?.metadata;
+  const name = typeof meta?.name === 'string' ? meta.name : '(no name)';
+  return typeof meta?.namespace === 'string'
+    ? `${meta.namespace}/${name}`
+    : name;
+}

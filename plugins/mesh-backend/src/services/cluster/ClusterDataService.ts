@@ -1,0 +1,284 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ClusterError } from '@mesh-chain/plugin-mesh-common';
+import {
+  classifyClusterError,
+  MeshCluster,
+  MeshClustersService,
+  MeshUserAuth,
+} from '@mesh-chain/plugin-mesh-node';
+import {
+  ClusterSnapshot,
+  KindInfo,
+  WATCHED_KINDS,
+  WatchedKind,
+} from '../snapshot';
+import {
+  CacheSettings,
+  ClusterCache,
+  ClusterCacheStatus,
+} from './ClusterCache';
+import { KubeStatusError, KubeTransport } from './KubeTransport';
+import { ObjectStore } from './ObjectStore';
+import { slimObject } from './slim';
+
+/** One read of a direct (per-request) fetch. */
+export interface DirectRead {
+  kind: WatchedKind;
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** The outcome of direct reads: a snapshot, or why the cluster is unreadable. */
+export interface DirectReadResult {
+  snapshot: ClusterSnapshot;
+  store: ObjectStore;
+  /** Set when no core kind could be read at all. */
+  error?: ClusterError;
+}
+
+const VERSIONS: Record<string, string[]> = {
+  'networking.istio.io': ['v1', 'v1beta1'],
+  'gateway.networking.k8s.io': ['v1', 'v1beta1'],
+};
+
+/** Raised when a user-auth cluster is read without the user's credential. */
+export class MeshCredentialsError extends Error {
+  readonly name = 'MeshCredentialsError';
+}
+
+/**
+ * The data layer: a watch cache per cluster with server-side credentials
+ * (started eagerly, so the first page view is already warm), and direct,
+ * uncached reads with the user's own credential for the others.
+ */
+export class ClusterDataService {
+  private readonly caches = new Map<string, ClusterCache>();
+  private readonly listeners = new Set<(cluster: string) => void>();
+  private stopped = false;
+
+  constructor(
+    private readonly clusters: MeshClustersService,
+    private readonly settings: CacheSettings,
+    private readonly logger: LoggerService,
+    private readonly onRequest?: (cluster: string, path: string) => void,
+  ) {}
+
+  /** Starts a watch cache for every cluster with server-side credentials. */
+  async start(): Promise<void> {
+    for (const cluster of await this.clusters.listClusters()) {
+      if (cluster.authMode === 'server' && !this.stopped) {
+        this.cacheFor(cluster).start();
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.caches.values()].map(c => c.stop()));
+  }
+
+  listClusters(): Promise<MeshCluster[]> {
+    return this.clusters.listClusters();
+  }
+
+  /** Called with a cluster's name whenever its cache changes. */
+  onChange(listener: (cluster: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  cacheStatus(cluster: MeshCluster): ClusterCacheStatus | undefined {
+    return cluster.authMode === 'server'
+      ? this.cacheFor(cluster).status()
+      : undefined;
+  }
+
+  /** The watch cache of a server-credential cluster (created on first use). */
+  cacheFor(cluster: MeshCluster): ClusterCache {
+    let cache = this.caches.get(cluster.name);
+    if (!cache) {
+      cache = new ClusterCache(
+        cluster.name,
+        this.transportFor(cluster),
+        this.settings,
+        this.logger.child({ cluster: cluster.name }),
+      );
+      cache.onChange(() => {
+        for (const listener of this.listeners) {
+          listener(cluster.name);
+        }
+      });
+      this.caches.set(cluster.name, cache);
+      if (this.stopped) {
+        cache.stop();
+      }
+    }
+    return cache;
+  }
+
+  transportFor(cluster: MeshCluster, userAuth?: MeshUserAuth): KubeTransport {
+    return new KubeTransport(
+      async () => {
+        try {
+          return await this.clusters.getKubeConfig(cluster, {
+            ...(userAuth && { userAuth }),
+          });
+        } catch (error) {
+          if (cluster.authMode === 'user') {
+            throw new MeshCredentialsError(
+              `Cluster '${cluster.name}' uses the '${
+                cluster.authProvider
+              }' auth provider, which needs the signed-in user's credential: send it in the backstage-mesh-auth header, e.g. ${exampleAuth(
+                cluster.authProvider,
+              )} (${(error as Error).message})`,
+            );
+          }
+          throw error;
+        }
+      },
+      {
+        requestTimeoutMs: this.settings.requestTimeoutMs,
+        onRequest: path => this.onRequest?.(cluster.name, path),
+      },
+    );
+  }
+
+  /**
+   * Reads the given kinds once with the user's credential (never cached,
+   * never shared between users), in parallel, into a fresh store.
+   */
+  async readDirect(
+    cluster: MeshCluster,
+    userAuth: MeshUserAuth | undefined,
+    reads: DirectRead[],
+    into?: DirectReadResult,
+  ): Promise<DirectReadResult> {
+    const transport = this.transportFor(cluster, userAuth);
+    const store = into?.store ?? new ObjectStore();
+    const failures = new Map<WatchedKind, ClusterError>();
+    const served = new Map<WatchedKind, boolean>();
+    let credentialsError: ClusterError | undefined;
+
+    await Promise.all(
+      reads.map(async read => {
+        const info: KindInfo = WATCHED_KINDS[read.kind];
+        const versions = info.optional
+          ? VERSIONS[info.group] ?? [info.version]
+          : [info.version];
+        for (const version of versions) {
+          const base = info.group
+            ? `/apis/${info.group}/${version}`
+            : `/api/${version}`;
+          const path = read.namespace
+            ? `${base}/namespaces/${encodeURIComponent(read.namespace)}/${
+                info.plural
+              }`
+            : `${base}/${info.plural}`;
+          try {
+            let continueToken: string | undefined;
+            let total = 0;
+            do {
+              const page = await transport.getJson(path, {
+                labelSelector: read.labelSelector,
+                limit: this.settings.pageSize,
+                continue: continueToken,
+              });
+              for (const raw of Array.isArray(page?.items) ? page.items : []) {
+                const { object } = slimObject(read.kind, raw, {
+                  apiVersion: info.group ? `${info.group}/${version}` : version,
+                  kind: info.kind,
+                });
+                if (object && ++total <= this.settings.maxObjects) {
+                  store.upsert(read.kind, object);
+                }
+              }
+              continueToken = page?.metadata?.continue || undefined;
+            } while (continueToken);
+            served.set(read.kind, true);
+            return;
+          } catch (error) {
+            if (
+              error instanceof KubeStatusError &&
+              error.statusCode === 404 &&
+              info.optional
+            ) {
+              served.set(read.kind, served.get(read.kind) ?? false);
+              continue;
+            }
+            const classified = classifyClusterError(error, {
+              cluster: cluster.name,
+              resource: info.plural,
+            });
+            if ((error as Error)?.name === 'MeshCredentialsError') {
+              credentialsError = {
+                reason: 'credentials',
+                message: (error as Error).message,
+              };
+            }
+            failures.set(read.kind, classified);
+            return;
+          }
+        }
+      }),
+    );
+
+    const previous = into ? (into.snapshot as any) : undefined;
+    const warnings: ClusterError[] = [
+      ...(previous?.warnings ?? []),
+      ...failures.values(),
+    ];
+    const coreReads = reads.filter(
+      r => !(WATCHED_KINDS[r.kind] as KindInfo).optional,
+    );
+    let error: ClusterError | undefined = into?.error;
+    if (
+      !into &&
+      coreReads.length > 0 &&
+      coreReads.every(r => failures.has(r.kind))
+    ) {
+      const first = failures.get(coreReads[0].kind)!;
+      const { resource: _resource, ...rest } = first;
+      error = credentialsError ?? rest;
+    }
+    const istio =
+      previous?.istio ??
+      [...served.entries()].some(
+        ([kind, ok]) =>
+          ok && (WATCHED_KINDS[kind] as KindInfo).optional === 'istio',
+      );
+    const gatewayApi =
+      previous?.gatewayApi ??
+      [...served.entries()].some(
+        ([kind, ok]) =>
+          ok && (WATCHED_KINDS[kind] as KindInfo).optional === 'gateway-api',
+      );
+    const meta = {
+      clusterName: cluster.name,
+      source: 'direct' as const,
+      observedAt: new Date().toISOString(),
+      istio,
+      gatewayApi,
+      warnings: error ? [] : dedupe(warnings),
+    };
+    return { snapshot: store.snapshot(() => meta), store, error };
+  }
+}
+
+function dedupe(errors: ClusterError[]): ClusterError[] {
+  const seen = new Set<string>();
+  return errors.filter(e => {
+    const key = `${e.resource}|${e.message}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+}
+
+function exampleAuth(provider: string): string {
+  if (provider === 'oidc') {
+    return '{"oidc":{"<oidcTokenProvider>":"<id token>"}}';
+  }
+  return `{"${provider}":"<token>"}`;
+}

@@ -1,0 +1,236 @@
+import type { KubeObject, WatchedKind } from '../snapshot';
+
+/**
+ * Keeping memory bounded: each object is reduced to what the chain needs
+ * before it is stored. Everywhere: no `managedFields`, no
+ * `kubectl.kubernetes.io/last-applied-configuration`. Pods keep their
+ * containers' names, images, ports and resources and their status (phase,
+ * conditions, container states, restarts, IPs); Deployments keep the pod
+ * template's labels, annotations and containers (no volumes, env, probes);
+ * ReplicaSets keep only what links a pod to its Deployment. Services, HPAs
+ * and the Istio and Gateway API objects are small and kept whole.
+ */
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The result of slimming one object from the API server. */
+export interface SlimResult {
+  /** The object to store; absent when it cannot be indexed. */
+  object?: KubeObject;
+  /** What is wrong with it, when something is. */
+  problem?: string;
+}
+
+function isPlainObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringMap(
+  value: unknown,
+  field: string,
+  problems: string[],
+  drop?: string,
+): Record<string, string> | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (!isPlainObject(value)) {
+    problems.push(`${field} is not a map`);
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === drop) {
+      continue;
+    }
+    if (typeof v === 'string') {
+      out[key] = v;
+    } else {
+      problems.push(`${field}.${key} is not a string`);
+    }
+  }
+  return out;
+}
+
+function pick<T extends Record<string, any>>(obj: T, keys: string[]): any {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (obj[key] !== undefined) {
+      out[key] = obj[key];
+    }
+  }
+  return out;
+}
+
+const CONTAINER_FIELDS = [
+  'name',
+  'image',
+  'ports',
+  'resources',
+  'restartPolicy',
+];
+const CONTAINER_STATUS_FIELDS = [
+  'name',
+  'ready',
+  'started',
+  'restartCount',
+  'image',
+  'state',
+];
+
+function containers(value: unknown, fields: string[]): unknown {
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+  return value.filter(isPlainObject).map(c => pick(c, fields));
+}
+
+function slimPodSpec(spec: Record<string, any>): Record<string, any> {
+  return {
+    ...pick(spec, ['nodeName', 'serviceAccountName', 'hostNetwork']),
+    containers: containers(spec.containers, CONTAINER_FIELDS) ?? [],
+    ...(spec.initContainers && {
+      initContainers: containers(spec.initContainers, CONTAINER_FIELDS),
+    }),
+  };
+}
+
+function slimKindFields(
+  kind: WatchedKind,
+  spec: Record<string, any> | undefined,
+  status: Record<string, any> | undefined,
+): { spec?: any; status?: any } {
+  switch (kind) {
+    case 'pods':
+      return {
+        spec: spec && slimPodSpec(spec),
+        status: status && {
+          ...pick(status, [
+            'phase',
+            'reason',
+            'message',
+            'podIP',
+            'hostIP',
+            'startTime',
+            'conditions',
+          ]),
+          ...(status.containerStatuses && {
+            containerStatuses: containers(
+              status.containerStatuses,
+              CONTAINER_STATUS_FIELDS,
+            ),
+          }),
+          ...(status.initContainerStatuses && {
+            initContainerStatuses: containers(
+              status.initContainerStatuses,
+              CONTAINER_STATUS_FIELDS,
+            ),
+          }),
+        },
+      };
+    case 'deployments': {
+      if (!spec) {
+        return { status };
+      }
+      const template = isPlainObject(spec.template) ? spec.template : {};
+      const templateMeta = isPlainObject(template.metadata)
+        ? template.metadata
+        : {};
+      return {
+        spec: {
+          ...spec,
+          template: {
+            metadata: pick(templateMeta, ['labels', 'annotations']),
+            spec: isPlainObject(template.spec)
+              ? slimPodSpec(template.spec)
+              : { containers: [] },
+          },
+        },
+        status,
+      };
+    }
+    case 'replicasets':
+      return {
+        spec: spec && pick(spec, ['replicas', 'selector']),
+        status: status && pick(status, ['replicas', 'readyReplicas']),
+      };
+    default:
+      return { spec, status };
+  }
+}
+
+/**
+ * Validates and slims one object of a watched kind. `apiVersion` and `kind`
+ * are filled in when the API server leaves them out (list items).
+ */
+export function slimObject(
+  kind: WatchedKind,
+  raw: unknown,
+  defaults: { apiVersion: string; kind: string },
+): SlimResult {
+  if (!isPlainObject(raw)) {
+    return { problem: 'not a JSON object' };
+  }
+  const metadata = raw.metadata;
+  if (!isPlainObject(metadata) || typeof metadata.name !== 'string') {
+    return { problem: 'has no metadata.name' };
+  }
+  if (
+    metadata.namespace !== undefined &&
+    typeof metadata.namespace !== 'string'
+  ) {
+    return { problem: 'metadata.namespace is not a string' };
+  }
+  const problems: string[] = [];
+  const spec = raw.spec;
+  const status = raw.status;
+  if (spec !== undefined && !isPlainObject(spec)) {
+    problems.push('spec is not an object');
+  }
+  if (status !== undefined && !isPlainObject(status)) {
+    problems.push('status is not an object');
+  }
+  const labels = stringMap(metadata.labels, 'metadata.labels', problems);
+  const annotations = stringMap(
+    metadata.annotations,
+    'metadata.annotations',
+    problems,
+    LAST_APPLIED,
+  );
+  const fields = slimKindFields(
+    kind,
+    isPlainObject(spec) ? spec : undefined,
+    isPlainObject(status) ? status : undefined,
+  );
+  const object: KubeObject = {
+    apiVersion:
+      typeof raw.apiVersion === 'string' ? raw.apiVersion : defaults.apiVersion,
+    kind: typeof raw.kind === 'string' ? raw.kind : defaults.kind,
+    metadata: {
+      ...pick(metadata, [
+        'name',
+        'namespace',
+        'uid',
+        'resourceVersion',
+        'generation',
+        'creationTimestamp',
+        'deletionTimestamp',
+      ]),
+      ...(labels && { labels }),
+      ...(annotations &&
+        Object.keys(annotations).length > 0 && { annotations }),
+      ...(Array.isArray(metadata.ownerReferences) && {
+        ownerReferences: metadata.ownerReferences
+          .filter(isPlainObject)
+          .map(o =>
+            pick(o, ['apiVersion', 'kind', 'name', 'uid', 'controller']),
+          ),
+      }),
+    },
+    ...(fields.spec !== undefined && { spec: fields.spec }),
+    ...(fields.status !== undefined && { status: fields.status }),
+  };
+  return problems.length
+    ? { object, problem: problems.join(', ') }
+    : { object };
+}
