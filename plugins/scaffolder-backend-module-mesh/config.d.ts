@@ -3,15 +3,30 @@ export interface Config {
     /** Settings for the mesh scaffolder actions. */
     scaffolder?: {
       /**
-       * Clusters and namespaces the `mesh:apply` action may write to. When
-       * absent, the action may not apply to any cluster.
+       * Clusters and namespaces the `mesh:chain:apply` action may write to.
+       * When absent or empty, the action may not apply to any cluster.
        */
       targets?: Array<{
         /** Cluster name, as in `kubernetes.clusterLocatorMethods`. */
         cluster: string;
-        /** Namespaces (glob `*` allowed). */
+        /**
+         * Namespaces templates may write to; `*` matches any characters,
+         * e.g. `team-*`, or `*` for every namespace.
+         */
         namespaces: string[];
       }>;
+      /**
+       * Registering entities without a Git host (`mesh:catalog:register-local`).
+       */
+      catalog?: {
+        /**
+         * Directory on the backend the action writes entity files to,
+         * relative to the backend's working directory like `file` catalog
+         * locations. The catalog must have a `file` location for
+         * `<directory>/*.yaml`.
+         */
+        directory?: string;
+      };
     };
   };
 }

@@ -1,1 +1,38 @@
-export {};
+/**
+ * Scaffolder actions that render, validate and apply a whole Istio and
+ * Kubernetes resource chain for one service, and register it in the catalog
+ * without a Git host.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleMesh as default } from './module';
+export { createRenderChainAction } from './actions/renderChain';
+export {
+  createApplyChainAction,
+  type ApplyChainActionOptions,
+} from './actions/applyChain';
+export {
+  createRegisterLocalAction,
+  readLocalCatalogConfig,
+  type RegisterLocalActionOptions,
+} from './actions/registerLocal';
+export * from './chain/spec';
+export * from './chain/render';
+export * from './chain/checks';
+export * from './chain/manifests';
+export * from './chain/validate';
+export * from './cluster/applyManifests';
+export * from './cluster/MeshObjectApi';
+export * from './cluster/targets';
+export * from './lib/formats';
+export {
+  type KubeObject,
+  type SchemaProblem,
+  SUPPORTED_KINDS,
+  isSupportedKind,
+  isNamespacedKind,
+  validateAgainstSchema,
+  describeObject,
+} from './lib/models';
+export type { Zod } from './lib/zod';

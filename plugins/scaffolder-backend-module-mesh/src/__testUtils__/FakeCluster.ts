@@ -1,0 +1,111 @@
+import { ApiException, KubernetesObject } from '@kubernetes/client-node';
+import { ChainClusterClient } from '../cluster/MeshObjectApi';
+import { KubeObject } from '../lib/models';
+
+const key = (o: {
+  kind: string;
+  metadata?: { name?: string; namespace?: string };
+}) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+
+/**
+ * An in-memory cluster for the apply logic: it stores objects, bumps
+ * resourceVersion only when an apply changes something, and can be told to
+ * reject objects. Wire format is tested against real HTTP elsewhere.
+ */
+export class FakeCluster implements ChainClusterClient {
+  objects = new Map<string, any>();
+  calls: string[] = [];
+  reject = new Map<string, { code: number; message: string }>();
+  notServed = new Set<string>();
+  private version = 1;
+
+  async served(apiVersion: string, kind: string) {
+    return this.notServed.has(`${apiVersion}/${kind}`)
+      ? undefined
+      : { plural: `${kind.toLowerCase()}s`, namespaced: kind !== 'Namespace' };
+  }
+  /** Deployments report all replicas available when read. */
+  deploymentsBecomeAvailable = true;
+
+  async get(object: KubeObject) {
+    const stored = this.objects.get(key(object));
+    if (
+      stored &&
+      stored.kind === 'Deployment' &&
+      this.deploymentsBecomeAvailable
+    ) {
+      const replicas = stored.spec?.replicas ?? 1;
+      return {
+        ...stored,
+        status: {
+          observedGeneration: 1,
+          replicas,
+          updatedReplicas: replicas,
+          availableReplicas: replicas,
+          conditions: [{ type: 'Available', status: 'True' }],
+        },
+      } as KubernetesObject;
+    }
+    return stored as KubernetesObject | undefined;
+  }
+  async apply(object: KubeObject, options: { dryRun: boolean }) {
+    this.calls.push(`${options.dryRun ? 'dry-run' : 'apply'} ${key(object)}`);
+    if (
+      object.metadata.namespace &&
+      !this.objects.has(`Namespace//${object.metadata.namespace}`)
+    ) {
+      throw new ApiException(
+        404,
+        'x',
+        JSON.stringify({
+          kind: 'Status',
+          reason: 'NotFound',
+          message: `namespaces "${object.metadata.namespace}" not found`,
+        }),
+        {},
+      );
+    }
+    const rejection = this.reject.get(key(object));
+    if (rejection) {
+      throw new ApiException(
+        rejection.code,
+        'x',
+        JSON.stringify({
+          kind: 'Status',
+          reason: 'Invalid',
+          message: rejection.message,
+        }),
+        {},
+      );
+    }
+    const previous = this.objects.get(key(object));
+    const { metadata, ...rest } = object;
+    const changed =
+      !previous ||
+      JSON.stringify({
+        ...previous,
+        metadata: { ...previous.metadata, resourceVersion: undefined },
+      }) !==
+        JSON.stringify({
+          ...rest,
+          metadata: { ...metadata, resourceVersion: undefined },
+        });
+    const stored = {
+      ...rest,
+      metadata: {
+        ...metadata,
+        resourceVersion: changed
+          ? String(++this.version)
+          : previous.metadata.resourceVersion,
+      },
+    };
+    if (!options.dryRun) {
+      this.objects.set(key(object), stored);
+    }
+    return stored;
+  }
+  async deleteNamespace(name: string) {
+    this.calls.push(`delete Namespace//${name}`);
+    this.objects.delete(`Namespace//${name}`);
+  }
+}

@@ -1,0 +1,387 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { MeshClustersService } from '@mesh-chain/plugin-mesh-node';
+import { createHash } from 'crypto';
+import { checkChain } from '../chain/checks';
+import {
+  parseManifests,
+  readManifestDirectory,
+  SourcedObject,
+} from '../chain/manifests';
+import { formatProblems, validateManifests } from '../chain/validate';
+import {
+  applyManifests,
+  ApplyFailedError,
+  ObjectResult,
+  orderForApply,
+  waitForDeployments,
+} from '../cluster/applyManifests';
+import { ChainClusterClient, MeshObjectApi } from '../cluster/MeshObjectApi';
+import { assertTargetAllowed, readApplyTargets } from '../cluster/targets';
+import { checkDns1123Label } from '../lib/formats';
+import { isNamespacedKind } from '../lib/models';
+import { parseInput, z as zod, Zod } from '../lib/zod';
+import { examples } from './applyChain.examples';
+
+const inputSchema = (z: Zod) =>
+  z
+    .object({
+      cluster: z
+        .string()
+        .describe(
+          'Cluster to apply to, by its name under kubernetes.clusterLocatorMethods (the same clusters the Kubernetes plugin shows). It must be allowed by mesh.scaffolder.targets.',
+        ),
+      manifestsPath: z
+        .string()
+        .default('kubernetes')
+        .describe(
+          'Directory in the workspace with the manifests: the files its kustomization.yaml lists, else every YAML file. Ignored when `manifests` is given.',
+        ),
+      manifests: z
+        .string()
+        .optional()
+        .describe(
+          'The manifests as a multi-document YAML string, instead of files.',
+        ),
+      namespace: z
+        .string()
+        .optional()
+        .describe(
+          'Namespace for objects that have none; when set, objects in any other namespace are refused.',
+        ),
+      fieldManager: z
+        .string()
+        .default('backstage-mesh')
+        .describe(
+          'Server-side apply field manager: who owns the fields this step sets.',
+        ),
+      forceConflicts: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Take over fields another field manager (e.g. kubectl) owns, instead of failing.',
+        ),
+      waitForAvailable: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Wait until every Deployment is available with all replicas updated.',
+        ),
+      waitTimeoutSeconds: z
+        .number()
+        .int()
+        .default(120)
+        .describe('How long to wait for the Deployments (1-900 seconds).'),
+      clusterDomain: z
+        .string()
+        .default('cluster.local')
+        .describe(
+          'DNS domain of the cluster, to resolve Service hosts in the manifests.',
+        ),
+    })
+    .strict();
+
+const outputSchema = (z: Zod) =>
+  z.object({
+    cluster: z.string().describe('The cluster applied to.'),
+    namespaces: z.array(z.string()).describe('The namespaces written to.'),
+    results: z
+      .array(
+        z.object({
+          apiVersion: z.string().describe('API version.'),
+          kind: z.string().describe('Kind.'),
+          namespace: z.string().optional().describe('Namespace.'),
+          name: z.string().describe('Name.'),
+          result: z
+            .string()
+            .describe(
+              'created, configured, unchanged, or planned (template dry run).',
+            ),
+          message: z.string().optional().describe('Details, for failures.'),
+        }),
+      )
+      .describe('What happened to each object, in apply order.'),
+    summary: z.string().describe('The results as a Markdown table.'),
+    warnings: z
+      .array(z.string())
+      .describe('Problems in the manifests that did not stop the apply.'),
+    available: z
+      .boolean()
+      .optional()
+      .describe(
+        'Whether every Deployment became available (only when waiting).',
+      ),
+  });
+
+type ApplyInput = {
+  cluster: string;
+  manifestsPath: string;
+  manifests?: string;
+  namespace?: string;
+  fieldManager: string;
+  forceConflicts: boolean;
+  waitForAvailable: boolean;
+  waitTimeoutSeconds: number;
+  clusterDomain: string;
+};
+
+/** Options of {@link createApplyChainAction}. @public */
+export interface ApplyChainActionOptions {
+  clusters: MeshClustersService;
+  config: Config;
+  /** Builds the cluster client; defaults to {@link MeshObjectApi}. */
+  clientFactory?: (kc: KubeConfig) => ChainClusterClient;
+  /** How often to poll Deployments while waiting (default 2000 ms). */
+  pollIntervalMs?: number;
+}
+
+function markdownTable(results: ObjectResult[], cluster: string): string {
+  return [
+    `Cluster \`${cluster}\`:`,
+    '',
+    '| Kind | Namespace | Name | Result |',
+    '| --- | --- | --- | --- |',
+    ...results.map(
+      r => `| ${r.kind} | ${r.namespace ?? ''} | ${r.name} | ${r.result} |`,
+    ),
+  ].join('\n');
+}
+
+/**
+ * Applies manifests to a configured cluster by server-side apply, after a
+ * server-side dry run of all of them, in dependency order, optionally
+ * waiting for the Deployments.
+ *
+ * @public
+ */
+export function createApplyChainAction(options: ApplyChainActionOptions) {
+  const { clusters, config } = options;
+  const clientFactory =
+    options.clientFactory ??
+    ((kc: KubeConfig) => MeshObjectApi.fromKubeConfig(kc));
+  const pollIntervalMs = options.pollIntervalMs ?? 2000;
+
+  return createTemplateAction({
+    id: 'mesh:chain:apply',
+    description:
+      'Applies Kubernetes and Istio manifests to a configured cluster: validates them against the upstream schemas and their references to each other, checks the target is allowed, runs a server-side dry run of every object (nothing is applied if any is rejected), then server-side applies them in dependency order with its own field manager, optionally waiting for the Deployments. In a template dry run it validates and changes nothing.',
+    examples,
+    supportsDryRun: true,
+    schema: { input: inputSchema, output: outputSchema },
+    async handler(ctx) {
+      const input = parseInput<ApplyInput>(
+        inputSchema(zod),
+        ctx.input,
+        'mesh:chain:apply',
+      );
+      if (input.waitTimeoutSeconds < 1 || input.waitTimeoutSeconds > 900) {
+        throw new InputError(
+          `waitTimeoutSeconds: ${input.waitTimeoutSeconds} is out of range; use 1-900`,
+        );
+      }
+      if (
+        !input.fieldManager ||
+        input.fieldManager.length > 128 ||
+        /[^\x20-\x7e]/.test(input.fieldManager)
+      ) {
+        throw new InputError(
+          'fieldManager: must be 1-128 printable ASCII characters, e.g. backstage-mesh',
+        );
+      }
+      if (input.namespace !== undefined && checkDns1123Label(input.namespace)) {
+        throw new InputError(
+          `namespace: '${input.namespace}' ${checkDns1123Label(
+            input.namespace,
+          )}`,
+        );
+      }
+
+      // Read
+      let manifests: SourcedObject[];
+      if (input.manifests !== undefined) {
+        manifests = parseManifests(input.manifests, 'manifests');
+      } else {
+        let dir: string;
+        try {
+          dir = resolveSafeChildPath(ctx.workspacePath, input.manifestsPath);
+        } catch {
+          throw new InputError(
+            `manifestsPath: '${input.manifestsPath}' is outside the workspace; use a relative path such as kubernetes`,
+          );
+        }
+        manifests = await readManifestDirectory(dir, input.manifestsPath);
+      }
+      if (manifests.length === 0) {
+        throw new InputError(
+          'The manifests are empty; there is nothing to apply',
+        );
+      }
+
+      // Namespaces
+      const problems = [];
+      for (const m of manifests) {
+        const { object } = m;
+        if (!isNamespacedKind(object.apiVersion, object.kind)) continue;
+        if (!object.metadata.namespace) {
+          if (input.namespace) {
+            object.metadata.namespace = input.namespace;
+          } else {
+            problems.push({
+              object: `${object.kind} ${object.metadata.name}`,
+              source: m.source,
+              path: 'metadata.namespace',
+              message: 'is missing; set it, or give the action a namespace',
+            });
+          }
+        } else if (
+          input.namespace &&
+          object.metadata.namespace !== input.namespace
+        ) {
+          problems.push({
+            object: `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`,
+            source: m.source,
+            path: 'metadata.namespace',
+            message: `is ${object.metadata.namespace}, but this step applies to namespace ${input.namespace}; fix one of them`,
+          });
+        }
+      }
+
+      // Validate
+      problems.push(...validateManifests(manifests));
+      if (problems.length > 0) {
+        throw new InputError(
+          `The manifests are not valid; nothing was applied:\n${formatProblems(
+            problems,
+          )}`,
+        );
+      }
+      const ordered = orderForApply(manifests.map(m => m.object));
+      const { findings, external } = checkChain(ordered, {
+        clusterDomain: input.clusterDomain,
+      });
+      const errors = findings.filter(f => f.severity === 'error');
+      const warnings = findings
+        .filter(f => f.severity === 'warning')
+        .map(f => `${f.object}: ${f.path ? `${f.path}: ` : ''}${f.message}`);
+      if (errors.length > 0) {
+        throw new InputError(
+          `The manifests do not fit together; nothing was applied:\n${formatProblems(
+            errors,
+          )}`,
+        );
+      }
+      for (const w of warnings) {
+        ctx.logger.warn(w);
+      }
+
+      // Where
+      const namespaces = [
+        ...new Set(
+          ordered.map(o =>
+            o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace!,
+          ),
+        ),
+      ];
+      const targets = readApplyTargets(config);
+      let cluster;
+      try {
+        cluster = await clusters.getCluster(input.cluster);
+      } catch {
+        const known = (await clusters.listClusters()).map(c => c.name);
+        throw new InputError(
+          `cluster: '${
+            input.cluster
+          }' is not configured under kubernetes.clusterLocatorMethods; use one of ${
+            known.join(', ') || '(none configured)'
+          }`,
+        );
+      }
+      for (const ns of namespaces) {
+        assertTargetAllowed(targets, cluster.name, ns);
+      }
+      if (cluster.authMode !== 'server') {
+        throw new InputError(
+          `cluster: '${cluster.name}' authenticates with the signed-in user's own credential (${cluster.authProvider}), which the scaffolder does not have; apply to a cluster whose credential the backend holds (e.g. serviceAccount)`,
+        );
+      }
+
+      ctx.output('cluster', cluster.name);
+      ctx.output('namespaces', namespaces);
+      ctx.output('warnings', warnings);
+
+      if (ctx.isDryRun) {
+        const planned: ObjectResult[] = ordered.map(o => ({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
+          name: o.metadata.name,
+          result: 'planned',
+        }));
+        ctx.logger.info(
+          `Dry run: the manifests are valid; ${planned.length} objects would be applied to cluster '${cluster.name}' (the cluster was not contacted)`,
+        );
+        ctx.output('results', planned);
+        ctx.output('summary', markdownTable(planned, cluster.name));
+        return;
+      }
+
+      const key = createHash('sha256')
+        .update(
+          JSON.stringify({
+            cluster: cluster.name,
+            ordered,
+            fieldManager: input.fieldManager,
+            force: input.forceConflicts,
+          }),
+        )
+        .digest('hex')
+        .slice(0, 16);
+      const results = await ctx.checkpoint({
+        key: `mesh.apply.${cluster.name}.${key}`,
+        fn: async () => {
+          const kc = await clusters.getKubeConfig(cluster.name);
+          try {
+            const applied = await applyManifests({
+              client: clientFactory(kc),
+              cluster: cluster.name,
+              objects: ordered,
+              external,
+              fieldManager: input.fieldManager,
+              force: input.forceConflicts,
+              logger: ctx.logger,
+            });
+            return applied;
+          } catch (error) {
+            if (error instanceof ApplyFailedError) {
+              ctx.logger.error(markdownTable(error.results, cluster.name));
+            }
+            throw error;
+          }
+        },
+      });
+      ctx.output('results', results);
+      ctx.output('summary', markdownTable(results, cluster.name));
+
+      if (input.waitForAvailable) {
+        const deployments = ordered.filter(o => o.kind === 'Deployment');
+        const kc = await clusters.getKubeConfig(cluster.name);
+        await waitForDeployments({
+          client: clientFactory(kc),
+          cluster: cluster.name,
+          deployments,
+          timeoutMs: input.waitTimeoutSeconds * 1000,
+          pollIntervalMs,
+          logger: ctx.logger,
+          signal: ctx.signal,
+        });
+        ctx.logger.info(
+          `All ${deployments.length} Deployments are available in cluster '${cluster.name}'`,
+        );
+        ctx.output('available', true);
+      }
+    },
+  });
+}

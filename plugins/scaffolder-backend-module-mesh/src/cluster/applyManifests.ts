@@ -1,0 +1,477 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import { KubernetesObject } from '@kubernetes/client-node';
+import { gatewayHostAdmits, ExternalReference } from '../chain/checks';
+import { describeObject, KubeObject } from '../lib/models';
+import {
+  ChainClusterClient,
+  describeApiError,
+  statusOf,
+} from './MeshObjectApi';
+
+/** What happened to one object. @public */
+export type ApplyOutcome =
+  | 'created'
+  | 'configured'
+  | 'unchanged'
+  | 'planned'
+  | 'failed'
+  | 'not applied';
+
+/** What happened to one object. @public */
+export type ObjectResult = {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  result: ApplyOutcome;
+  /** The server's message, for failures. */
+  message?: string;
+};
+
+/** Order in which kinds are applied: what others refer to comes first. */
+const KIND_ORDER = [
+  'Namespace',
+  'ServiceAccount',
+  'ConfigMap',
+  'Service',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'DestinationRule',
+  'Gateway',
+  'VirtualService',
+  'HTTPRoute',
+];
+
+/**
+ * Sorts objects into dependency order: Namespace, then the workload and its
+ * Service, its autoscaler, the DestinationRule (so subsets exist before
+ * routes use them), the Gateway and last the routes, so that traffic is only
+ * sent once everything it needs is in place. Stable within a kind.
+ *
+ * @public
+ */
+export function orderForApply<T extends { kind: string }>(objects: T[]): T[] {
+  const rank = (o: T) => {
+    const i = KIND_ORDER.indexOf(o.kind);
+    return i < 0 ? KIND_ORDER.length : i;
+  };
+  return objects
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+    .map(({ o }) => o);
+}
+
+function resultOf(
+  object: KubeObject,
+  result: ApplyOutcome,
+  message?: string,
+): ObjectResult {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    ...(object.metadata.namespace && { namespace: object.metadata.namespace }),
+    name: object.metadata.name,
+    result,
+    ...(message && { message }),
+  };
+}
+
+/** Thrown when objects could not be applied; carries per-object results. @public */
+export class ApplyFailedError extends Error {
+  constructor(message: string, readonly results: ObjectResult[]) {
+    super(message);
+    this.name = 'ApplyFailedError';
+  }
+}
+
+function summarise(results: ObjectResult[]): string {
+  return results
+    .map(
+      r =>
+        `  - ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${
+          r.result
+        }${r.message ? ` (${r.message})` : ''}`,
+    )
+    .join('\n');
+}
+
+function failureHint(error: unknown, fieldManager: string): string {
+  const status = statusOf(error);
+  if (status === 409) {
+    return ` Another field manager owns these fields; fix the value here to match, or set forceConflicts to take them over from it (this action applies as '${fieldManager}').`;
+  }
+  if (status === 403) {
+    return ' The credential configured for this cluster may not write this kind; grant its identity get/create/patch on it (and delete on namespaces when the chain creates one).';
+  }
+  if (status === 401) {
+    return ' The cluster rejected the configured credential; check serviceAccountToken (or the auth provider) under kubernetes.clusterLocatorMethods.';
+  }
+  return '';
+}
+
+/**
+ * Applies a validated, ordered set of manifests to a cluster:
+ *
+ * 1. every kind must be served by the cluster (e.g. Istio's CRDs installed);
+ * 2. shared objects the manifests refer to must exist (and a shared Gateway
+ *    must accept the hosts);
+ * 3. a namespace the manifests create is created first if missing (dry runs
+ *    of namespaced objects need it), and deleted again if anything fails;
+ * 4. a server-side dry run of every object (strict field validation);
+ *    nothing is applied if any is rejected, and every rejection is reported;
+ * 5. server-side apply, one object at a time, in order.
+ *
+ * Re-running with the same manifests changes nothing and reports `unchanged`.
+ *
+ * @public
+ */
+export async function applyManifests(options: {
+  client: ChainClusterClient;
+  cluster: string;
+  objects: KubeObject[];
+  external: ExternalReference[];
+  fieldManager: string;
+  force: boolean;
+  logger: LoggerService;
+}): Promise<ObjectResult[]> {
+  const { client, cluster, objects, external, fieldManager, force, logger } =
+    options;
+  const where = `cluster '${cluster}'`;
+
+  // 1. Discovery
+  const notServed: string[] = [];
+  for (const key of new Set(objects.map(o => `${o.apiVersion} ${o.kind}`))) {
+    const [apiVersion, kind] = key.split(' ');
+    if (!(await client.served(apiVersion, kind))) {
+      notServed.push(key);
+    }
+  }
+  if (notServed.length > 0) {
+    const istio = notServed.some(k => k.startsWith('networking.istio.io/'));
+    throw new InputError(
+      `The ${where} does not serve ${notServed.join(', ')}.${
+        istio
+          ? ' Install Istio 1.22 or later (networking.istio.io/v1), or render for an older apiVersion.'
+          : ''
+      } Nothing was applied.`,
+    );
+  }
+
+  // 2. References outside the manifests
+  const missing: string[] = [];
+  for (const ref of external) {
+    const live = (await client.get({
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { name: ref.name, namespace: ref.namespace },
+    })) as (KubernetesObject & { spec?: any }) | undefined;
+    if (!live) {
+      missing.push(
+        `${ref.kind} ${ref.namespace}/${ref.name} (referenced by ${ref.referencedBy}) does not exist`,
+      );
+      continue;
+    }
+    if (ref.kind === 'Gateway' && ref.hosts) {
+      const serverHosts: string[] = (live.spec?.servers ?? []).flatMap(
+        (s: any) => s.hosts ?? [],
+      );
+      const refused = ref.hosts.filter(
+        h =>
+          !serverHosts.some(sh =>
+            gatewayHostAdmits(sh, ref.namespace, h, ref.fromNamespace ?? ''),
+          ),
+      );
+      if (refused.length > 0) {
+        missing.push(
+          `Gateway ${ref.namespace}/${ref.name} does not accept ${refused.join(
+            ', ',
+          )} from namespace ${ref.fromNamespace} (its servers accept ${
+            serverHosts.join(', ') || 'no hosts'
+          }); ask its owners to add the host, or use a host it accepts`,
+        );
+      }
+    }
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `The manifests refer to objects that are not in the ${where}:\n${missing
+        .map(m => `  - ${m}`)
+        .join('\n')}\nNothing was applied.`,
+    );
+  }
+
+  // What exists now, to report created/configured/unchanged afterwards.
+  const before = new Map<KubeObject, KubernetesObject | undefined>();
+  for (const object of objects) {
+    before.set(object, await client.get(object));
+  }
+
+  // 3. A namespace the chain brings, created first when missing.
+  const namespacesInManifests = objects.filter(o => o.kind === 'Namespace');
+  const namespaceNames = new Set(
+    objects.flatMap(o => (o.metadata.namespace ? [o.metadata.namespace] : [])),
+  );
+  for (const name of namespaceNames) {
+    const brought = namespacesInManifests.some(n => n.metadata.name === name);
+    if (brought) continue;
+    const live = await client.get({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    });
+    if (!live) {
+      throw new InputError(
+        `Namespace '${name}' does not exist in the ${where}; create it first, or render the chain with createNamespace. Nothing was applied.`,
+      );
+    }
+  }
+  const created: KubeObject[] = [];
+  const results = new Map<KubeObject, ObjectResult>();
+  const rollback = async () => {
+    for (const ns of created.reverse()) {
+      try {
+        await client.deleteNamespace(ns.metadata.name);
+        logger.info(
+          `Deleted namespace ${ns.metadata.name} again, which this step had created`,
+        );
+      } catch (error) {
+        logger.warn(
+          `Could not delete namespace ${
+            ns.metadata.name
+          }, which this step had created: ${describeApiError(error)}`,
+        );
+      }
+    }
+  };
+
+  for (const ns of namespacesInManifests) {
+    if (before.get(ns)) continue;
+    try {
+      await client.apply(ns, { fieldManager, force, dryRun: true });
+      await client.apply(ns, { fieldManager, force, dryRun: false });
+      created.push(ns);
+      results.set(ns, resultOf(ns, 'created'));
+      logger.info(
+        `Created namespace ${ns.metadata.name} so that the other objects can be checked`,
+      );
+    } catch (error) {
+      await rollback();
+      throw new ApplyFailedError(
+        `The ${where} rejected ${describeObject(ns)}: ${describeApiError(
+          error,
+        )}.${failureHint(error, fieldManager)} Nothing was applied.`,
+        objects.map(o =>
+          resultOf(
+            o,
+            o === ns ? 'failed' : 'not applied',
+            o === ns ? describeApiError(error) : undefined,
+          ),
+        ),
+      );
+    }
+  }
+
+  // 4. Server-side dry run of everything
+  const rejected: Array<{ object: KubeObject; error: unknown }> = [];
+  for (const object of objects) {
+    if (results.has(object)) continue;
+    try {
+      await client.apply(object, { fieldManager, force, dryRun: true });
+    } catch (error) {
+      rejected.push({ object, error });
+    }
+  }
+  if (rejected.length > 0) {
+    await rollback();
+    const failed = new Map(rejected.map(r => [r.object, r.error]));
+    const hints = [
+      ...new Set(rejected.map(r => failureHint(r.error, fieldManager))),
+    ].join('');
+    throw new ApplyFailedError(
+      `The ${where} would reject ${rejected.length} of ${
+        objects.length
+      } objects (server-side dry run), so nothing was applied:\n${rejected
+        .map(
+          r => `  - ${describeObject(r.object)}: ${describeApiError(r.error)}`,
+        )
+        .join('\n')}${hints ? `\n${hints.trim()}` : ''}`,
+      objects.map(o =>
+        failed.has(o)
+          ? resultOf(o, 'failed', describeApiError(failed.get(o)))
+          : resultOf(o, 'not applied'),
+      ),
+    );
+  }
+
+  // 5. Apply, in order
+  for (const object of objects) {
+    if (results.has(object)) continue;
+    try {
+      const applied = await client.apply(object, {
+        fieldManager,
+        force,
+        dryRun: false,
+      });
+      const previous = before.get(object);
+      let outcome: ApplyOutcome = 'configured';
+      if (!previous) {
+        outcome = 'created';
+      } else if (
+        previous.metadata?.resourceVersion === applied.metadata?.resourceVersion
+      ) {
+        outcome = 'unchanged';
+      }
+      results.set(object, resultOf(object, outcome));
+      logger.info(`${describeObject(object)} ${outcome}`);
+    } catch (error) {
+      results.set(object, resultOf(object, 'failed', describeApiError(error)));
+      const all = objects.map(
+        o => results.get(o) ?? resultOf(o, 'not applied'),
+      );
+      throw new ApplyFailedError(
+        `The ${where} rejected ${describeObject(
+          object,
+        )} although its dry run passed (the cluster changed in between?): ${describeApiError(
+          error,
+        )}.${failureHint(
+          error,
+          fieldManager,
+        )} The objects before it were applied; re-run the step to finish:\n${summarise(
+          all,
+        )}`,
+        all,
+      );
+    }
+  }
+  return objects.map(o => results.get(o)!);
+}
+
+/** The readiness of one Deployment. @public */
+export interface DeploymentReadiness {
+  name: string;
+  namespace: string;
+  available: boolean;
+  message: string;
+}
+
+function readiness(d: any): {
+  done: boolean;
+  failed: boolean;
+  message: string;
+} {
+  const status = d?.status ?? {};
+  const desired: number = d?.spec?.replicas ?? 1;
+  const conditions: any[] = status.conditions ?? [];
+  const progressing = conditions.find(c => c.type === 'Progressing');
+  const available = conditions.find(c => c.type === 'Available');
+  if (
+    progressing?.status === 'False' &&
+    progressing.reason === 'ProgressDeadlineExceeded'
+  ) {
+    return {
+      done: false,
+      failed: true,
+      message: `rollout stalled: ${progressing.message ?? progressing.reason}`,
+    };
+  }
+  const observed =
+    (status.observedGeneration ?? 0) >= (d?.metadata?.generation ?? 0);
+  const updated = status.updatedReplicas ?? 0;
+  const ready = status.availableReplicas ?? 0;
+  const message = `${ready}/${desired} available, ${updated}/${desired} updated${
+    available?.status === 'False' && available.message
+      ? `; ${available.message}`
+      : ''
+  }`;
+  return {
+    done:
+      observed &&
+      available?.status === 'True' &&
+      updated >= desired &&
+      ready >= desired,
+    failed: false,
+    message,
+  };
+}
+
+/**
+ * Waits, bounded, until every Deployment is available with all replicas
+ * updated. Throws with each Deployment's state if they are not in time, or
+ * as soon as a rollout is stalled.
+ *
+ * @public
+ */
+export async function waitForDeployments(options: {
+  client: ChainClusterClient;
+  cluster: string;
+  deployments: KubeObject[];
+  timeoutMs: number;
+  pollIntervalMs: number;
+  logger: LoggerService;
+  signal?: AbortSignal;
+}): Promise<DeploymentReadiness[]> {
+  const { client, deployments, timeoutMs, pollIntervalMs, logger, signal } =
+    options;
+  const deadline = Date.now() + timeoutMs;
+  let states: DeploymentReadiness[] = [];
+  for (;;) {
+    states = [];
+    let stalled: DeploymentReadiness | undefined;
+    for (const d of deployments) {
+      const live = await client.get(d);
+      const r = readiness(live);
+      const state = {
+        name: d.metadata.name,
+        namespace: d.metadata.namespace ?? 'default',
+        available: r.done,
+        message: live ? r.message : 'not found',
+      };
+      states.push(state);
+      if (r.failed) stalled = state;
+    }
+    if (stalled) {
+      throw new ConflictError(
+        `Deployment ${stalled.namespace}/${stalled.name} in cluster '${options.cluster}' is not rolling out (${stalled.message}). Check its pods' events (image pull, crashes, quota). The objects were applied.`,
+      );
+    }
+    if (states.every(s => s.available)) {
+      return states;
+    }
+    if (Date.now() + pollIntervalMs > deadline) {
+      throw new ConflictError(
+        `Deployments in cluster '${
+          options.cluster
+        }' were not available within ${Math.round(timeoutMs / 1000)}s: ${states
+          .map(s => `${s.namespace}/${s.name}: ${s.message}`)
+          .join(
+            '; ',
+          )}. The objects were applied; check the pods, or raise waitTimeoutSeconds.`,
+      );
+    }
+    logger.info(
+      `Waiting for ${states
+        .filter(s => !s.available)
+        .map(s => `${s.name} (${s.message})`)
+        .join(', ')}`,
+    );
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, pollIntervalMs);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(
+            new Error(
+              'The task was cancelled while waiting for the Deployments',
+            ),
+          );
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+export { summarise as summariseResults };

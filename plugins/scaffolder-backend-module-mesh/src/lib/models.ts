@@ -1,0 +1,201 @@
+import { requireEsm } from './esm';
+import { formatPath } from './zod';
+
+/** A Kubernetes object as plain JSON. @public */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+interface ModelClass {
+  new (data: unknown): { validate(): void };
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params?: Record<string, unknown>;
+}
+
+type ModelSource = [pkg: string, subpath: string, exportName: string];
+
+/**
+ * The kinds whose upstream schema is known, by `apiVersion/kind`: the
+ * Kubernetes OpenAPI schemas (kubernetes-models) and the Istio and Gateway
+ * API CRD schemas (@kubernetes-models/istio, @kubernetes-models/gateway-api).
+ */
+const MODELS: Record<string, ModelSource> = {
+  'v1/Namespace': ['kubernetes-models', 'v1/Namespace', 'Namespace'],
+  'v1/Service': ['kubernetes-models', 'v1/Service', 'Service'],
+  'v1/ServiceAccount': [
+    'kubernetes-models',
+    'v1/ServiceAccount',
+    'ServiceAccount',
+  ],
+  'v1/ConfigMap': ['kubernetes-models', 'v1/ConfigMap', 'ConfigMap'],
+  'apps/v1/Deployment': [
+    'kubernetes-models',
+    'apps/v1/Deployment',
+    'Deployment',
+  ],
+  'autoscaling/v2/HorizontalPodAutoscaler': [
+    'kubernetes-models',
+    'autoscaling/v2/HorizontalPodAutoscaler',
+    'HorizontalPodAutoscaler',
+  ],
+  'policy/v1/PodDisruptionBudget': [
+    'kubernetes-models',
+    'policy/v1/PodDisruptionBudget',
+    'PodDisruptionBudget',
+  ],
+  ...Object.fromEntries(
+    ['v1', 'v1beta1', 'v1alpha3'].flatMap(version =>
+      ['Gateway', 'VirtualService', 'DestinationRule'].map(kind => [
+        `networking.istio.io/${version}/${kind}`,
+        [
+          '@kubernetes-models/istio',
+          `networking.istio.io/${version}/${kind}`,
+          kind,
+        ] as ModelSource,
+      ]),
+    ),
+  ),
+  'gateway.networking.k8s.io/v1/Gateway': [
+    '@kubernetes-models/gateway-api',
+    'gateway.networking.k8s.io/v1/Gateway',
+    'Gateway',
+  ],
+  'gateway.networking.k8s.io/v1/HTTPRoute': [
+    '@kubernetes-models/gateway-api',
+    'gateway.networking.k8s.io/v1/HTTPRoute',
+    'HTTPRoute',
+  ],
+};
+
+/** Namespaced kinds among {@link MODELS}; the rest are cluster-scoped. */
+const CLUSTER_SCOPED = new Set(['v1/Namespace']);
+
+const loaded = new Map<string, ModelClass>();
+
+function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+  const key = `${apiVersion}/${kind}`;
+  const source = MODELS[key];
+  if (!source) {
+    return undefined;
+  }
+  let model = loaded.get(key);
+  if (!model) {
+    const [pkg, subpath, exportName] = source;
+    model = requireEsm<Record<string, ModelClass>>(pkg, subpath)[exportName];
+    loaded.set(key, model);
+  }
+  return model;
+}
+
+/**
+ * The `apiVersion/kind` pairs the mesh actions know the schema of.
+ *
+ * @public
+ */
+export const SUPPORTED_KINDS: readonly string[] = Object.keys(MODELS);
+
+/** @public */
+export function isSupportedKind(apiVersion: string, kind: string): boolean {
+  return `${apiVersion}/${kind}` in MODELS;
+}
+
+/** @public */
+export function isNamespacedKind(apiVersion: string, kind: string): boolean {
+  return !CLUSTER_SCOPED.has(`${apiVersion}/${kind}`);
+}
+
+/** One schema violation, with a dotted path into the object. @public */
+export interface SchemaProblem {
+  /** e.g. `spec.template.spec.containers[0].ports[0].containerPort`. */
+  path: string;
+  message: string;
+}
+
+function toDottedPath(instancePath: string): string {
+  if (!instancePath) {
+    return '(root)';
+  }
+  return formatPath(
+    instancePath
+      .split('/')
+      .slice(1)
+      .map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map(part => (/^\d+$/.test(part) ? Number(part) : part)),
+  );
+}
+
+function describe(error: AjvError): string {
+  const params = error.params ?? {};
+  if (error.keyword === 'additionalProperties' && params.additionalProperty) {
+    return `unknown field '${params.additionalProperty}'`;
+  }
+  if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    return `must be one of ${params.allowedValues.join(', ')}`;
+  }
+  return error.message ?? error.keyword;
+}
+
+/**
+ * Validates an object against the upstream schema of its kind. Returns
+ * `undefined` when the kind is not known, otherwise the problems (empty when
+ * the object is valid).
+ *
+ * @public
+ */
+export function validateAgainstSchema(
+  object: KubeObject,
+): SchemaProblem[] | undefined {
+  const Model = modelFor(object.apiVersion, object.kind);
+  if (!Model) {
+    return undefined;
+  }
+  try {
+    new Model(object).validate();
+    return [];
+  } catch (error) {
+    const errors = (error as { errors?: AjvError[] }).errors;
+    if (!Array.isArray(errors)) {
+      throw error;
+    }
+    // ajv reports every branch of a oneOf/anyOf; keep one line per path.
+    const seen = new Set<string>();
+    const problems: SchemaProblem[] = [];
+    for (const e of errors) {
+      const problem = {
+        path: toDottedPath(e.instancePath),
+        message: describe(e),
+      };
+      const key = `${problem.path} ${problem.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        problems.push(problem);
+      }
+    }
+    return problems;
+  }
+}
+
+/** `Kind namespace/name`, for messages. @public */
+export function describeObject(object: {
+  kind: string;
+  metadata: { name?: string; namespace?: string };
+}): string {
+  const { name, namespace } = object.metadata;
+  return `${object.kind} ${namespace ? `${namespace}/` : ''}${
+    name ?? '(no name)'
+  }`;
+}

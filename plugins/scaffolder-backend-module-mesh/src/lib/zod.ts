@@ -1,0 +1,61 @@
+import { InputError } from '@backstage/errors';
+import { z as zodV3 } from 'zod/v3';
+
+/**
+ * The zod API the scaffolder hands to action schemas (`zod/v3`, from the same
+ * zod package @backstage/plugin-scaffolder-node uses). Schemas are written
+ * against it, so that `createTemplateAction` infers the input types and the
+ * handlers parse their input with the very same schemas.
+ *
+ * @public
+ */
+export type Zod = typeof zodV3;
+
+/** The zod that parses inputs. */
+export const z: Zod = zodV3;
+
+/** A field path as `a.b[0].c`. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') {
+      out += `[${part}]`;
+    } else {
+      out += out ? `.${part}` : part;
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses an action input with a schema, turning every issue into one line
+ * `<field>: <problem>` of an `InputError`.
+ */
+export function parseInput<T>(
+  schema: {
+    safeParse(value: unknown): zodV3.SafeParseReturnType<unknown, unknown>;
+  },
+  value: unknown,
+  what: string,
+): T {
+  const result = schema.safeParse(value);
+  if (result.success) {
+    return result.data as T;
+  }
+  const lines = result.error.issues.map(issue => {
+    const field = formatPath(issue.path) || '(input)';
+    if (issue.code === 'invalid_type' && issue.received === 'undefined') {
+      return `${field}: is required`;
+    }
+    if (issue.code === 'invalid_type') {
+      return `${field}: must be ${issue.expected}, got ${issue.received}`;
+    }
+    if (issue.code === 'unrecognized_keys') {
+      return `${field}: ${issue.message}; remove it or check its spelling`;
+    }
+    return `${field}: ${issue.message}`;
+  });
+  throw new InputError(
+    `Invalid input for ${what}:\n${lines.map(l => `  - ${l}`).join('\n')}`,
+  );
+}
