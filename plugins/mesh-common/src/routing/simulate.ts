@@ -91,6 +91,13 @@ function acceptingServers(
 ): AcceptedServer[] {
   const accepted: AcceptedServer[] = [];
   for (const gw of chain.gateways) {
+    if (!gw.servers.some(s => externalPorts(gw, s).includes(req.port))) {
+      reasons.push(
+        `Gateway ${refName(gw.ref)} has no server on port ${req.port} (ports: ${
+          gw.servers.map(s => s.port).join(', ') || 'none'
+        })`,
+      );
+    }
     for (const server of gw.servers) {
       const label = `Gateway ${refName(gw.ref)} server ${
         server.name ?? `${server.protocol}:${server.port}`
