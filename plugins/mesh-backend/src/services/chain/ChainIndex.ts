@@ -124,36 +124,63 @@ export class ChainIndex {
     return value;
   }
 
-  /** Objects of a kind by `key=value` label, across all namespaces. */
-  byLabel(kind: WatchedKind): Map<string, KubeObject[]> {
-    return this.memo(`byLabel/${kind}`, [kind], () => {
-      const map = new Map<string, KubeObject[]>();
+  /**
+   * Objects of a kind by the value of one label key, across all namespaces.
+   * Built per key on first use: one pass over the kind reading one label.
+   */
+  private byLabelKey(
+    kind: WatchedKind,
+    key: string,
+  ): Map<string, KubeObject[]> {
+    const perKey = this.memo(
+      `byLabelKey/${kind}`,
+      [kind],
+      () => new Map<string, Map<string, KubeObject[]>>(),
+    );
+    let map = perKey.get(key);
+    if (!map) {
+      map = new Map();
       for (const obj of this.snapshot.list(kind)) {
+        const value = obj.metadata.labels?.[key];
+        if (value !== undefined) {
+          push(map, value, obj);
+        }
+      }
+      perKey.set(key, map);
+    }
+    return map;
+  }
+
+  /**
+   * Objects of a kind in one namespace by `key=value` label. Built per
+   * namespace on first use, so a change elsewhere costs only the namespaces
+   * a request reads.
+   */
+  private byNamespacedLabel(
+    kind: WatchedKind,
+    namespace: string,
+  ): Map<string, KubeObject[]> {
+    const perNamespace = this.memo(
+      `byNsLabel/${kind}`,
+      [kind],
+      () => new Map<string, Map<string, KubeObject[]>>(),
+    );
+    let map = perNamespace.get(namespace);
+    if (!map) {
+      map = new Map();
+      for (const obj of this.snapshot.list(kind, namespace)) {
         for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
           push(map, `${k}=${v}`, obj);
         }
       }
-      return map;
-    });
-  }
-
-  /** Objects of a kind by `namespace` and `key=value` label. */
-  private byNamespacedLabel(kind: WatchedKind): Map<string, KubeObject[]> {
-    return this.memo(`byNsLabel/${kind}`, [kind], () => {
-      const map = new Map<string, KubeObject[]>();
-      for (const obj of this.snapshot.list(kind)) {
-        const n = ns(obj);
-        for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
-          push(map, `${n}\u0000${k}=${v}`, obj);
-        }
-      }
-      return map;
-    });
+      perNamespace.set(namespace, map);
+    }
+    return map;
   }
 
   /**
    * Objects of a kind whose labels satisfy a selector, in one namespace or
-   * (undefined) all; uses the label index for the most selective equality.
+   * (undefined) all; uses a label index for the candidates.
    */
   select(
     kind: WatchedKind,
@@ -162,16 +189,16 @@ export class ChainIndex {
   ): KubeObject[] {
     let candidates: readonly KubeObject[] | undefined;
     if (selector.equalities.length > 0) {
-      const index =
-        namespace === undefined
-          ? this.byLabel(kind)
-          : this.byNamespacedLabel(kind);
-      for (const [k, v] of selector.equalities) {
-        const key =
-          namespace === undefined ? `${k}=${v}` : `${namespace}\u0000${k}=${v}`;
-        const list = index.get(key) ?? [];
-        if (!candidates || list.length < candidates.length) {
-          candidates = list;
+      if (namespace === undefined) {
+        const [k, v] = selector.equalities[0];
+        candidates = this.byLabelKey(kind, k).get(v) ?? [];
+      } else {
+        const index = this.byNamespacedLabel(kind, namespace);
+        for (const [k, v] of selector.equalities) {
+          const list = index.get(`${k}=${v}`) ?? [];
+          if (!candidates || list.length < candidates.length) {
+            candidates = list;
+          }
         }
       }
     }
@@ -237,30 +264,33 @@ export class ChainIndex {
     });
   }
 
-  /** Pods by owning Deployment (`ns/name`), through their ReplicaSet. */
-  podsByDeployment(): Map<string, KubeObject[]> {
-    return this.memo('podsByDeployment', ['pods', 'replicasets'], () => {
-      const owners = this.replicaSetOwners();
-      const map = new Map<string, KubeObject[]>();
-      for (const pod of this.snapshot.list('pods')) {
-        const rs = (pod.metadata.ownerReferences ?? []).find(
-          o => o.kind === 'ReplicaSet',
-        );
-        const deployment = rs && owners.get(`${ns(pod)}/${rs.name}`);
-        if (deployment) {
-          push(map, `${ns(pod)}/${deployment}`, pod);
-        }
-      }
-      return map;
-    });
-  }
-
-  /** The Deployment owning a pod, if any. */
+  /** The Deployment owning a pod, through its ReplicaSet, if any. */
   deploymentOfPod(pod: KubeObject): string | undefined {
     const rs = (pod.metadata.ownerReferences ?? []).find(
       o => o.kind === 'ReplicaSet',
     );
     return rs && this.replicaSetOwners().get(`${ns(pod)}/${rs.name}`);
+  }
+
+  /** The pods of a Deployment (through their ReplicaSets). */
+  podsOfDeployment(namespace: string, name: string): KubeObject[] {
+    const perNamespace = this.memo(
+      'podsByDeployment',
+      ['pods', 'replicasets'],
+      () => new Map<string, Map<string, KubeObject[]>>(),
+    );
+    let map = perNamespace.get(namespace);
+    if (!map) {
+      map = new Map();
+      for (const pod of this.snapshot.list('pods', namespace)) {
+        const deployment = this.deploymentOfPod(pod);
+        if (deployment) {
+          push(map, deployment, pod);
+        }
+      }
+      perNamespace.set(namespace, map);
+    }
+    return map.get(name) ?? [];
   }
 
   /** HPAs by target, keyed `ns/Kind/name`. */

@@ -151,18 +151,19 @@ export function resolveClusterChain(
   // 1. The component's own objects, by label selector.
   const serviceObjs = index.select('services', selector, namespace);
   const deploymentObjs = index.select('deployments', selector, namespace);
-  const podsByDeployment = index.podsByDeployment();
   const hpasByTarget = index.hpasByTarget();
 
   const deployments = deploymentObjs.map(obj => {
-    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
     const hpas =
       hpasByTarget.get(
         `${obj.metadata.namespace}/Deployment/${obj.metadata.name}`,
       ) ?? [];
     return {
       obj,
-      pods: podsByDeployment.get(key) ?? [],
+      pods: index.podsOfDeployment(
+        obj.metadata.namespace ?? '',
+        obj.metadata.name,
+      ),
       hpa: hpas[0],
     };
   });
