@@ -235,6 +235,15 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'The Gateway selects gateway pods, but none of them is ready, so requests from outside are refused.',
     fix: 'Check the gateway Deployment (events, logs, readiness) and bring its pods back.',
   }),
+  d({
+    code: 'MESH-2005',
+    title: 'Gateway API Gateway not accepted or not programmed',
+    severity: 'error',
+    category: 'gateway',
+    meaning:
+      'The Gateway’s status reports Accepted or Programmed as False: its controller (for example Istio, for class `istio`) rejected it or could not deploy it, so its listeners serve nothing.',
+    fix: 'Read the condition’s reason and message; check that the GatewayClass exists and that its controller runs.',
+  }),
   // DestinationRules
   d({
     code: 'MESH-3001',

@@ -248,6 +248,28 @@ describe('diagnostics', () => {
     ]);
   });
 
+  it('reports a Gateway API Gateway its controller did not accept', () => {
+    const objs = loadFixtureObjects('gateway-api');
+    find(objs, 'Gateway', 'web').status.conditions = [
+      {
+        type: 'Accepted',
+        status: 'False',
+        reason: 'InvalidParameters',
+        message: 'GatewayClass "istio" not found',
+      },
+    ];
+    const chain = resolveClusterChain(
+      MemorySnapshot.fromObjects(objs),
+      { labelSelector: 'backstage.io/kubernetes-id=store-api' },
+      { clusterDomain: 'cluster.local' },
+    );
+    const d = chain.diagnostics.find(x => x.code === 'MESH-2005');
+    expect(d?.message).toBe(
+      'Gateway store/web is not accepted: InvalidParameters (GatewayClass "istio" not found).',
+    );
+    expect(chain.gateways[0].health).toBe('error');
+  });
+
   it('survives malformed objects', () => {
     const junk: KubeObject[] = [
       istio('VirtualService', 'junk-1', 'bookinfo', {

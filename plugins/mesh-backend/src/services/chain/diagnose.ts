@@ -618,6 +618,27 @@ function checkGateways(ctx: ChainContext, out: Diagnostic[]) {
         }
       }
     }
+    if (gw.info.flavor === 'gateway-api') {
+      const failed = listOf(gw.obj.status?.conditions).find(
+        c =>
+          (c?.type === 'Accepted' || c?.type === 'Programmed') &&
+          c.status === 'False',
+      );
+      if (failed) {
+        out.push(
+          diag(
+            'MESH-2005',
+            `${name(ref)} is not ${
+              failed.type === 'Accepted' ? 'accepted' : 'programmed'
+            }: ${failed.reason ?? ''}${
+              failed.message ? ` (${failed.message})` : ''
+            }.`,
+            [ref],
+            { path: 'status.conditions' },
+          ),
+        );
+      }
+    }
     if (gw.pods.length > 0 && gw.info.workload.readyPods === 0) {
       out.push(
         diag(

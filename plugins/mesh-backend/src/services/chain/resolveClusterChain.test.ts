@@ -2,6 +2,7 @@ import { objectKey } from '@mesh-chain/plugin-mesh-common';
 import {
   MemorySnapshot,
   type ClusterSnapshot,
+  type KubeObject,
   type WatchedKind,
 } from '../snapshot';
 import { loadFixture, loadFixtureObjects } from './__testUtils__/fixtures';
@@ -11,6 +12,26 @@ import {
 } from './resolveClusterChain';
 
 const options = { clusterDomain: 'cluster.local' };
+
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find(o => o.kind === kind && o.metadata.name === name)!;
+
+const dr = (
+  namespace: string,
+  name: string,
+  host: string,
+  subsets: string[],
+  exportTo?: string[],
+): KubeObject => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'DestinationRule',
+  metadata: { name, namespace },
+  spec: {
+    host,
+    subsets: subsets.map(s => ({ name: s, labels: { version: s } })),
+    ...(exportTo && { exportTo }),
+  },
+});
 
 function resolve(fixture: string, id: string, namespace?: string) {
   return resolveClusterChain(
@@ -481,6 +502,132 @@ describe('resolveClusterChain follows references', () => {
         objectKey(v.ref),
       ),
     ).toEqual(['networking.istio.io/VirtualService/shop/inventory']);
+  });
+
+  it.each<[string, KubeObject[], string | undefined]>([
+    [
+      'a rule in the client (gateway) namespace wins over the service namespace',
+      [
+        dr('istio-system', 'reviews-gw', 'reviews.bookinfo.svc.cluster.local', [
+          'v1',
+          'v2',
+        ]),
+      ],
+      'istio-system/reviews-gw',
+    ],
+    [
+      'a rule in the service namespace wins over the root namespace',
+      [
+        dr(
+          'istio-system',
+          'root',
+          '*.bookinfo.svc.cluster.local',
+          ['v1', 'v2'],
+          ['bookinfo'],
+        ),
+      ],
+      'bookinfo/reviews',
+    ],
+    [
+      'a rule exported only to its own namespace is invisible elsewhere',
+      [
+        dr(
+          'frontend',
+          'private',
+          'reviews.bookinfo.svc.cluster.local',
+          ['v1', 'v2'],
+          ['.'],
+        ),
+      ],
+      'bookinfo/reviews',
+    ],
+    [
+      'a subset missing from the winning rule is not taken from another namespace',
+      [
+        dr('istio-system', 'reviews-gw', 'reviews.bookinfo.svc.cluster.local', [
+          'v1',
+        ]),
+      ],
+      undefined,
+    ],
+  ])('DestinationRule precedence: %s', (_name, extra, expected) => {
+    // The canary route is bound to istio-system/public-gateway, whose
+    // workload runs in istio-system: that is the client namespace.
+    const objs = loadFixtureObjects('istio-system', 'canary');
+    find(objs, 'VirtualService', 'reviews').spec.gateways = [
+      'istio-system/public-gateway',
+    ];
+    const chain = resolveClusterChain(
+      MemorySnapshot.fromObjects([...objs, ...extra]),
+      { labelSelector: 'backstage.io/kubernetes-id=reviews' },
+      options,
+    );
+    const v2 = chain.routes.find(r => r.name === 'canary')!.destinations[1];
+    const got =
+      v2.destinationRule &&
+      `${v2.destinationRule.namespace}/${v2.destinationRule.name}`;
+    expect(got).toBe(expected);
+    expect(chain.diagnostics.some(d => d.code === 'MESH-1003')).toBe(
+      expected === undefined,
+    );
+  });
+
+  it('resolves TLS and TCP routes', () => {
+    const objs = loadFixtureObjects('istio-system', 'canary');
+    objs.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews-l4', namespace: 'bookinfo' },
+      spec: {
+        hosts: ['reviews.bookinfo.svc.cluster.local'],
+        tls: [
+          {
+            match: [{ port: 443, sniHosts: ['reviews.example.com'] }],
+            route: [
+              { destination: { host: 'reviews', port: { number: 9080 } } },
+            ],
+          },
+        ],
+        tcp: [
+          {
+            match: [{ port: 31400 }],
+            route: [
+              { destination: { host: 'reviews', subset: 'v1' }, weight: 100 },
+            ],
+          },
+        ],
+      },
+    });
+    const chain = resolveClusterChain(
+      MemorySnapshot.fromObjects(objs),
+      { labelSelector: 'backstage.io/kubernetes-id=reviews' },
+      options,
+    );
+    const l4 = chain.routes.filter(r => r.source.name === 'reviews-l4');
+    expect(
+      l4.map(r => [
+        r.id,
+        r.protocol,
+        r.match,
+        r.destinations.map(d => [d.fqdn, d.subset, d.port, d.weight]),
+      ]),
+    ).toEqual([
+      [
+        'test/bookinfo/reviews-l4/tls/0',
+        'tls',
+        [{ port: 443, sniHosts: ['reviews.example.com'] }],
+        [['reviews.bookinfo.svc.cluster.local', undefined, 9080, 100]],
+      ],
+      [
+        'test/bookinfo/reviews-l4/tcp/0',
+        'tcp',
+        [{ port: 31400 }],
+        [['reviews.bookinfo.svc.cluster.local', 'v1', undefined, 100]],
+      ],
+    ]);
+    expect(
+      chain.virtualServices.find(v => v.ref.name === 'reviews-l4')?.routeIds,
+    ).toEqual(l4.map(r => r.id));
   });
 
   it('rejects a malformed label selector', () => {
