@@ -2,7 +2,7 @@
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<T> {
+): Promise<NonNullable<T>> {
   const { timeoutMs = 5000, intervalMs = 10, what = 'condition' } = options;
   const start = Date.now();
   let lastError: unknown;
@@ -10,7 +10,7 @@ export async function waitFor<T>(
     try {
       const value = await check();
       if (value) {
-        return value;
+        return value as NonNullable<T>;
       }
     } catch (error) {
       lastError = error;

@@ -689,6 +689,7 @@ export const spec = {
           },
         },
         security: [
+          {},
           {
             JWT: [],
           },
@@ -739,6 +740,7 @@ export const spec = {
           },
         },
         security: [
+          {},
           {
             JWT: [],
           },
@@ -790,6 +792,7 @@ export const spec = {
           },
         },
         security: [
+          {},
           {
             JWT: [],
           },

@@ -1,0 +1,105 @@
+import {
+  createServiceFactory,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  SignalPayload,
+  signalsServiceRef,
+} from '@backstage/plugin-signals-node';
+import type { JsonObject } from '@backstage/types';
+import { meshPlugin } from '../plugin';
+
+/** A catalog component with the stock Kubernetes plugin's annotations. */
+export function component(
+  name: string,
+  annotations: Record<string, string> = {
+    'backstage.io/kubernetes-id': name,
+  },
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  };
+}
+
+/** A `kubernetes.clusterLocatorMethods[0].clusters` entry. */
+export function serviceAccountCluster(
+  name: string,
+  url: string,
+  token: string,
+) {
+  return {
+    name,
+    title: `Cluster ${name}`,
+    url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: token,
+  };
+}
+
+/** The mesh plugin in a test backend, with a mock catalog, signals and actions. */
+export async function startMeshBackend(options: {
+  clusters: object[];
+  entities: Entity[];
+  mesh?: JsonObject;
+  extraFeatures?: Array<ServiceFactory | Promise<any>>;
+  captureSignals?: boolean;
+}): Promise<{
+  backend: TestBackend;
+  signals: SignalPayload[];
+  actions: ReturnType<typeof actionsRegistryServiceMock>;
+}> {
+  const signals: SignalPayload[] = [];
+  const actions = actionsRegistryServiceMock();
+  const features: Array<ServiceFactory | Promise<any> | typeof meshPlugin> = [
+    meshPlugin,
+    mockServices.rootConfig.factory({
+      data: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            { type: 'config', clusters: options.clusters },
+          ],
+        },
+        mesh: {
+          requestTimeout: '1500ms',
+          live: { debounce: '100ms' },
+          cache: { maxBackoff: '200ms' },
+          ...options.mesh,
+        },
+      },
+    }),
+    catalogServiceMock.factory({ entities: options.entities }),
+    createServiceFactory({
+      service: actionsRegistryServiceRef,
+      deps: {},
+      factory: () => actions,
+    }),
+    ...(options.extraFeatures ?? []),
+  ];
+  if (options.captureSignals !== false) {
+    features.push(
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          async publish(signal) {
+            signals.push(signal as SignalPayload);
+          },
+        }),
+      }),
+    );
+  }
+  const backend = await startTestBackend({ features });
+  return { backend, signals, actions };
+}

@@ -1,0 +1,115 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  kubernetesClustersReadPermission,
+  kubernetesResourcesReadPermission,
+} from '@backstage/plugin-kubernetes-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { meshClustersServiceRef } from '@mesh-chain/plugin-mesh-node';
+import { registerMeshActions } from './actions/getChainAction';
+import { readMeshSettings } from './config';
+import { createRouter } from './router';
+import { ClusterDataService } from './services/cluster/ClusterDataService';
+import { meshChainEngineServiceRef } from './services/engine';
+import { LiveUpdates } from './services/live/LiveUpdates';
+import { MeshAccess } from './services/MeshAccess';
+import { MeshChainService } from './services/MeshChainService';
+
+/**
+ * The mesh backend plugin: the Istio / Kubernetes resource chain of catalog
+ * components, with diagnostics, route simulation and live updates, for the
+ * clusters configured for the stock Kubernetes plugin.
+ *
+ * @public
+ */
+export const meshPlugin = createBackendPlugin({
+  pluginId: 'mesh',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        signals: signalsServiceRef,
+        events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
+        clusters: meshClustersServiceRef,
+        engine: meshChainEngineServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        lifecycle,
+        catalog,
+        signals,
+        events,
+        actionsRegistry,
+        clusters,
+        engine,
+      }) {
+        const settings = readMeshSettings(config);
+        const data = new ClusterDataService(clusters, settings.cache, logger);
+        const chains = new MeshChainService(data, engine, settings, logger);
+        const live = new LiveUpdates({
+          chains,
+          data,
+          signals,
+          events,
+          logger,
+          settings: settings.live,
+        });
+        const access = new MeshAccess(catalog, permissions);
+
+        // The mesh API is guarded by the Kubernetes plugin's permissions.
+        permissionsRegistry.addPermissions([
+          kubernetesResourcesReadPermission,
+          kubernetesClustersReadPermission,
+        ]);
+        registerMeshActions(actionsRegistry, { access, chains });
+        httpRouter.use(
+          await createRouter({ httpAuth, logger, access, chains, data, live }),
+        );
+
+        // Caches start eagerly: by the time someone opens a page the
+        // clusters are listed and watched, and the first view is warm.
+        lifecycle.addStartupHook(async () => {
+          await live.start();
+          await data.start();
+          const names = (await data.listClusters()).map(
+            c =>
+              `${c.name} (${
+                c.authMode === 'server'
+                  ? 'watched'
+                  : "read per request with the user's credential"
+              })`,
+          );
+          logger.info(
+            `mesh: ${
+              names.length
+                ? names.join(', ')
+                : 'no clusters configured under kubernetes.clusterLocatorMethods'
+            }`,
+          );
+        });
+        lifecycle.addShutdownHook(async () => {
+          await live.stop();
+          await data.stop();
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,171 @@
+import type {
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { getMeshEntityTarget } from '@mesh-chain/plugin-mesh-common';
+import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
+import express, { RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { createOpenApiRouter } from './schema/openapi.generated';
+import type { ClusterDataService } from './services/cluster/ClusterDataService';
+import type { LiveUpdates } from './services/live/LiveUpdates';
+import { MeshAccess, parseEntityParts } from './services/MeshAccess';
+import type { MeshChainService } from './services/MeshChainService';
+
+/** The header that carries the user's credentials for user-auth clusters. */
+export const MESH_AUTH_HEADER = 'backstage-mesh-auth';
+
+/** Options of {@link createRouter}. */
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  access: MeshAccess;
+  chains: MeshChainService;
+  data: ClusterDataService;
+  live: LiveUpdates;
+}
+
+/**
+ * Parses the `backstage-mesh-auth` header: JSON shaped like the stock
+ * Kubernetes plugin's `auth` request field.
+ */
+export function parseUserAuth(
+  header: string | string[] | undefined,
+): MeshUserAuth | undefined {
+  if (header === undefined || header === '') {
+    return undefined;
+  }
+  const text = Array.isArray(header) ? header[0] : header;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      `Invalid ${MESH_AUTH_HEADER} header: it is not JSON; send an object keyed by auth provider, e.g. {"google":"<token>"} or {"oidc":{"okta":"<token>"}}`,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(
+      `Invalid ${MESH_AUTH_HEADER} header: expected a JSON object keyed by auth provider, e.g. {"google":"<token>"}`,
+    );
+  }
+  return value as MeshUserAuth;
+}
+
+const ROUTE_FIELDS = [
+  'url',
+  'method',
+  'headers',
+  'from',
+  'cluster',
+  'sourceNamespace',
+] as const;
+
+const routeRequestSchema = z
+  .object({
+    url: z.string({
+      required_error:
+        'is required: the absolute URL to simulate, e.g. https://shop.example.com/api',
+      invalid_type_error: 'must be a string',
+    }),
+    method: z.string().optional(),
+    headers: z.record(z.string()).optional(),
+    from: z.enum(['gateway', 'mesh']).optional(),
+    cluster: z.string().optional(),
+    sourceNamespace: z.string().optional(),
+  })
+  .strict();
+
+/**
+ * Checks the route simulation body before the OpenAPI validator does, so
+ * that the error names each offending field and what it should be.
+ */
+const checkRouteRequest: RequestHandler = (req, _res, next) => {
+  if (req.method !== 'POST' || !req.path.endsWith('/route')) {
+    next();
+    return;
+  }
+  const parsed = routeRequestSchema.safeParse(req.body ?? {});
+  if (parsed.success) {
+    next();
+    return;
+  }
+  const problems = parsed.error.issues.map(issue => {
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+        .map(k => `'${k}'`)
+        .join(', ')} (allowed: ${ROUTE_FIELDS.join(', ')})`;
+    }
+    return `${issue.path.join('.') || 'body'} ${issue.message}`;
+  });
+  next(
+    new InputError(`Invalid route simulation request: ${problems.join('; ')}`),
+  );
+};
+
+/** The mesh HTTP API, typed and validated from `schema/openapi.yaml`. */
+export async function createRouter(options: RouterOptions): Promise<Router> {
+  const { httpAuth, access, chains, data, live, logger } = options;
+  const router = await createOpenApiRouter({
+    middleware: [express.json(), checkRouteRequest],
+  });
+
+  router.get('/clusters', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await access.requireClustersRead(credentials);
+    const clusters = await data.listClusters();
+    res.json({
+      clusters: clusters.map(cluster => {
+        const cache = data.cacheStatus(cluster);
+        return {
+          name: cluster.name,
+          ...(cluster.title && { title: cluster.title }),
+          ...(cluster.dashboardUrl && { dashboardUrl: cluster.dashboardUrl }),
+          authProvider: cluster.authProvider,
+          authMode: cluster.authMode,
+          ...(cache && { cache }),
+        };
+      }),
+    });
+  });
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = parseEntityParts(req.params);
+    const userAuth = parseUserAuth(req.headers[MESH_AUTH_HEADER]);
+    const entity = await access.entityFor(ref, credentials);
+    const { response, revisions } = await chains.getChain(entity, {
+      userAuth,
+      cluster: req.query.cluster,
+    });
+    const target = getMeshEntityTarget(entity);
+    if (target) {
+      live
+        .viewed(response.entityRef, target, revisions.clusters)
+        .catch(error =>
+          logger.warn(`mesh: live update bookkeeping failed: ${error}`),
+        );
+    }
+    res.setHeader('cache-control', 'no-store');
+    res.json(response);
+  });
+
+  router.post('/entities/:kind/:namespace/:name/route', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = parseEntityParts(req.params);
+    const userAuth = parseUserAuth(req.headers[MESH_AUTH_HEADER]);
+    const entity = await access.entityFor(ref, credentials);
+    const response = await chains.simulate(entity, req.body, { userAuth });
+    res.setHeader('cache-control', 'no-store');
+    res.json(response);
+  });
+
+  return router;
+}

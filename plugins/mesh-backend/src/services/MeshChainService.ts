@@ -1,0 +1,568 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
+  ClusterChain,
+  ClusterError,
+  getMeshEntityTarget,
+  MeshChainResponse,
+  MeshEntityTarget,
+  RouteSimulationRequest,
+  RouteSimulationResponse,
+} from '@mesh-chain/plugin-mesh-common';
+import type { MeshCluster, MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
+import { createHash } from 'crypto';
+import type { MeshSettings } from '../config';
+import { ClusterDataService, DirectRead } from './cluster/ClusterDataService';
+import type { ChainEngine, ResolvedChain } from './engine/types';
+import { ClusterSnapshot, WATCHED_KINDS, WatchedKind } from './snapshot';
+
+/** The chain logic failed on this cluster's data. */
+class ResolveError extends Error {}
+
+/** A resolved cluster chain and its content hash. */
+interface Memo {
+  revision: number;
+  resolved: ResolvedChain;
+  hash: string;
+}
+
+/** Options of a chain lookup. */
+export interface ChainRequestOptions {
+  /** The user's credentials for `authMode: user` clusters. */
+  userAuth?: MeshUserAuth;
+  /** Only this cluster. */
+  cluster?: string;
+}
+
+/** The per-cluster hashes behind a response's revision. */
+export interface ChainRevisions {
+  revision: string;
+  clusters: Record<string, string>;
+}
+
+const EMPTY_RESOLVED: ResolvedChain = {
+  istio: false,
+  gatewayApi: false,
+  gateways: [],
+  virtualServices: [],
+  httpRoutes: [],
+  destinationRules: [],
+  services: [],
+  deployments: [],
+  hpas: [],
+  pods: [],
+  routes: [],
+  links: [],
+  diagnostics: [],
+};
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** The overall revision from per-cluster hashes. */
+export function combineRevisions(clusters: Record<string, string>): string {
+  return sha(
+    Object.keys(clusters)
+      .sort()
+      .map(name => `${name}=${clusters[name]}`)
+      .join('\n'),
+  );
+}
+
+function targetKey(target: MeshEntityTarget): string {
+  return `${target.namespace ?? '*'}|${target.labelSelector}`;
+}
+
+/**
+ * Answers chain lookups: for each of the entity's clusters, the chain from
+ * the watch cache (memoized per target and cache revision) or from a direct
+ * read with the user's credential, each bounded by the request timeout; one
+ * failing cluster yields its own error beside the others' data.
+ */
+export class MeshChainService {
+  private readonly memo = new Map<string, Memo>();
+
+  constructor(
+    private readonly data: ClusterDataService,
+    private readonly engine: ChainEngine,
+    private readonly settings: MeshSettings,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** The chain of an entity in every cluster that applies. */
+  async getChain(
+    entity: Entity,
+    options: ChainRequestOptions = {},
+  ): Promise<{ response: MeshChainResponse; revisions: ChainRevisions }> {
+    const entityRef = stringifyEntityRef(entity);
+    const target = getMeshEntityTarget(entity);
+    if (!target) {
+      return {
+        response: {
+          entityRef,
+          status: 'not-configured',
+          hint: notConfiguredHint(entity),
+          clusters: [],
+          revision: 'not-configured',
+          generatedAt: new Date().toISOString(),
+        },
+        revisions: { revision: 'not-configured', clusters: {} },
+      };
+    }
+    const { clusters, missing } = await this.clustersFor(
+      target,
+      options.cluster,
+    );
+    const results = await Promise.all(
+      clusters.map(cluster =>
+        this.clusterChain(cluster, target, options.userAuth),
+      ),
+    );
+    const chains = results.map(r => r.chain);
+    for (const name of missing) {
+      const error: ClusterError = {
+        reason: 'unknown',
+        message: `The entity's backstage.io/kubernetes-cluster annotation names '${name}', which is not configured under kubernetes.clusterLocatorMethods; fix the annotation or add the cluster`,
+      };
+      chains.push(errorChain({ name }, error, 'direct'));
+      results.push({
+        chain: chains[chains.length - 1],
+        hash: sha(error.message),
+      });
+    }
+    const clusterHashes: Record<string, string> = {};
+    results.forEach(r => {
+      clusterHashes[r.chain.cluster.name] = r.hash;
+    });
+    const revision = combineRevisions(clusterHashes);
+    return {
+      response: {
+        entityRef,
+        status: 'configured',
+        selector: target.labelSelector,
+        ...(target.namespace && { namespace: target.namespace }),
+        clusters: chains,
+        revision,
+        generatedAt: new Date().toISOString(),
+      },
+      revisions: { revision, clusters: clusterHashes },
+    };
+  }
+
+  /** Simulates a request against the entity's chain in each cluster. */
+  async simulate(
+    entity: Entity,
+    request: RouteSimulationRequest,
+    options: ChainRequestOptions = {},
+  ): Promise<RouteSimulationResponse> {
+    validateSimulationRequest(request);
+    const { response } = await this.getChain(entity, {
+      ...options,
+      cluster: request.cluster ?? options.cluster,
+    });
+    if (response.status === 'not-configured') {
+      throw new InputError(
+        `${response.entityRef} has no Kubernetes annotations, so there is no chain to simulate: ${response.hint}`,
+      );
+    }
+    return {
+      entityRef: response.entityRef,
+      request,
+      results: response.clusters.map(chain => {
+        try {
+          return this.engine.simulate(chain, request, {
+            clusterDomain: this.settings.clusterDomain,
+          });
+        } catch (error) {
+          this.logger.error(
+            `mesh: simulating ${request.method ?? 'GET'} ${
+              request.url
+            } in cluster '${chain.cluster.name}' failed: ${error}`,
+          );
+          return {
+            cluster: chain.cluster.name,
+            reachable: false,
+            destinations: [],
+            steps: [],
+            reasons: [`The simulation failed: ${(error as Error).message}`],
+          };
+        }
+      }),
+    };
+  }
+
+  /**
+   * The content hash of an entity's chain in a cached cluster, resolving
+   * again only when the cache changed. Used by live updates.
+   */
+  cachedClusterHash(
+    cluster: MeshCluster,
+    target: MeshEntityTarget,
+  ): string | undefined {
+    if (cluster.authMode !== 'server') {
+      return undefined;
+    }
+    const cache = this.data.cacheFor(cluster);
+    if (!cache.initialSyncDone) {
+      return undefined;
+    }
+    const error = cache.clusterError();
+    if (error) {
+      return this.errorHash(error);
+    }
+    const snapshot = cache.snapshot();
+    const memo = this.resolveMemo(cluster.name, snapshot, target);
+    return this.clusterHash(memo.hash, snapshot);
+  }
+
+  /** The clusters an entity's chain is looked up in. */
+  async clustersFor(
+    target: MeshEntityTarget,
+    only?: string,
+  ): Promise<{ clusters: MeshCluster[]; missing: string[] }> {
+    const all = await this.data.listClusters();
+    if (only !== undefined && !all.some(c => c.name === only)) {
+      throw new InputError(
+        `Unknown cluster '${only}'; configured clusters: ${
+          all.map(c => c.name).join(', ') || '(none)'
+        }`,
+      );
+    }
+    let clusters = all;
+    const missing: string[] = [];
+    if (target.cluster) {
+      clusters = all.filter(c => c.name === target.cluster);
+      if (clusters.length === 0) {
+        missing.push(target.cluster);
+      }
+    }
+    if (only !== undefined) {
+      clusters = clusters.filter(c => c.name === only);
+    }
+    return { clusters, missing: only === undefined ? missing : [] };
+  }
+
+  // -------------------------------------------------------------------------
+
+  private errorHash(error: ClusterError): string {
+    return sha(`error|${error.reason}|${error.statusCode ?? ''}`);
+  }
+
+  private clusterHash(resolvedHash: string, snapshot: ClusterSnapshot) {
+    return sha(
+      [
+        resolvedHash,
+        snapshot.istio,
+        snapshot.gatewayApi,
+        ...snapshot.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
+      ].join('\n'),
+    );
+  }
+
+  private resolveMemo(
+    clusterName: string,
+    snapshot: ClusterSnapshot,
+    target: MeshEntityTarget,
+  ): Memo {
+    const key = `${clusterName}\u0000${targetKey(target)}`;
+    const hit = this.memo.get(key);
+    if (hit && hit.revision === snapshot.revision) {
+      // Refresh its place in the LRU order.
+      this.memo.delete(key);
+      this.memo.set(key, hit);
+      return hit;
+    }
+    const revision = snapshot.revision;
+    const resolved = this.resolveSafely(clusterName, snapshot, target);
+    const memo = { revision, resolved, hash: sha(JSON.stringify(resolved)) };
+    this.memo.delete(key);
+    this.memo.set(key, memo);
+    while (this.memo.size > this.settings.maxChains) {
+      this.memo.delete(this.memo.keys().next().value!);
+    }
+    return memo;
+  }
+
+  private resolveSafely(
+    clusterName: string,
+    snapshot: ClusterSnapshot,
+    target: MeshEntityTarget,
+  ): ResolvedChain {
+    try {
+      return this.engine.resolve(snapshot, target, {
+        clusterDomain: this.settings.clusterDomain,
+      });
+    } catch (error) {
+      this.logger.error(
+        `mesh: resolving ${
+          target.labelSelector
+        } in cluster '${clusterName}' failed: ${
+          (error as Error)?.stack ?? error
+        }`,
+      );
+      throw new ResolveError(
+        `Could not resolve the chain in cluster '${clusterName}': ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  private async clusterChain(
+    cluster: MeshCluster,
+    target: MeshEntityTarget,
+    userAuth: MeshUserAuth | undefined,
+  ): Promise<{ chain: ClusterChain; hash: string }> {
+    const summary = {
+      name: cluster.name,
+      ...(cluster.title && { title: cluster.title }),
+      ...(cluster.dashboardUrl && { dashboardUrl: cluster.dashboardUrl }),
+    };
+    const source = cluster.authMode === 'server' ? 'cache' : 'direct';
+    const timeoutMs = this.settings.requestTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<{ chain: ClusterChain; hash: string }>(
+      resolve => {
+        timer = setTimeout(() => {
+          const error: ClusterError = {
+            reason: 'timeout',
+            message: `The cluster '${cluster.name}' did not answer within ${timeoutMs} ms (mesh.requestTimeout)`,
+          };
+          resolve({
+            chain: errorChain(summary, error, source),
+            hash: this.errorHash(error),
+          });
+        }, timeoutMs);
+        timer.unref?.();
+      },
+    );
+    const work = (async () => {
+      try {
+        return cluster.authMode === 'server'
+          ? await this.fromCache(cluster, summary, target)
+          : await this.fromDirectReads(cluster, summary, target, userAuth);
+      } catch (error) {
+        const clusterError: ClusterError = {
+          reason: 'unknown',
+          message:
+            error instanceof ResolveError
+              ? error.message
+              : `Could not read the cluster '${cluster.name}': ${
+                  (error as Error).message
+                }`,
+        };
+        return {
+          chain: errorChain(summary, clusterError, source),
+          hash: this.errorHash(clusterError),
+        };
+      }
+    })();
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async fromCache(
+    cluster: MeshCluster,
+    summary: ClusterChain['cluster'],
+    target: MeshEntityTarget,
+  ): Promise<{ chain: ClusterChain; hash: string }> {
+    const cache = this.data.cacheFor(cluster);
+    if (!cache.initialSyncDone) {
+      // A little less than the request deadline, so that the answer says
+      // what the cache is waiting for rather than a bare timeout.
+      await cache.waitForInitialSync(
+        Math.max(0, this.settings.requestTimeoutMs - 100),
+      );
+    }
+    const error = cache.clusterError();
+    if (error) {
+      return {
+        chain: errorChain(summary, error, 'cache'),
+        hash: this.errorHash(error),
+      };
+    }
+    const snapshot = cache.snapshot();
+    const memo = this.resolveMemo(cluster.name, snapshot, target);
+    return {
+      chain: assemble(summary, memo.resolved, snapshot),
+      hash: this.clusterHash(memo.hash, snapshot),
+    };
+  }
+
+  /**
+   * Direct reads with the user's credential, in two rounds: everything but
+   * pods and replicasets (cluster-wide or in `mesh.namespaces`); then, once
+   * the chain says which Services, Deployments and gateways matter, only
+   * their pods and replicasets, by label selector.
+   */
+  private async fromDirectReads(
+    cluster: MeshCluster,
+    summary: ClusterChain['cluster'],
+    target: MeshEntityTarget,
+    userAuth: MeshUserAuth | undefined,
+  ): Promise<{ chain: ClusterChain; hash: string }> {
+    const scopes = this.settings.cache.namespaces ?? [undefined];
+    const firstRound: DirectRead[] = [];
+    for (const kind of Object.keys(WATCHED_KINDS) as WatchedKind[]) {
+      if (kind === 'pods' || kind === 'replicasets') {
+        continue;
+      }
+      for (const namespace of scopes) {
+        firstRound.push({ kind, namespace });
+      }
+    }
+    const first = await this.data.readDirect(cluster, userAuth, firstRound);
+    if (first.error) {
+      return {
+        chain: errorChain(summary, first.error, 'direct'),
+        hash: this.errorHash(first.error),
+      };
+    }
+    const draft = this.resolveSafely(cluster.name, first.snapshot, target);
+    const secondRound: DirectRead[] = [];
+    const add = (
+      kinds: WatchedKind[],
+      namespace: string | undefined,
+      selector: Record<string, string> | string | undefined,
+    ) => {
+      const labelSelector =
+        typeof selector === 'string'
+          ? selector
+          : Object.entries(selector ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',');
+      if (!labelSelector) {
+        return;
+      }
+      if (
+        this.settings.cache.namespaces &&
+        namespace &&
+        !this.settings.cache.namespaces.includes(namespace)
+      ) {
+        return;
+      }
+      for (const kind of kinds) {
+        if (
+          !secondRound.some(
+            r =>
+              r.kind === kind &&
+              r.namespace === namespace &&
+              r.labelSelector === labelSelector,
+          )
+        ) {
+          secondRound.push({ kind, namespace, labelSelector });
+        }
+      }
+    };
+    if (this.settings.cache.namespaces && !target.namespace) {
+      for (const ns of this.settings.cache.namespaces) {
+        add(['pods', 'replicasets'], ns, target.labelSelector);
+      }
+    } else {
+      add(['pods', 'replicasets'], target.namespace, target.labelSelector);
+    }
+    for (const svc of draft.services) {
+      add(['pods'], svc.ref.namespace, svc.selector);
+    }
+    for (const d of draft.deployments) {
+      add(['pods', 'replicasets'], d.ref.namespace, d.selector);
+    }
+    for (const gw of draft.gateways) {
+      if (gw.flavor === 'istio') {
+        const nss = this.settings.cache.namespaces ?? [undefined];
+        for (const ns of nss) {
+          add(['pods', 'replicasets'], ns, gw.selector);
+        }
+      } else {
+        add(['pods', 'replicasets'], gw.ref.namespace, {
+          'gateway.networking.k8s.io/gateway-name': gw.ref.name,
+        });
+      }
+    }
+    const full = await this.data.readDirect(
+      cluster,
+      userAuth,
+      secondRound,
+      first,
+    );
+    const resolved = this.resolveSafely(cluster.name, full.snapshot, target);
+    return {
+      chain: assemble(summary, resolved, full.snapshot),
+      hash: this.clusterHash(sha(JSON.stringify(resolved)), full.snapshot),
+    };
+  }
+}
+
+function assemble(
+  summary: ClusterChain['cluster'],
+  resolved: ResolvedChain,
+  snapshot: ClusterSnapshot,
+): ClusterChain {
+  return {
+    ...resolved,
+    cluster: summary,
+    source: snapshot.source,
+    observedAt: snapshot.observedAt,
+    istio: snapshot.istio,
+    gatewayApi: snapshot.gatewayApi,
+    warnings: snapshot.warnings,
+  };
+}
+
+function errorChain(
+  summary: ClusterChain['cluster'],
+  error: ClusterError,
+  source: 'cache' | 'direct',
+): ClusterChain {
+  return {
+    ...EMPTY_RESOLVED,
+    cluster: summary,
+    error,
+    warnings: [],
+    source,
+    observedAt: new Date().toISOString(),
+  };
+}
+
+function notConfiguredHint(entity: Entity): string {
+  const name = entity.metadata.name;
+  return `Add the annotation '${ANNOTATION_KUBERNETES_ID}: ${name}' to metadata.annotations of ${stringifyEntityRef(
+    entity,
+  )} and label its Kubernetes workloads '${ANNOTATION_KUBERNETES_ID}=${name}', or add '${ANNOTATION_KUBERNETES_LABEL_SELECTOR}' with a label selector that finds them (e.g. 'app=${name}'), the same annotations the Kubernetes plugin uses.`;
+}
+
+const METHOD = /^[A-Za-z]+$/;
+
+function validateSimulationRequest(request: RouteSimulationRequest) {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    throw new InputError(
+      `Invalid url '${request.url}'; expected an absolute URL such as https://shop.example.com/api/cart`,
+    );
+  }
+  if (!['http:', 'https:', 'grpc:', 'tcp:', 'tls:'].includes(url.protocol)) {
+    throw new InputError(
+      `Invalid url '${request.url}': the scheme must be http or https (or tcp/tls for TCP and TLS routes)`,
+    );
+  }
+  if (request.method !== undefined && !METHOD.test(request.method)) {
+    throw new InputError(
+      `Invalid method '${request.method}'; expected an HTTP method such as GET or POST`,
+    );
+  }
+  if (request.from === 'mesh' && request.sourceNamespace === '') {
+    throw new InputError(
+      'Invalid sourceNamespace: it is empty; give the namespace of the calling workload, or leave it out',
+    );
+  }
+}

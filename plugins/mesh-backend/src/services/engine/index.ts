@@ -1,0 +1,2 @@
+export type { ChainEngine, ResolvedChain } from './types';
+export { meshChainEngineServiceRef } from './engineServiceRef';
