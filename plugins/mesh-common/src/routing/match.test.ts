@@ -47,6 +47,20 @@ describe('matchString', () => {
     expect(matchString({ regex: pattern }, 'aa')).toBe(false);
   });
 
+  it.each(['\\p{Greek}+', '[[:^digit:]]+', '(?U)a+'])(
+    'does not call the valid RE2 pattern %s invalid, though it cannot evaluate it',
+    pattern => {
+      expect(re2Error(pattern)).toBeUndefined();
+      expect(matchString({ regex: pattern }, 'a')).toBe(false);
+    },
+  );
+
+  it('normalizes paths as the proxy does', () => {
+    expect(
+      parseRequest({ url: 'http://a/api/%76%31/../v2/x%2Fy%20z' }).path,
+    ).toBe('/api/v2/x%2Fy%20z');
+  });
+
   it('accepts RE2 patterns people write', () => {
     expect(re2Error('^(.*?;)?(user=jason)(;.*)?$')).toBeUndefined();
     expect(re2Error('[[:alpha:]]+')).toBeUndefined();

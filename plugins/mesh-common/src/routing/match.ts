@@ -70,12 +70,13 @@ export function parseRequest(request: {
       query[key] = value;
     }
   });
-  let path: string;
-  try {
-    path = decodeURI(url.pathname) || '/';
-  } catch {
-    path = url.pathname || '/';
-  }
+  // As Envoy normalizes paths: dot segments resolved (the URL parser does
+  // that), percent-encoded unreserved characters decoded, others kept.
+  const path =
+    url.pathname.replace(/%([0-9A-Fa-f]{2})/g, (m, hex: string) => {
+      const c = String.fromCharCode(parseInt(hex, 16));
+      return /[A-Za-z0-9\-._~]/.test(c) ? c : m.toUpperCase();
+    }) || '/';
   return {
     method: (request.method ?? 'GET').toUpperCase(),
     scheme,

@@ -23,10 +23,18 @@ const POSIX_CLASSES: Record<string, string> = {
   xdigit: '0-9A-Fa-f',
 };
 
-/** The result of compiling an RE2 pattern. @public */
+/**
+ * The result of compiling an RE2 pattern. `unsupported` marks valid RE2
+ * that this translation cannot evaluate (Unicode classes, negated POSIX
+ * classes, `(?U)`): not an error in the configuration.
+ *
+ * @public
+ */
 export type CompiledRegex =
   | { ok: true; regex: RegExp }
-  | { ok: false; error: string };
+  | { ok: false; error: string; unsupported?: boolean };
+
+class Unsupported extends Error {}
 
 const cache = new Map<string, CompiledRegex>();
 
@@ -38,7 +46,7 @@ function translate(pattern: string): { source: string; flags: string } {
   if (lead) {
     for (const f of lead[1]) {
       if (f === 'U') {
-        throw new Error('the (?U) flag (ungreedy) is not supported here');
+        throw new Unsupported('the (?U) flag (ungreedy) is not supported here');
       }
       if (!flags.includes(f)) {
         flags += f;
@@ -71,6 +79,9 @@ function translate(pattern: string): { source: string; flags: string } {
         i++;
         continue;
       }
+      if (n === 'p' || n === 'P') {
+        throw new Unsupported('Unicode classes (\\p) are not supported here');
+      }
       if (n === 'C') {
         throw new Error('\\C is not supported');
       }
@@ -89,12 +100,12 @@ function translate(pattern: string): { source: string; flags: string } {
       if (c === '[' && p[i + 1] === ':') {
         const end = p.indexOf(':]', i + 2);
         if (end > 0) {
-          let name = p.slice(i + 2, end);
-          const negated = name.startsWith('^');
-          if (negated) {
-            throw new Error('negated POSIX classes are not supported here');
+          const name = p.slice(i + 2, end);
+          if (name.startsWith('^')) {
+            throw new Unsupported(
+              'negated POSIX classes are not supported here',
+            );
           }
-          name = negated ? name.slice(1) : name;
           const cls = POSIX_CLASSES[name];
           if (!cls) {
             throw new Error(`unknown POSIX class [:${name}:]`);
@@ -174,7 +185,11 @@ export function compileRe2(pattern: string): CompiledRegex {
       /^Invalid regular expression: /,
       '',
     );
-    result = { ok: false, error: message };
+    result = {
+      ok: false,
+      error: message,
+      ...(e instanceof Unsupported && { unsupported: true }),
+    };
   }
   if (cache.size > 5000) {
     cache.clear();
@@ -183,8 +198,13 @@ export function compileRe2(pattern: string): CompiledRegex {
   return result;
 }
 
-/** The error in an RE2 pattern, or undefined when it is valid. @public */
+/**
+ * The error in an RE2 pattern, or undefined when it is valid (or valid RE2
+ * that this translation cannot evaluate).
+ *
+ * @public
+ */
 export function re2Error(pattern: string): string | undefined {
   const r = compileRe2(pattern);
-  return r.ok ? undefined : r.error;
+  return r.ok || r.unsupported ? undefined : r.error;
 }
