@@ -380,7 +380,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     severity: 'warning',
     category: 'autoscaling',
     meaning:
-      'The HorizontalPodAutoscaler runs at maxReplicas and wants more (or is limited): load above this level is not absorbed.',
+      'The HorizontalPodAutoscaler runs at maxReplicas, so load above this level is not absorbed. Not reported when minReplicas equals maxReplicas (a count pinned on purpose) unless the HPA wants more.',
     fix: 'Raise `maxReplicas` if the cluster has room, or make each pod handle more load.',
   }),
   d({

@@ -248,6 +248,30 @@ describe('diagnostics', () => {
     ]);
   });
 
+  it.each([
+    [2, 5, 5, 5, ['MESH-6001']],
+    [2, 5, 4, 5, []],
+    [3, 3, 3, 3, []],
+  ])(
+    'HPA min %i max %i current %i desired %i reports %j',
+    (minReplicas, maxReplicas, currentReplicas, desiredReplicas, expected) => {
+      const diagnostics = codesAfter(
+        add({
+          apiVersion: 'autoscaling/v2',
+          kind: 'HorizontalPodAutoscaler',
+          metadata: { name: 'reviews-v1', namespace: 'bookinfo' },
+          spec: {
+            scaleTargetRef: { kind: 'Deployment', name: 'reviews-v1' },
+            minReplicas,
+            maxReplicas,
+          },
+          status: { currentReplicas, desiredReplicas },
+        }),
+      );
+      expect(diagnostics.map(d => d.code)).toEqual(expected);
+    },
+  );
+
   it('reports a Gateway API Gateway its controller did not accept', () => {
     const objs = loadFixtureObjects('gateway-api');
     find(objs, 'Gateway', 'web').status.conditions = [

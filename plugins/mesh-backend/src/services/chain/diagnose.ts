@@ -1019,8 +1019,15 @@ function checkAutoscalers(ctx: ChainContext, out: Diagnostic[]) {
   for (const { info, target } of ctx.hpas) {
     const ref = info.ref;
     const cond = (type: string) => info.conditions.find(c => c.type === type);
-    if (info.maxReplicas > 0 && info.currentReplicas >= info.maxReplicas) {
-      const limited = cond('ScalingLimited');
+    // minReplicas == maxReplicas pins the count on purpose: not a warning.
+    const limited = cond('ScalingLimited');
+    if (
+      info.maxReplicas > 0 &&
+      info.currentReplicas >= info.maxReplicas &&
+      (info.maxReplicas > info.minReplicas ||
+        info.desiredReplicas > info.maxReplicas ||
+        limited?.reason === 'TooManyReplicas')
+    ) {
       out.push(
         diag(
           'MESH-6001',
