@@ -1,1 +1,34 @@
-export {};
+/**
+ * A local Kubernetes API simulator for demos and tests: the Kubernetes REST
+ * API over real HTTP(S) for the kinds the mesh plugins read (core, apps,
+ * autoscaling/v2, Istio networking, Gateway API), with simulated
+ * controllers and seeded scenarios. Not a real cluster.
+ *
+ * @packageDocumentation
+ */
+
+export { startDemoCluster } from './DemoCluster';
+export type {
+  ApplyOptions,
+  DemoCluster,
+  DemoClusterOptions,
+  DemoClusterTokens,
+} from './DemoCluster';
+export type { DemoClusterStats } from './server/stats';
+export { DEFAULT_TOKENS } from './server/auth';
+export type { TokenPolicy } from './server/auth';
+export type { DemoTiming } from './controllers/runtime';
+export { LOAD_ANNOTATION, parseLoad, formatLoad } from './controllers/load';
+export type { LoadSpec } from './controllers/load';
+export { SIMULATE_ANNOTATION } from './controllers/pods';
+export { podTemplateHash } from './controllers/deployments';
+export { SCENARIOS, CLUSTER_PRESETS, scenarioObjects } from './scenarios';
+export type { Scenario } from './scenarios';
+export { generateScaleObjects } from './scenarios/scale';
+export type { ScaleOptions } from './scenarios/scale';
+export { RESOURCE_TYPES } from './api/resources';
+export type { ResourceType } from './api/resources';
+export { createCertificateAuthority } from './tls/certificates';
+export type { CertificateAuthority } from './tls/certificates';
+export type { KubeObject, OwnerReference, ManagedFieldsEntry } from './types';
+export type { Status, StatusCause } from './api/errors';

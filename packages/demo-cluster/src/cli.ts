@@ -1,0 +1,152 @@
+/*
+ * yarn demo-cluster --port PORT --write-kubeconfig FILE [--scenario NAME] ...
+ */
+import fs from 'fs';
+import path from 'path';
+import { parseArgs } from 'util';
+import { startDemoCluster } from './DemoCluster';
+import { CLUSTER_PRESETS, SCENARIOS } from './scenarios';
+
+const USAGE = `Usage: yarn demo-cluster [options]
+
+Starts a simulated Kubernetes API server (a demo cluster, not a real one) on
+127.0.0.1 and writes a kubeconfig for it.
+
+Options:
+  --port PORT               port to listen on (default 6443; 0 picks a free one)
+  --host ADDRESS            address to listen on (default 127.0.0.1)
+  --name NAME               cluster name, used in the kubeconfig (default demo)
+  --scenario NAMES          what to seed, comma-separated (default dev):
+                              presets: ${Object.keys(CLUSTER_PRESETS).join(
+                                ', ',
+                              )}, none, scale:N
+                              scenarios: ${SCENARIOS.map(s => s.name).join(
+                                ', ',
+                              )}
+  --state FILE              keep the state in FILE across restarts (default: memory only)
+  --write-kubeconfig FILE   write a kubeconfig for the cluster to FILE
+  --ca-dir DIR              where the demo CA is kept (default: the folder of --state)
+  --no-tls                  serve plain HTTP instead of HTTPS
+  --latency-ms MS           add MS milliseconds to every API request
+  --time-scale N            run simulated time N times faster (default 1)
+  --no-controllers          do not run the simulated controllers
+  --help                    show this help
+
+Tokens: demo-admin-token (everything), demo-readonly-token (get/list/watch),
+demo-restricted-token (everything except namespace finance).
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`demo-cluster: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function number(
+  name: string,
+  value: string | undefined,
+  min: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min)
+    fail(`--${name} must be a number of at least ${min}, not '${value}'`);
+  return n;
+}
+
+/** Parses the command line into options for startDemoCluster. */
+export function parseCli(argv: string[], cwd = process.cwd()) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        name: { type: 'string' },
+        scenario: { type: 'string' },
+        state: { type: 'string' },
+        'write-kubeconfig': { type: 'string' },
+        'ca-dir': { type: 'string' },
+        'no-tls': { type: 'boolean' },
+        'latency-ms': { type: 'string' },
+        'time-scale': { type: 'string' },
+        'no-controllers': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const v = parsed.values;
+  const resolve = (p: string | undefined) =>
+    p ? path.resolve(cwd, p) : undefined;
+  return {
+    help: Boolean(v.help),
+    kubeconfigFile: resolve(v['write-kubeconfig']),
+    options: {
+      port: number('port', v.port ?? '6443', 0),
+      host: v.host,
+      name: v.name,
+      scenario: v.scenario ?? 'dev',
+      state: resolve(v.state),
+      caDir: resolve(v['ca-dir']),
+      tls: v['no-tls'] ? false : undefined,
+      latencyMs: number('latency-ms', v['latency-ms'], 0),
+      timeScale: number('time-scale', v['time-scale'], 0.001),
+      controllers: v['no-controllers'] ? false : undefined,
+    },
+  };
+}
+
+/** Runs the command line. */
+export async function main() {
+  const { help, kubeconfigFile, options } = parseCli(process.argv.slice(2));
+  if (help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const log = (m: string) =>
+    process.stdout.write(`${new Date().toISOString()} ${m}\n`);
+  let cluster;
+  try {
+    cluster = await startDemoCluster({ ...options, logger: log });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      fail(
+        `port ${options.port} is in use; stop what holds it or pick another with --port`,
+      );
+    }
+    fail(e.message);
+  }
+  if (kubeconfigFile) {
+    fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });
+    fs.writeFileSync(kubeconfigFile, cluster.kubeconfig, { mode: 0o600 });
+    log(
+      `kubeconfig written to ${kubeconfigFile} (try: KUBECONFIG=${kubeconfigFile} kubectl get pods -A)`,
+    );
+  }
+  log(
+    `ready: ${cluster.url} (this is a simulator for demos and tests, not a real cluster)`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await cluster.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch(error => {
+    process.stderr.write(
+      `demo-cluster: ${error instanceof Error ? error.stack : error}\n`,
+    );
+    process.exit(1);
+  });
+}

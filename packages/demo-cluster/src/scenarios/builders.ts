@@ -1,0 +1,248 @@
+/*
+ * Builders for the seeded objects: the pieces of a service chain the way a
+ * team would write them (Deployment + Service + HPA labelled with the
+ * Backstage component, Istio VirtualService / DestinationRule in the team's
+ * namespace).
+ */
+import { LOAD_ANNOTATION } from '../controllers/load';
+import type { KubeObject } from '../types';
+
+/** The label the Backstage Kubernetes plugin selects workloads by. */
+export const KUBERNETES_ID = 'backstage.io/kubernetes-id';
+
+/** The shared ingress Gateway every public scenario binds to. */
+export const PUBLIC_GATEWAY = 'istio-system/public-gateway';
+
+/** The domain of the demo hosts. */
+export const DEMO_DOMAIN = 'demo.example.com';
+
+export function namespace(
+  name: string,
+  labels: Record<string, string> = {},
+): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+export interface WorkloadOptions {
+  name: string;
+  namespace: string;
+  component: string;
+  app?: string;
+  version?: string;
+  replicas: number;
+  image: string;
+  port?: number;
+  portName?: string;
+  /** Synthetic load (annotation value), e.g. `rps=20`. */
+  load?: string;
+  cpuRequest?: string;
+  extraLabels?: Record<string, string>;
+}
+
+export function deployment(o: WorkloadOptions): KubeObject {
+  const app = o.app ?? o.component;
+  const podLabels: Record<string, string> = {
+    app,
+    ...(o.version && { version: o.version }),
+    [KUBERNETES_ID]: o.component,
+    ...(o.extraLabels ?? {}),
+  };
+  const port = o.port ?? 9898;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      labels: {
+        app,
+        [KUBERNETES_ID]: o.component,
+        ...(o.version && { version: o.version }),
+      },
+      ...(o.load && { annotations: { [LOAD_ANNOTATION]: o.load } }),
+    },
+    spec: {
+      replicas: o.replicas,
+      selector: {
+        matchLabels: { app, ...(o.version && { version: o.version }) },
+      },
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          containers: [
+            {
+              name: app,
+              image: o.image,
+              ports: [{ name: o.portName ?? 'http', containerPort: port }],
+              readinessProbe: {
+                httpGet: { path: '/readyz', port },
+                initialDelaySeconds: 1,
+                periodSeconds: 5,
+              },
+              resources: {
+                requests: { cpu: o.cpuRequest ?? '100m', memory: '128Mi' },
+                limits: { cpu: '500m', memory: '256Mi' },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export interface ServiceOptions {
+  name: string;
+  namespace: string;
+  component: string;
+  selector: Record<string, string>;
+  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  port?: number;
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+export function service(o: ServiceOptions): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      labels: { app: o.selector.app ?? o.name, [KUBERNETES_ID]: o.component },
+    },
+    spec: {
+      type: o.type ?? 'ClusterIP',
+      selector: o.selector,
+      ports: [
+        {
+          name: 'http',
+          port: o.port ?? 80,
+          targetPort: o.targetPort ?? 'http',
+          ...(o.nodePort && { nodePort: o.nodePort }),
+        },
+      ],
+    },
+  };
+}
+
+export function hpa(o: {
+  name: string;
+  namespace: string;
+  component: string;
+  min: number;
+  max: number;
+  cpu: number;
+}): KubeObject {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      labels: { [KUBERNETES_ID]: o.component },
+    },
+    spec: {
+      scaleTargetRef: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: o.name,
+      },
+      minReplicas: o.min,
+      maxReplicas: o.max,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: o.cpu },
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function host(serviceName: string, ns: string) {
+  return `${serviceName}.${ns}.svc.cluster.local`;
+}
+
+export function virtualService(o: {
+  name: string;
+  namespace: string;
+  component: string;
+  hosts: string[];
+  gateways?: string[];
+  routes: Array<{
+    host: string;
+    subset?: string;
+    weight?: number;
+    port?: number;
+  }>;
+}): KubeObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      labels: { [KUBERNETES_ID]: o.component },
+    },
+    spec: {
+      hosts: o.hosts,
+      ...(o.gateways && { gateways: o.gateways }),
+      http: [
+        {
+          name: 'default',
+          match: [{ uri: { prefix: '/' } }],
+          route: o.routes.map(r => ({
+            destination: {
+              host: r.host,
+              ...(r.subset && { subset: r.subset }),
+              port: { number: r.port ?? 80 },
+            },
+            ...(r.weight !== undefined && { weight: r.weight }),
+          })),
+          timeout: '10s',
+          retries: {
+            attempts: 2,
+            perTryTimeout: '3s',
+            retryOn: '5xx,reset,connect-failure',
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function destinationRule(o: {
+  name: string;
+  namespace: string;
+  component: string;
+  host: string;
+  subsets: Array<{ name: string; labels: Record<string, string> }>;
+}): KubeObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      labels: { [KUBERNETES_ID]: o.component },
+    },
+    spec: {
+      host: o.host,
+      trafficPolicy: {
+        connectionPool: {
+          http: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 },
+        },
+        outlierDetection: {
+          consecutive5xxErrors: 5,
+          interval: '30s',
+          baseEjectionTime: '60s',
+        },
+      },
+      subsets: o.subsets,
+    },
+  };
+}
