@@ -193,6 +193,24 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Correct `backendRefs` to an existing Service and port, or create the Service.',
     istioctl: ['IST0101'],
   }),
+  d({
+    code: 'MESH-1016',
+    title: 'VirtualService not exported to its gateway',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'The VirtualService binds a Gateway, but its `exportTo` hides it from the namespace where that gateway’s proxies run, so the gateway never receives its routes.',
+    fix: 'Add the gateway workload’s namespace (or `*`) to `exportTo`, or remove `exportTo`.',
+  }),
+  d({
+    code: 'MESH-1017',
+    title: 'HTTPRoute not allowed by its Gateway',
+    severity: 'error',
+    category: 'routing',
+    meaning:
+      'The HTTPRoute attaches to a Gateway whose listeners do not accept it: the Gateway reports it not accepted, no listener allows routes from the route’s namespace (`allowedRoutes` defaults to the same namespace), or no listener hostname intersects the route’s hostnames.',
+    fix: 'Set `allowedRoutes.namespaces.from` on the listener (`All`, or `Selector`), put the route in the Gateway’s namespace, or align the hostnames.',
+  }),
   // Gateways
   d({
     code: 'MESH-2001',

@@ -272,6 +272,84 @@ describe('diagnostics', () => {
     },
   );
 
+  it('reports a VirtualService hidden from its gateway by exportTo', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        vsSpec(o).exportTo = ['.'];
+      }),
+    );
+    expect(diagnostics.map(d => [d.code, d.message])).toEqual([
+      [
+        'MESH-1016',
+        'VirtualService bookinfo/reviews binds Gateway istio-system/public-gateway, whose proxies run in istio-system, but exportTo [.] does not include it.',
+      ],
+    ]);
+  });
+
+  it.each<
+    [string, (route: KubeObject, gw: KubeObject) => void, RegExp | undefined]
+  >([
+    ['an attached route', () => {}, undefined],
+    [
+      'a route from another namespace with the default allowedRoutes',
+      (route, gw) => {
+        gw.metadata.namespace = 'gateways';
+        route.spec.parentRefs = [{ name: 'web', namespace: 'gateways' }];
+      },
+      /no listener of Gateway gateways\/web allows routes from namespace store \(allowedRoutes\.namespaces\.from: Same\)/,
+    ],
+    [
+      'a route from another namespace allowed by From: All',
+      (route, gw) => {
+        gw.metadata.namespace = 'gateways';
+        gw.spec.listeners[0].allowedRoutes = { namespaces: { from: 'All' } };
+        route.spec.parentRefs = [{ name: 'web', namespace: 'gateways' }];
+      },
+      undefined,
+    ],
+    [
+      'hostnames that no listener serves',
+      route => {
+        route.spec.hostnames = ['shop.example.org'];
+      },
+      /no listener hostname \(store\.example\.com\) matches the route's hostnames \(shop\.example\.org\)/,
+    ],
+    [
+      'a route the Gateway reports not accepted',
+      route => {
+        route.status = {
+          parents: [
+            {
+              parentRef: { name: 'web' },
+              conditions: [
+                {
+                  type: 'Accepted',
+                  status: 'False',
+                  reason: 'NotAllowedByListeners',
+                },
+              ],
+            },
+          ],
+        };
+      },
+      /the Gateway reports it not accepted: NotAllowedByListeners/,
+    ],
+  ])('HTTPRoute attachment: %s', (_name, change, expected) => {
+    const objs = loadFixtureObjects('gateway-api');
+    const route = find(objs, 'HTTPRoute', 'store');
+    route.spec.rules[0].backendRefs.pop();
+    change(route, find(objs, 'Gateway', 'web'));
+    const chain = resolveClusterChain(
+      MemorySnapshot.fromObjects(objs),
+      { labelSelector: 'backstage.io/kubernetes-id=store-api' },
+      { clusterDomain: 'cluster.local' },
+    );
+    const messages = chain.diagnostics
+      .filter(d => d.code === 'MESH-1017')
+      .map(d => d.message);
+    expect(messages).toEqual(expected ? [expect.stringMatching(expected)] : []);
+  });
+
   it('reports a Gateway API Gateway its controller did not accept', () => {
     const objs = loadFixtureObjects('gateway-api');
     find(objs, 'Gateway', 'web').status.conditions = [

@@ -14,6 +14,7 @@ import {
   expandHost,
   gatewayServerAdmits,
   getDiagnosticDefinition,
+  hostsOverlap,
   isWildcardHost,
   kubernetesServiceOf,
   labelsMatch,
@@ -163,6 +164,36 @@ function checkVirtualService(
         x.info.ref.name === gname,
     );
     if (!gw) return;
+    const exportTo: string[] = listOf(spec.exportTo).filter(
+      (x): x is string => typeof x === 'string',
+    );
+    const proxyNamespaces = [
+      ...new Set(gw.pods.map(p => p.metadata.namespace ?? '')),
+    ];
+    const hidden = proxyNamespaces.filter(
+      pns =>
+        exportTo.length > 0 &&
+        !exportTo.includes('*') &&
+        !exportTo.includes(pns) &&
+        !(exportTo.includes('.') && pns === ns),
+    );
+    if (hidden.length > 0) {
+      out.push(
+        diag(
+          'MESH-1016',
+          `${name(ref)} binds Gateway ${g}, whose proxies run in ${hidden.join(
+            ', ',
+          )}, but exportTo [${exportTo.join(', ')}] does not include ${
+            hidden.length > 1 ? 'them' : 'it'
+          }.`,
+          [ref, gw.info.ref],
+          {
+            path: 'spec.exportTo',
+            fix: `Add "${hidden[0]}" to spec.exportTo, or remove exportTo.`,
+          },
+        ),
+      );
+    }
     const hosts: string[] = listOf(spec.hosts);
     const servers = istioServers(gw.obj);
     const admitted = hosts.some(h =>
@@ -460,12 +491,80 @@ function checkVirtualService(
   }
 }
 
+function routeAcceptance(
+  route: KubeObject,
+  gw: KubeObject,
+): string | undefined {
+  const routeNs = route.metadata.namespace ?? '';
+  const parentStatus = listOf(route.status?.parents).find(
+    p =>
+      p?.parentRef?.name === gw.metadata.name &&
+      (p.parentRef.namespace ?? routeNs) === gw.metadata.namespace,
+  );
+  const refused = listOf(parentStatus?.conditions).find(
+    c => c?.type === 'Accepted' && c.status === 'False',
+  );
+  if (refused) {
+    return `the Gateway reports it not accepted: ${refused.reason ?? ''}${
+      refused.message ? ` (${refused.message})` : ''
+    }`;
+  }
+  const listeners = listOf(gw.spec?.listeners);
+  if (listeners.length === 0) return undefined;
+  const allowed = listeners.filter(l => {
+    const from = l?.allowedRoutes?.namespaces?.from ?? 'Same';
+    return (
+      from === 'All' ||
+      from === 'Selector' ||
+      (from === 'Same' && gw.metadata.namespace === routeNs)
+    );
+  });
+  if (allowed.length === 0) {
+    return `no listener of Gateway ${gw.metadata.namespace}/${
+      gw.metadata.name
+    } allows routes from namespace ${routeNs} (allowedRoutes.namespaces.from: ${[
+      ...new Set(
+        listeners.map(l => l?.allowedRoutes?.namespaces?.from ?? 'Same'),
+      ),
+    ].join(', ')})`;
+  }
+  const hostnames: string[] = listOf(route.spec?.hostnames).filter(
+    (h): h is string => typeof h === 'string',
+  );
+  if (hostnames.length > 0) {
+    const fits = allowed.some(
+      l => !l?.hostname || hostnames.some(h => hostsOverlap(l.hostname, h)),
+    );
+    if (!fits) {
+      return `no listener hostname (${allowed
+        .map(l => l?.hostname ?? '*')
+        .join(', ')}) matches the route's hostnames (${hostnames.join(', ')})`;
+    }
+  }
+  return undefined;
+}
+
 function checkHttpRoute(
   ctx: ChainContext,
   route: KubeObject,
   out: Diagnostic[],
 ) {
   const ref = refOf(route);
+  httpRouteParents(route).forEach((g, i) => {
+    const [gns, gname] = g.split('/');
+    const gw = ctx.snapshot.get('k8sgateways', gns, gname);
+    const why = gw && routeAcceptance(route, gw);
+    if (gw && why) {
+      out.push(
+        diag(
+          'MESH-1017',
+          `${name(ref)} is not attached to Gateway ${g}: ${why}.`,
+          [ref, refOf(gw)],
+          { path: `spec.parentRefs[${i}]` },
+        ),
+      );
+    }
+  });
   httpRouteParents(route).forEach((g, i) => {
     if (ctx.missingGateways.has(`gateway-api:${g}`)) {
       const [gns, gname] = g.split('/');
