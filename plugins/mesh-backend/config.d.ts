@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Settings for the mesh backend. Clusters come from the `kubernetes`
@@ -11,5 +13,86 @@ export interface Config {
      * @default cluster.local
      */
     clusterDomain?: string;
+
+    /**
+     * Watch (and, for user-auth clusters, read) only these namespaces instead
+     * of the whole cluster. Include the namespace of your ingress gateways
+     * (e.g. `istio-system`) so their Gateways and workloads are found.
+     */
+    namespaces?: string[];
+
+    /**
+     * The longest a page view waits for one cluster before that cluster
+     * answers with a `timeout` error; also the deadline of every HTTP request
+     * to a cluster. A duration such as `10s`, `{ seconds: 10 }`, or
+     * milliseconds.
+     * @default 10s
+     */
+    requestTimeout?: HumanDuration | string | number;
+
+    /** The watch caches of clusters with server-side credentials. */
+    cache?: {
+      /**
+       * Most objects cached per cluster. A kind that would exceed it is not
+       * cached and its cluster reports a warning naming this setting.
+       * @default 250000
+       */
+      maxObjectsPerCluster?: number;
+      /**
+       * Most resolved chains memoized (per entity selector and cluster).
+       * @default 5000
+       */
+      maxChains?: number;
+      /**
+       * Objects per page when listing.
+       * @default 500
+       */
+      pageSize?: number;
+      /**
+       * Server-side timeout of each watch request (each gets +-20% jitter);
+       * the watch then resumes from its last resourceVersion.
+       * @default 5m
+       */
+      watchTimeout?: HumanDuration | string | number;
+      /**
+       * A full relist of every kind this often, to repair any missed event.
+       * @default 1h
+       */
+      relistInterval?: HumanDuration | string | number;
+      /**
+       * How often kinds whose CRDs are not installed (Istio, Gateway API)
+       * are checked again.
+       * @default 5m
+       */
+      crdRecheckInterval?: HumanDuration | string | number;
+      /**
+       * Longest wait between retries after a failure (exponential backoff
+       * with jitter from 500 ms).
+       * @default 1m
+       */
+      maxBackoff?: HumanDuration | string | number;
+    };
+
+    /** Live updates pushed to open pages through Backstage signals. */
+    live?: {
+      /**
+       * Quiet time after a cluster change before chains are resolved again
+       * (a burst of changes never delays the update by more than 1 s more).
+       * @default 250ms
+       */
+      debounce?: HumanDuration | string | number;
+      /**
+       * How long after its last page view (on any replica) an entity keeps
+       * receiving live updates.
+       * @default 1h
+       */
+      interestWindow?: HumanDuration | string | number;
+      /**
+       * Most entities followed for live updates; the least recently viewed
+       * are dropped first.
+       * @default 1000
+       */
+      maxEntities?: number;
+    };
   };
 }

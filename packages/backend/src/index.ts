@@ -28,6 +28,7 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(import('@mesh-chain/plugin-scaffolder-backend-module-mesh'));
 
 // Events: lets catalog and signals share events across backend replicas
 backend.add(import('@backstage/plugin-events-backend'));
@@ -44,6 +45,7 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 // Kubernetes (the stock plugin; the mesh plugin reads the same configuration)
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+backend.add(import('@mesh-chain/plugin-mesh-backend'));
 
 // User settings, notifications and signals (signals push mesh updates)
 backend.add(import('@backstage/plugin-user-settings-backend'));

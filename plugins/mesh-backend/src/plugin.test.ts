@@ -13,6 +13,7 @@ import {
   component,
   serviceAccountCluster,
   startMeshBackend,
+  waitForCaches,
 } from './__testUtils__/testBackend';
 import { waitFor } from './__testUtils__/waitFor';
 
@@ -83,6 +84,7 @@ describe('mesh backend plugin', () => {
         }),
       ],
     }));
+    await waitForCaches(backend, { restricted: 'degraded', dead: 'error' });
   });
 
   afterAll(async () => {

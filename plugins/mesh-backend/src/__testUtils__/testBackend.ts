@@ -16,7 +16,9 @@ import {
   signalsServiceRef,
 } from '@backstage/plugin-signals-node';
 import type { JsonObject } from '@backstage/types';
+import request from 'supertest';
 import { meshPlugin } from '../plugin';
+import { waitFor } from './waitFor';
 
 /** A catalog component with the stock Kubernetes plugin's annotations. */
 export function component(
@@ -102,4 +104,27 @@ export async function startMeshBackend(options: {
   }
   const backend = await startTestBackend({ features });
   return { backend, signals, actions };
+}
+
+/**
+ * Waits until the watch cache of every server-credential cluster has
+ * finished its first sync into the given state (`ready` by default), so
+ * that tests do not race the start-up of the backend.
+ */
+export async function waitForCaches(
+  backend: TestBackend,
+  expected: Record<string, string> = {},
+  timeoutMs = 10_000,
+) {
+  await waitFor(
+    async () => {
+      const res = await request(backend.server).get('/api/mesh/clusters');
+      return res.body.clusters?.every(
+        (c: any) =>
+          c.authMode !== 'server' ||
+          c.cache?.state === (expected[c.name] ?? 'ready'),
+      );
+    },
+    { timeoutMs, intervalMs: 50, what: 'the mesh caches to sync' },
+  );
 }

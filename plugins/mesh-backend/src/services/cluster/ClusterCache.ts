@@ -43,6 +43,9 @@ export interface ClusterCacheStatus {
   warnings: ClusterError[];
 }
 
+/** How often the same failure of a cluster is logged as a warning. */
+const LOG_EVERY_MS = 5 * 60_000;
+
 /** Versions to try, in order, for the optional APIs. */
 const FALLBACK_VERSIONS: Record<string, string[]> = {
   'networking.istio.io': ['v1', 'v1beta1'],
@@ -101,6 +104,7 @@ export class ClusterCache {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly aborts = new Set<() => void>();
   private readonly sleepers = new Set<() => void>();
+  private readonly loggedFailures = new Map<string, number>();
   private started = false;
   private stopped = false;
   private initialWaiters: Array<() => void> = [];
@@ -387,6 +391,25 @@ export class ClusterCache {
     });
   }
 
+  /**
+   * Logs a failure as a warning once per cluster and cause every few
+   * minutes (a dead cluster fails for every kind at once), else at debug.
+   */
+  private logFailure(state: KindState, error: ClusterError) {
+    const perKind = error.reason === 'forbidden' || error.reason === 'unknown';
+    const key = `${error.reason}|${error.statusCode ?? ''}|${
+      perKind ? state.kind : ''
+    }`;
+    const now = Date.now();
+    const message = `mesh cache ${this.clusterName}/${state.kind}: ${error.message} (retrying with backoff)`;
+    if (now - (this.loggedFailures.get(key) ?? 0) > LOG_EVERY_MS) {
+      this.loggedFailures.set(key, now);
+      this.logger.warn(message);
+    } else {
+      this.logger.debug(message);
+    }
+  }
+
   private backoffMs(attempt: number): number {
     const { initialMs, maxMs } = this.settings.backoff;
     const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
@@ -473,11 +496,7 @@ export class ClusterCache {
           cluster: this.clusterName,
           resource: state.info.plural,
         });
-        if (!state.error || state.error.message !== classified.message) {
-          this.logger.warn(
-            `mesh cache ${this.clusterName}/${state.kind}: ${classified.message}`,
-          );
-        }
+        this.logFailure(state, classified);
         state.error = classified;
         state.staleSince ??= Date.now();
         this.markAttempted(state);

@@ -1,0 +1,137 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, TestBackend } from '@backstage/backend-test-utils';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+import {
+  DefaultSignalsService,
+  signalsServiceRef,
+} from '@backstage/plugin-signals-node';
+import {
+  meshSignalChannel,
+  MeshChainSignal,
+} from '@mesh-chain/plugin-mesh-common';
+import request from 'supertest';
+import { deployment, meshObjects } from './__fixtures__/objects';
+import { FakeKubeApi, startFakeKubeApi } from './__testUtils__/fakeKubeApi';
+import {
+  component,
+  serviceAccountCluster,
+  startMeshBackend,
+  waitForCaches,
+} from './__testUtils__/testBackend';
+import { waitFor } from './__testUtils__/waitFor';
+
+const REVIEWS = '/api/mesh/entities/component/default/reviews';
+const CHANNEL = meshSignalChannel('component:default/reviews');
+
+/**
+ * Two replicas of the backend behind a load balancer: separate processes in
+ * production, here two backends sharing one events bus (as
+ * @backstage/plugin-events-backend provides across replicas) and nothing
+ * else.
+ */
+describe('mesh backend with several replicas', () => {
+  let api: FakeKubeApi;
+  let replicaA: TestBackend;
+  let replicaB: TestBackend;
+  const received: MeshChainSignal[] = [];
+
+  beforeAll(async () => {
+    api = await startFakeKubeApi({ objects: meshObjects() });
+    const bus = DefaultEventsService.create({
+      logger: mockServices.logger.mock(),
+    });
+    // What signals-backend does on every replica: hear the `signals` topic.
+    await bus.forPlugin('signals').subscribe({
+      id: 'test-subscriber',
+      topics: ['signals'],
+      onEvent: async ({ eventPayload }) => {
+        const payload = eventPayload as any;
+        if (payload.channel === CHANNEL) {
+          received.push(payload.message);
+        }
+      },
+    });
+    const sharedBus = [
+      createServiceFactory({
+        service: eventsServiceRef,
+        deps: { pluginMetadata: coreServices.pluginMetadata },
+        factory: ({ pluginMetadata }) => bus.forPlugin(pluginMetadata.getId()),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: { events: eventsServiceRef },
+        factory: ({ events }) => DefaultSignalsService.create({ events }),
+      }),
+    ];
+    const start = async () =>
+      (
+        await startMeshBackend({
+          clusters: [serviceAccountCluster('prod', api.url, api.token)],
+          entities: [component('reviews')],
+          extraFeatures: sharedBus,
+          captureSignals: false,
+        })
+      ).backend;
+    replicaA = await start();
+    replicaB = await start();
+    await waitForCaches(replicaA);
+    await waitForCaches(replicaB);
+  });
+
+  afterAll(async () => {
+    await replicaA?.stop().catch(() => {});
+    await replicaB?.stop();
+    await api?.close();
+  });
+
+  it('answers the same revision on every replica', async () => {
+    const a = await request(replicaA.server).get(REVIEWS);
+    const b = await request(replicaB.server).get(REVIEWS);
+    expect(a.status).toBe(200);
+    expect(b.body.revision).toBe(a.body.revision);
+    expect(b.body.clusters[0].services).toEqual(a.body.clusters[0].services);
+  });
+
+  it('keeps signalling after the replica that served the page goes away', async () => {
+    // The page was served by replica A only.
+    const page = await request(replicaA.server).get(REVIEWS);
+    const served = page.body.revision;
+    // Give the announcement a moment to reach replica B.
+    await new Promise(resolve => setTimeout(resolve, 100));
+
+    received.length = 0;
+    api.apply({
+      ...deployment(),
+      status: { ...deployment().status, readyReplicas: 1 },
+    });
+    await waitFor(() => received.length >= 2, {
+      timeoutMs: 2000,
+      what: 'a signal from each replica',
+    });
+    // Both replicas computed the same revision: the page fetches once.
+    expect(new Set(received.map(s => s.revision)).size).toBe(1);
+    expect(received[0].revision).not.toBe(served);
+    const afterFirst = received[0].revision;
+
+    // Replica A goes away; replica B alone still knows the page is open.
+    await replicaA.stop();
+    received.length = 0;
+    api.apply({
+      ...deployment(),
+      status: { ...deployment().status, readyReplicas: 0 },
+    });
+    const signal = await waitFor(() => received[0], {
+      timeoutMs: 2000,
+      what: 'a signal from replica B',
+    });
+    expect(signal.revision).not.toBe(afterFirst);
+    const refetch = await request(replicaB.server).get(REVIEWS);
+    expect(refetch.body.revision).toBe(signal.revision);
+  });
+});
