@@ -382,9 +382,47 @@ function resolveDestinations(
         }, where ${podDetail}: 503 no healthy upstream`,
       );
     }
+    // The port the connection lands on: a named targetPort the pods do
+    // not declare has no endpoint; a number they do not declare is
+    // most likely not listened on.
+    const declared = [
+      ...new Set(
+        ready.flatMap(p =>
+          p.containers.flatMap(c => c.ports.map(x => x.containerPort)),
+        ),
+      ),
+    ];
+    const target = sp.resolvedTargetPort;
+    const portProblem =
+      ready.length === 0
+        ? undefined
+        : target === undefined
+        ? `no container of the pods has a port named "${sp.targetPort}": the Service has no endpoint for port ${sp.port}`
+        : declared.length > 0 && !declared.includes(target)
+        ? `the pods' containers declare ${declared.join(
+            ', ',
+          )}, not targetPort ${target}: connections are most likely refused`
+        : undefined;
+    if (portProblem) {
+      unreachable.add(result);
+      steps.push({
+        kind: 'pods',
+        resource: svc.ref,
+        detail: portProblem,
+        ok: false,
+      });
+      if (weight > 0) {
+        reasons.push(
+          `${weight}% of requests go to ${d.fqdn}, but ${portProblem}`,
+        );
+      }
+    }
     return result;
   });
 }
+
+/** Destinations whose pods are ready but will not accept the connection. */
+const unreachable = new WeakSet<SimulatedDestination>();
 
 function finishRoute(
   chain: ClusterChain,
@@ -430,7 +468,7 @@ function finishRoute(
     reasons,
   );
   result.reachable = result.destinations.some(
-    d => d.weight > 0 && d.readyPods > 0,
+    d => d.weight > 0 && d.readyPods > 0 && !unreachable.has(d),
   );
   return result;
 }

@@ -272,6 +272,15 @@ describe('diagnostics', () => {
     },
   );
 
+  it('does not blame subsets when the Service selects no pod at all', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        find(o, 'Service', 'reviews').spec.selector = { app: 'review' };
+      }),
+    );
+    expect(diagnostics.map(d => d.code)).toEqual(['MESH-4001']);
+  });
+
   it('reports a VirtualService hidden from its gateway by exportTo', () => {
     const diagnostics = codesAfter(
       edit(o => {

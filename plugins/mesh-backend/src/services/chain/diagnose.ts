@@ -859,7 +859,14 @@ function checkDestinationRules(ctx: ChainContext, out: Diagnostic[]) {
         (isWildcardHost(info.fqdn) && s.info.fqdn.endsWith(info.fqdn.slice(1))),
     );
     info.subsets.forEach((s, i) => {
-      if (s.podCount === 0 && (targets.length > 0 || services.has(info.fqdn))) {
+      // When the Service itself selects no pod, MESH-4001 says so.
+      const servicePods =
+        targets.length > 0 ? targets.reduce((n, t) => n + t.pods.length, 0) : 1;
+      if (
+        s.podCount === 0 &&
+        servicePods > 0 &&
+        (targets.length > 0 || services.has(info.fqdn))
+      ) {
         const svcDesc =
           targets.length > 0
             ? targets

@@ -199,6 +199,29 @@ describe('simulateRoute over resolved chains', () => {
       },
     ],
     [
+      'a targetPort no container declares refuses the connection',
+      'broken-targetport',
+      'search',
+      { url: 'http://search.shop/', from: 'mesh' },
+      {
+        reachable: false,
+        to: ['search.shop.svc.cluster.local 100% 80->9090 ready=2'],
+        reason:
+          /declare 8080, not targetPort 9090: connections are most likely refused/,
+      },
+    ],
+    [
+      'a named targetPort no container has leaves no endpoint',
+      'broken-targetport',
+      'search',
+      { url: 'http://search.shop:8081/', from: 'mesh' },
+      {
+        reachable: false,
+        to: ['search.shop.svc.cluster.local 100% 8081->admin ready=2'],
+        reason: /no container of the pods has a port named "admin"/,
+      },
+    ],
+    [
       'Gateway API: PathPrefix /api matches /api/items, split 95/5',
       'gateway-api',
       'store-api',
