@@ -14,12 +14,17 @@ export class FakeCatalog {
   ingestDelayMs = 0;
   invalid?: string;
 
-  addFileLocation(name: string, target: string) {
+  /** A Location entity read from `file`, with `targets` as written. */
+  addFileLocation(name: string, file: string, targets: string[]) {
     this.entities.set(`location:default/${name}`, {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Location',
-      metadata: { name, namespace: 'default' },
-      spec: { type: 'file', target },
+      metadata: {
+        name,
+        namespace: 'default',
+        annotations: { 'backstage.io/managed-by-location': `file:${file}` },
+      },
+      spec: { type: 'file', presence: 'optional', targets },
     });
   }
 
@@ -39,12 +44,16 @@ export class FakeCatalog {
   async refreshEntity(ref: string) {
     this.refreshed.push(ref);
     const location = this.entities.get(ref);
-    const target = (location?.spec as any)?.target as string;
+    const file = location?.metadata.annotations?.[
+      'backstage.io/managed-by-location'
+    ]?.replace(/^file:/, '');
+    const targets = ((location?.spec as any)?.targets ?? []) as string[];
     const ingest = () => {
-      const dir = path.dirname(target);
-      for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-        if (!file.endsWith('.yaml')) continue;
-        const full = path.join(dir, file);
+      if (!file || targets.length !== 1) return;
+      const dir = path.dirname(path.resolve(path.dirname(file), targets[0]));
+      for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+        if (!name.endsWith('.yaml')) continue;
+        const full = path.join(dir, name);
         const entity = YAML.parse(fs.readFileSync(full, 'utf8')) as Entity;
         entity.metadata.namespace ??= 'default';
         entity.metadata.annotations = {

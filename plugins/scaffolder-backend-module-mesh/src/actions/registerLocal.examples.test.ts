@@ -1,6 +1,5 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'fs';
 import path from 'path';
@@ -29,15 +28,18 @@ describe('mesh:catalog:register-local examples', () => {
         }),
       );
       const catalog = new FakeCatalog();
-      const target = path.join(directory, '*.yaml');
-      catalog.addFileLocation(
-        locationSpecToMetadataName({ type: 'file', target }),
-        target,
-      );
+      // A Location file next to the catalog directory, targeting it relatively.
+      catalog.addFileLocation('local', root.resolve('local.yaml'), [
+        './catalog/*.yaml',
+      ]);
       const action = createRegisterLocalAction({
         catalog: catalog as any,
         config: new ConfigReader({
-          mesh: { scaffolder: { catalog: { directory } } },
+          mesh: {
+            scaffolder: {
+              catalog: { directory, location: 'location:default/local' },
+            },
+          },
         }),
         pollIntervalMs: 5,
       });

@@ -1,6 +1,5 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'fs';
 import path from 'path';
@@ -34,17 +33,17 @@ describe('mesh:catalog:register-local', () => {
     workspace = root.resolve('workspace');
     fs.mkdirSync(workspace);
     catalog = new FakeCatalog();
-    catalog.addFileLocation(
-      locationSpecToMetadataName({
-        type: 'file',
-        target: path.join(directory, '*.yaml'),
-      }),
-      path.join(directory, '*.yaml'),
-    );
+    catalog.addFileLocation('local', root.resolve('local.yaml'), [
+      './catalog/*.yaml',
+    ]);
   });
 
   function action(
-    config: object = { mesh: { scaffolder: { catalog: { directory } } } },
+    config: object = {
+      mesh: {
+        scaffolder: { catalog: { directory, location: 'local' } },
+      },
+    },
   ) {
     return createRegisterLocalAction({
       catalog: catalog as any,
@@ -80,9 +79,7 @@ describe('mesh:catalog:register-local', () => {
       catalogInfoUrl: `file:${file()}`,
     });
     expect(YAML.parse(fs.readFileSync(file(), 'utf8'))).toEqual(entity);
-    expect(catalog.refreshed).toEqual([
-      expect.stringMatching(/^location:default\/generated-[0-9a-f]{40}$/),
-    ]);
+    expect(catalog.refreshed).toEqual(['location:default/local']);
     expect(
       await catalog.getEntityByRef('component:default/checkout'),
     ).toBeDefined();
@@ -133,14 +130,50 @@ describe('mesh:catalog:register-local', () => {
 
   it('explains what to configure', async () => {
     await expect(run({ entity }, {}, action({}))).rejects.toThrow(
-      /set mesh.scaffolder.catalog.directory in app-config.yaml and add a catalog location of type file/,
+      /set mesh.scaffolder.catalog.directory and mesh.scaffolder.catalog.location/,
+    );
+    await expect(
+      run(
+        { entity },
+        {},
+        action({
+          mesh: {
+            scaffolder: {
+              catalog: { directory, location: 'component:default/x' },
+            },
+          },
+        }),
+      ),
+    ).rejects.toThrow(
+      /'component:default\/x' is not a Location entity reference/,
+    );
+    catalog.addFileLocation('elsewhere', root.resolve('local.yaml'), [
+      './other/*.yaml',
+    ]);
+    await expect(
+      run(
+        { entity },
+        {},
+        action({
+          mesh: {
+            scaffolder: { catalog: { directory, location: 'elsewhere' } },
+          },
+        }),
+      ),
+    ).rejects.toThrow(
+      new RegExp(
+        `location:default/elsewhere does not read ${directory}/\\*.yaml, where mesh.scaffolder.catalog.directory puts the entity \\(its targets: ${root.resolve(
+          'other',
+        )}/\\*.yaml\\)`,
+      ),
     );
     catalog.entities.clear();
     await expect(run({ entity })).rejects.toThrow(
       new RegExp(
-        `The catalog has no file location for ${directory}/\\*.yaml.*Add it under catalog.locations`,
+        `The catalog has no location:default/local .*the target ${directory}/\\*.yaml under catalog.locations`,
       ),
     );
+    expect(fs.existsSync(directory)).toBe(false);
   });
 
   it('names what is wrong with the entity', async () => {

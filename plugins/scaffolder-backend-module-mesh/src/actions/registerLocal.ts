@@ -1,18 +1,18 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import {
+  ANNOTATION_LOCATION,
   Entity,
   makeValidator,
+  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
-import {
-  CatalogService,
-  locationSpecToMetadataName,
-} from '@backstage/plugin-catalog-node';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'fs/promises';
 import path from 'path';
+import { pathToFileURL } from 'url';
 import YAML from 'yaml';
 import { parseInput, z as zod, Zod } from '../lib/zod';
 import { examples } from './registerLocal.examples';
@@ -81,23 +81,57 @@ export interface RegisterLocalActionOptions {
 const validator = makeValidator();
 
 /**
- * The directory `mesh:catalog:register-local` writes to, resolved like the
- * catalog resolves `file` locations (relative to the backend's working
- * directory), and the catalog location that must cover it.
+ * Where `mesh:catalog:register-local` writes entity files
+ * (`mesh.scaffolder.catalog.directory`, resolved like the catalog resolves
+ * `file` locations: relative to the backend's working directory), and the
+ * Location entity that covers `<directory>/*.yaml`
+ * (`mesh.scaffolder.catalog.location`).
  *
  * @public
  */
 export function readLocalCatalogConfig(
   config: Config,
-): { directory: string; locationTarget: string } | undefined {
+): { directory: string; locationRef: string } | undefined {
   const directory = config.getOptionalString(
     'mesh.scaffolder.catalog.directory',
   );
-  if (!directory) {
+  const location = config.getOptionalString('mesh.scaffolder.catalog.location');
+  if (!directory || !location) {
     return undefined;
   }
-  const resolved = path.resolve(directory);
-  return { directory: resolved, locationTarget: path.join(resolved, '*.yaml') };
+  let locationRef: string;
+  try {
+    const ref = parseEntityRef(location, {
+      defaultKind: 'location',
+      defaultNamespace: 'default',
+    });
+    if (ref.kind.toLocaleLowerCase('en-US') !== 'location') {
+      throw new Error('not a Location');
+    }
+    locationRef = stringifyEntityRef(ref);
+  } catch {
+    throw new InputError(
+      `mesh.scaffolder.catalog.location: '${location}' is not a Location entity reference, e.g. location:default/mesh-local-components`,
+    );
+  }
+  return { directory: path.resolve(directory), locationRef };
+}
+
+/**
+ * The targets of a `file` Location entity, as absolute paths: relative
+ * targets are relative to the file the Location was read from.
+ */
+function fileTargets(location: Entity): string[] {
+  const spec = (location.spec ?? {}) as {
+    type?: string;
+    target?: string;
+    targets?: string[];
+  };
+  const own = location.metadata.annotations?.[ANNOTATION_LOCATION] ?? '';
+  const base = own.startsWith('file:') ? path.dirname(own.slice(5)) : '/';
+  return [...(spec.target ? [spec.target] : []), ...(spec.targets ?? [])].map(
+    t => path.resolve(base, t),
+  );
 }
 
 /**
@@ -134,7 +168,7 @@ export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
       const local = readLocalCatalogConfig(config);
       if (!local) {
         throw new InputError(
-          'mesh:catalog:register-local is not configured: set mesh.scaffolder.catalog.directory in app-config.yaml and add a catalog location of type file for <directory>/*.yaml, or register through a Git host with publish:* and catalog:register',
+          'mesh:catalog:register-local is not configured: set mesh.scaffolder.catalog.directory and mesh.scaffolder.catalog.location (a Location entity of type file with presence optional and the target <directory>/*.yaml) in app-config.yaml, or register through a Git host with publish:* and catalog:register',
         );
       }
 
@@ -209,9 +243,12 @@ export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
       const credentials = await ctx.getInitiatorCredentials();
 
       // Let the catalog validate it as it would when ingesting it.
-      const validation = await catalog.validateEntity(entity, catalogInfoUrl, {
-        credentials,
-      });
+      // The catalog's validate endpoint only takes url: location refs.
+      const validation = await catalog.validateEntity(
+        entity,
+        `url:${pathToFileURL(filePath)}`,
+        { credentials },
+      );
       if (!validation.valid) {
         throw new InputError(
           `The catalog rejects ${entityRef}: ${validation.errors
@@ -241,21 +278,25 @@ export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
         );
       }
 
-      const locationRef = `location:default/${locationSpecToMetadataName({
-        type: 'file',
-        target: local.locationTarget,
-      })}`;
+      const { locationRef } = local;
       const location = await catalog.getEntityByRef(locationRef, {
         credentials,
       });
+      const wanted = path.join(local.directory, '*.yaml');
       if (!location) {
         throw new InputError(
-          `The catalog has no file location for ${
-            local.locationTarget
-          }, so it would never read the entity. Add it under catalog.locations in app-config.yaml: { type: file, target: ${path.join(
-            config.getString('mesh.scaffolder.catalog.directory'),
-            '*.yaml',
-          )} } (the path relative to the backend's working directory, like mesh.scaffolder.catalog.directory)`,
+          `The catalog has no ${locationRef} (mesh.scaffolder.catalog.location), so it would never read the entity. Register a Location entity of type file with presence optional and the target ${wanted} under catalog.locations`,
+        );
+      }
+      const targets = fileTargets(location);
+      if (
+        (location.spec as { type?: string })?.type !== 'file' ||
+        !targets.includes(wanted)
+      ) {
+        throw new InputError(
+          `${locationRef} does not read ${wanted}, where mesh.scaffolder.catalog.directory puts the entity (its targets: ${
+            targets.join(', ') || 'none'
+          }); make the Location's type file and its target ${wanted}`,
         );
       }
 
@@ -301,7 +342,7 @@ export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
         }
         if (Date.now() + pollIntervalMs > deadline) {
           throw new ConflictError(
-            `${entityRef} did not appear in the catalog within ${input.timeoutSeconds}s although ${filePath} was written and ${locationRef} refreshed; check the catalog's processing errors for that location (the file stays, so the entity may still appear)`,
+            `${entityRef} did not appear in the catalog within ${input.timeoutSeconds}s although ${filePath} was written and ${locationRef} refreshed; check the catalog's processing errors for that file (it stays, so the entity may still appear)`,
           );
         }
         await new Promise(resolve => setTimeout(resolve, pollIntervalMs));

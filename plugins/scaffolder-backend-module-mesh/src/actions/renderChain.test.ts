@@ -213,6 +213,23 @@ describe('mesh:chain:render', () => {
     expect(outputs.externalUrl).toBe('https://checkout.example.com/shop');
   });
 
+  it('turns a retry count into attempts and leaves out empty resource blocks', async () => {
+    await run({
+      ...base,
+      routes: [{ path: '/', retries: 2 }],
+      resources: { requests: { cpu: '100m' }, limits: {} },
+    });
+    const objects = readObjects();
+    expect(find(objects, 'VirtualService').spec.http[0].retries).toEqual({
+      attempts: 2,
+    });
+    expect(
+      find(objects, 'Deployment').spec.template.spec.containers[0].resources,
+    ).toEqual({
+      requests: { cpu: '100m' },
+    });
+  });
+
   it('records the template that rendered the objects', async () => {
     const ctx = createMockActionContext({
       input: base,

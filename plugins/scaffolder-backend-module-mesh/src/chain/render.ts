@@ -102,12 +102,14 @@ export function renderChain(
     : [];
 
   // Deployments, one per version
-  const resources = spec.resources && {
-    ...(spec.resources.requests && {
-      requests: { ...spec.resources.requests },
-    }),
-    ...(spec.resources.limits && { limits: { ...spec.resources.limits } }),
-  };
+  const nonEmpty = (q?: { cpu?: string; memory?: string }) =>
+    q && (q.cpu || q.memory) ? clean(q) : undefined;
+  const requests = nonEmpty(spec.resources?.requests);
+  const limits = nonEmpty(spec.resources?.limits);
+  const resources =
+    requests || limits
+      ? { ...(requests && { requests }), ...(limits && { limits }) }
+      : undefined;
   const probe = spec.healthCheckPath
     ? { httpGet: { path: spec.healthCheckPath, port: portName } }
     : undefined;
@@ -140,8 +142,7 @@ export function renderChain(
                   },
                 ],
                 ...(spec.env?.length && { env: spec.env.map(e => ({ ...e })) }),
-                ...(resources &&
-                  Object.keys(resources).length > 0 && { resources }),
+                ...(resources && { resources }),
                 ...(probe && {
                   readinessProbe: { ...probe, periodSeconds: 5 },
                   livenessProbe: {
@@ -277,7 +278,12 @@ export function renderChain(
     match: [{ uri: { [route.match]: route.path } }],
     ...(route.rewrite !== undefined && { rewrite: { uri: route.rewrite } }),
     ...(route.timeout !== undefined && { timeout: route.timeout }),
-    ...(route.retries && { retries: clean(route.retries) }),
+    ...(route.retries !== undefined && {
+      retries:
+        typeof route.retries === 'number'
+          ? { attempts: route.retries }
+          : clean(route.retries),
+    }),
     route: spec.versions.map(v => ({
       destination: {
         host: serviceHost,

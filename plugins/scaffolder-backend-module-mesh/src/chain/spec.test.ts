@@ -289,6 +289,12 @@ describe('checkChainSpec', () => {
       /attempts must be 0-10/,
     ],
     [
+      'too many retries as a number',
+      { routes: [{ path: '/', retries: 11 }] },
+      'routes[0].retries',
+      /attempts must be 0-10/,
+    ],
+    [
       'an unknown retry condition',
       {
         routes: [

@@ -304,25 +304,36 @@ export function chainSpecSchema(z: Zod) {
                 .optional()
                 .describe(`Request timeout, ${durationHint}.`),
               retries: z
-                .object({
-                  attempts: z
+                .union([
+                  z
                     .number()
                     .int()
-                    .describe('Retries per request (0-10).'),
-                  perTryTimeout: z
-                    .string()
-                    .optional()
-                    .describe(`Timeout of each try, ${durationHint}.`),
-                  retryOn: z
-                    .string()
-                    .optional()
                     .describe(
-                      'When to retry, e.g. `5xx,connect-failure,reset`.',
+                      'Retries per request (0-10), on the conditions Istio retries by default.',
                     ),
-                })
-                .strict()
+                  z
+                    .object({
+                      attempts: z
+                        .number()
+                        .int()
+                        .describe('Retries per request (0-10).'),
+                      perTryTimeout: z
+                        .string()
+                        .optional()
+                        .describe(`Timeout of each try, ${durationHint}.`),
+                      retryOn: z
+                        .string()
+                        .optional()
+                        .describe(
+                          'When to retry, e.g. `5xx,connect-failure,reset`.',
+                        ),
+                    })
+                    .strict(),
+                ])
                 .optional()
-                .describe('Retry policy.'),
+                .describe(
+                  'Retry policy: a number of attempts, or attempts with perTryTimeout and retryOn.',
+                ),
             })
             .strict(),
         )
@@ -849,23 +860,33 @@ export function checkChainSpec(spec: ChainSpec): SpecProblem[] {
     if (route.timeout !== undefined) {
       format(`${at}.timeout`, route.timeout, checkDuration, '5s');
     }
-    if (route.retries) {
+    const retries =
+      typeof route.retries === 'number'
+        ? {
+            attempts: route.retries,
+            perTryTimeout: undefined,
+            retryOn: undefined,
+          }
+        : route.retries;
+    if (retries) {
       range(
-        `${at}.retries.attempts`,
-        route.retries.attempts,
+        typeof route.retries === 'number'
+          ? `${at}.retries`
+          : `${at}.retries.attempts`,
+        retries.attempts,
         0,
         10,
         'attempts',
       );
-      if (route.retries.perTryTimeout !== undefined) {
+      if (retries.perTryTimeout !== undefined) {
         format(
           `${at}.retries.perTryTimeout`,
-          route.retries.perTryTimeout,
+          retries.perTryTimeout,
           checkDuration,
           '2s',
         );
       }
-      if (route.retries.retryOn !== undefined) {
+      if (retries.retryOn !== undefined) {
         const known = [
           '5xx',
           'gateway-error',
@@ -884,7 +905,7 @@ export function checkChainSpec(spec: ChainSpec): SpecProblem[] {
           'resource-exhausted',
           'unavailable',
         ];
-        const unknown = route.retries.retryOn
+        const unknown = retries.retryOn
           .split(',')
           .map(s => s.trim())
           .filter(s => !known.includes(s) && !/^\d{3}$/.test(s));
@@ -916,21 +937,20 @@ export function checkChainSpec(spec: ChainSpec): SpecProblem[] {
       }
     });
   });
-  if (spec.routes.some(r => r.timeout && r.retries?.perTryTimeout)) {
-    spec.routes.forEach((route, i) => {
-      const total = route.timeout && toMillis(route.timeout);
-      const per =
-        route.retries?.perTryTimeout && toMillis(route.retries.perTryTimeout);
-      if (total && per && per > total) {
-        add(
-          `routes[${i}].retries.perTryTimeout`,
-          `${route.retries!.perTryTimeout} is longer than the route timeout ${
-            route.timeout
-          }, so no retry would ever happen; make it shorter`,
-        );
-      }
-    });
-  }
+  spec.routes.forEach((route, i) => {
+    const total = route.timeout && toMillis(route.timeout);
+    const perTry =
+      typeof route.retries === 'object'
+        ? route.retries.perTryTimeout
+        : undefined;
+    const per = perTry && toMillis(perTry);
+    if (total && per && per > total) {
+      add(
+        `routes[${i}].retries.perTryTimeout`,
+        `${perTry} is longer than the route timeout ${route.timeout}, so no retry would ever happen; make it shorter`,
+      );
+    }
+  });
 
   // Traffic policy
   const tp = spec.trafficPolicy;
