@@ -252,6 +252,9 @@ function serviceOfDestination(
   return ref ? chain.services.find(s => sameRef(s.ref, ref)) : undefined;
 }
 
+/** Destinations whose pods are ready but will not accept the connection. */
+const unreachable = new WeakSet<SimulatedDestination>();
+
 function resolveDestinations(
   chain: ClusterChain,
   route: RouteInfo,
@@ -393,16 +396,19 @@ function resolveDestinations(
       ),
     ];
     const target = sp.resolvedTargetPort;
-    const portProblem =
-      ready.length === 0
-        ? undefined
-        : target === undefined
-        ? `no container of the pods has a port named "${sp.targetPort}": the Service has no endpoint for port ${sp.port}`
-        : declared.length > 0 && !declared.includes(target)
-        ? `the pods' containers declare ${declared.join(
-            ', ',
-          )}, not targetPort ${target}: connections are most likely refused`
-        : undefined;
+    let portProblem: string | undefined;
+    if (ready.length > 0 && target === undefined) {
+      portProblem = `no container of the pods has a port named "${sp.targetPort}": the Service has no endpoint for port ${sp.port}`;
+    } else if (
+      ready.length > 0 &&
+      target !== undefined &&
+      declared.length > 0 &&
+      !declared.includes(target)
+    ) {
+      portProblem = `the pods' containers declare ${declared.join(
+        ', ',
+      )}, not targetPort ${target}: connections are most likely refused`;
+    }
     if (portProblem) {
       unreachable.add(result);
       steps.push({
@@ -420,9 +426,6 @@ function resolveDestinations(
     return result;
   });
 }
-
-/** Destinations whose pods are ready but will not accept the connection. */
-const unreachable = new WeakSet<SimulatedDestination>();
 
 function finishRoute(
   chain: ClusterChain,
