@@ -1,1 +1,13 @@
-export {};
+/**
+ * Service Mesh entity tab and overview card: gateway routes, Service,
+ * Deployment, HPA and diagnostics of a component behind Istio, live.
+ *
+ * @packageDocumentation
+ */
+
+export { meshPlugin, EntityMeshContent, EntityMeshCard } from './plugin';
+export { isMeshAvailable } from '@mesh-chain/plugin-mesh-common';
+export { meshApiRef, MeshClient } from './api';
+export type { MeshApi, MeshRequestOptions } from './api';
+export { useMeshChain } from './hooks';
+export type { MeshChainState, MeshChainUpdateReason } from './hooks';

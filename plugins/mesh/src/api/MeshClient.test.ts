@@ -1,0 +1,75 @@
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { ResponseError } from '@backstage/errors';
+import { MeshClient } from './MeshClient';
+import {
+  chainResponse,
+  healthyCluster,
+  simulationResponse,
+} from '../__fixtures__/chains';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const base = 'http://backstage.test/api/mesh';
+const discoveryApi = { getBaseUrl: jest.fn(async () => base) };
+const fetchApi = {
+  fetch: jest.fn((input: any, init?: any) => fetch(input, init)),
+};
+const client = new MeshClient({ discoveryApi, fetchApi });
+const ref = { kind: 'Component', namespace: 'default', name: 'check out' };
+
+describe('MeshClient', () => {
+  it('reads the chain of an entity through the fetch API', async () => {
+    const body = chainResponse([healthyCluster()]);
+    server.use(
+      http.get(`${base}/entities/component/default/check%20out`, () =>
+        HttpResponse.json(body),
+      ),
+    );
+    await expect(client.getChain(ref)).resolves.toEqual(body);
+    expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('mesh');
+    expect(fetchApi.fetch).toHaveBeenCalled();
+  });
+
+  it('posts a route simulation', async () => {
+    let received: unknown;
+    server.use(
+      http.post(
+        `${base}/entities/component/default/check%20out/route`,
+        async ({ request }) => {
+          received = await request.json();
+          return HttpResponse.json(simulationResponse());
+        },
+      ),
+    );
+    const result = await client.simulateRoute(ref, {
+      url: 'https://shop.example.com/api',
+      method: 'GET',
+    });
+    expect(received).toEqual({
+      url: 'https://shop.example.com/api',
+      method: 'GET',
+    });
+    expect(result.results[0].reachable).toBe(true);
+  });
+
+  it('turns error statuses into ResponseError with the server’s cause', async () => {
+    server.use(
+      http.get(`${base}/entities/component/default/check%20out`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'nope' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await client.getChain(ref).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+    expect(error.cause.name).toBe('NotAllowedError');
+  });
+});

@@ -1,0 +1,55 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type {
+  MeshChainResponse,
+  RouteSimulationRequest,
+  RouteSimulationResponse,
+} from '@mesh-chain/plugin-mesh-common';
+
+/**
+ * Options for a single {@link MeshApi} call.
+ *
+ * @public
+ */
+export interface MeshRequestOptions {
+  /** Aborts the request, e.g. when the page moves on to another entity. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads the mesh chain of a catalog entity from the mesh backend.
+ *
+ * @public
+ */
+export interface MeshApi {
+  /**
+   * The chain of the entity in every cluster it runs in
+   * (`GET /api/mesh/entities/{kind}/{namespace}/{name}`).
+   *
+   * Throws `ResponseError` when the backend answers with an error status
+   * (403 when the caller may not read it, 404 when the entity is unknown).
+   */
+  getChain(
+    entityRef: CompoundEntityRef,
+    options?: MeshRequestOptions,
+  ): Promise<MeshChainResponse>;
+
+  /**
+   * Where a request to a URL goes, cluster by cluster
+   * (`POST /api/mesh/entities/{kind}/{namespace}/{name}/route`).
+   */
+  simulateRoute(
+    entityRef: CompoundEntityRef,
+    request: RouteSimulationRequest,
+    options?: MeshRequestOptions,
+  ): Promise<RouteSimulationResponse>;
+}
+
+/**
+ * The {@link MeshApi} reference.
+ *
+ * @public
+ */
+export const meshApiRef = createApiRef<MeshApi>({
+  id: 'plugin.mesh.service',
+});

@@ -1,0 +1,1 @@
+export { AutoscalingSection, HpaDetails } from './AutoscalingSection';

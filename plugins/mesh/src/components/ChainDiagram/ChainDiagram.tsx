@@ -1,0 +1,394 @@
+import { useMemo } from 'react';
+import useMeasure from 'react-use/esm/useMeasure';
+import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
+import type { ClusterChain, Health } from '@mesh-chain/plugin-mesh-common';
+import {
+  buildChainGraph,
+  ChainEdge,
+  ChainNode,
+  layoutChain,
+} from '../../utils/chainGraph';
+import { healthLabel, pluralize } from '../../utils/format';
+import { HealthIcon } from '../common/HealthIcon';
+import { VisuallyHidden } from '../common/VisuallyHidden';
+import { domId } from '../../utils/domId';
+
+const NODE_HEIGHT = 68;
+const HEADER_HEIGHT = 28;
+
+function healthColor(theme: Theme, health: Health): string {
+  if (health === 'unknown') return theme.palette.text.secondary;
+  return theme.palette.status[health];
+}
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    width: '100%',
+    overflowX: 'auto',
+    overflowY: 'hidden',
+    paddingBottom: theme.spacing(1),
+  },
+  canvas: {
+    position: 'relative',
+    margin: '0 auto',
+  },
+  header: {
+    position: 'absolute',
+    top: 0,
+    height: HEADER_HEIGHT,
+    fontSize: '0.7rem',
+    fontWeight: 600,
+    letterSpacing: '0.08em',
+    textTransform: 'uppercase',
+    color: theme.palette.text.secondary,
+  },
+  edges: {
+    position: 'absolute',
+    left: 0,
+    top: HEADER_HEIGHT,
+    overflow: 'visible',
+    pointerEvents: 'none',
+  },
+  edge: {
+    fill: 'none',
+    stroke: theme.palette.text.disabled,
+    strokeWidth: 1.5,
+  },
+  edgeBroken: {
+    stroke: theme.palette.status.error,
+    strokeDasharray: '6 4',
+    strokeWidth: 2,
+  },
+  edgeHighlight: {
+    stroke: theme.palette.primary.main,
+    strokeWidth: 3,
+  },
+  edgeDim: { opacity: 0.35 },
+  node: {
+    position: 'absolute',
+    boxSizing: 'border-box',
+    height: NODE_HEIGHT,
+    display: 'flex',
+    alignItems: 'stretch',
+    gap: theme.spacing(1),
+    padding: theme.spacing(0.75, 1, 0.75, 1.25),
+    textAlign: 'left',
+    font: 'inherit',
+    color: theme.palette.text.primary,
+    background: theme.palette.background.paper,
+    border: `1px solid ${theme.palette.divider}`,
+    borderLeftWidth: 5,
+    borderRadius: 8,
+    cursor: 'pointer',
+    boxShadow: theme.shadows[1],
+    transition: 'box-shadow 150ms, transform 150ms, opacity 150ms',
+    '&:hover': {
+      boxShadow: theme.shadows[4],
+      transform: 'translateY(-1px)',
+    },
+    '&:focus-visible': {
+      outline: `3px solid ${theme.palette.primary.main}`,
+      outlineOffset: 2,
+    },
+  },
+  missing: {
+    borderStyle: 'dashed',
+    background: theme.palette.errorBackground ?? theme.palette.background.paper,
+  },
+  selected: {
+    boxShadow: `0 0 0 2px ${theme.palette.primary.main}`,
+  },
+  highlighted: {
+    boxShadow: `0 0 0 3px ${theme.palette.primary.main}`,
+  },
+  dim: { opacity: 0.45 },
+  nodeIcon: { paddingTop: 2 },
+  nodeText: {
+    display: 'flex',
+    flexDirection: 'column',
+    minWidth: 0,
+    flex: 1,
+  },
+  kind: {
+    fontSize: '0.68rem',
+    letterSpacing: '0.06em',
+    textTransform: 'uppercase',
+    color: theme.palette.text.secondary,
+    lineHeight: 1.4,
+  },
+  name: {
+    fontWeight: 600,
+    fontSize: '0.875rem',
+    lineHeight: 1.35,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  },
+  summary: {
+    fontSize: '0.75rem',
+    color: theme.palette.text.secondary,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  },
+  badge: {
+    alignSelf: 'flex-start',
+    minWidth: 20,
+    height: 20,
+    padding: '0 6px',
+    borderRadius: 10,
+    fontSize: '0.7rem',
+    fontWeight: 700,
+    lineHeight: '20px',
+    textAlign: 'center',
+    color: theme.palette.getContrastText(theme.palette.status.warning),
+    background: theme.palette.status.warning,
+  },
+  badgeError: {
+    color: theme.palette.getContrastText(theme.palette.status.error),
+    background: theme.palette.status.error,
+  },
+  legend: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    marginTop: theme.spacing(1),
+    color: theme.palette.text.secondary,
+    fontSize: '0.75rem',
+    alignItems: 'center',
+  },
+  legendItem: { display: 'inline-flex', alignItems: 'center', gap: 4 },
+  legendLine: {
+    display: 'inline-block',
+    width: 24,
+    height: 0,
+    borderTop: `2px dashed ${theme.palette.status.error}`,
+  },
+  legendPath: {
+    display: 'inline-block',
+    width: 24,
+    height: 0,
+    borderTop: `3px solid ${theme.palette.primary.main}`,
+  },
+  empty: { padding: theme.spacing(2), color: theme.palette.text.secondary },
+}));
+
+function edgePath(
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  nodeWidth: number,
+): string {
+  const mid = NODE_HEIGHT / 2;
+  if (a.x === b.x) {
+    // Same column (an HPA below its Deployment): a short vertical line.
+    const [top, bottom] = a.y < b.y ? [a, b] : [b, a];
+    const x = a.x + nodeWidth / 2;
+    return `M ${x} ${top.y + NODE_HEIGHT} L ${x} ${bottom.y}`;
+  }
+  const [l, r] = a.x < b.x ? [a, b] : [b, a];
+  const x1 = l.x + nodeWidth;
+  const y1 = l.y + mid;
+  const x2 = r.x;
+  const y2 = r.y + mid;
+  const c = (x2 - x1) / 2;
+  return `M ${x1} ${y1} C ${x1 + c} ${y1}, ${x2 - c} ${y2}, ${x2} ${y2}`;
+}
+
+function nodeLabel(n: ChainNode): string {
+  const where = n.namespace ? ` in ${n.namespace}` : '';
+  const diags = n.diagnostics
+    ? `, ${pluralize(n.diagnostics, 'diagnostic')}`
+    : '';
+  return `${n.kindLabel} ${n.name}${where}: ${n.summary}. ${
+    healthLabel[n.health]
+  }${diags}. Open details.`;
+}
+
+/**
+ * The chain of one cluster as a picture: Gateway -> routes ->
+ * DestinationRule -> Service -> Deployment (HPA beside it) -> Pods. Each node
+ * is a button that opens its details.
+ */
+export function ChainDiagram(props: {
+  chain: ClusterChain;
+  onOpen: (key: string) => void;
+  selectedKey?: string;
+  /** Nodes on a simulated request's path. */
+  highlight?: Set<string>;
+}) {
+  const classes = useStyles();
+  const theme = useTheme();
+  const { chain, onOpen, selectedKey, highlight } = props;
+  const [measureRef, { width: measured }] = useMeasure<HTMLDivElement>();
+  const graph = useMemo(() => buildChainGraph(chain), [chain]);
+  const layout = useMemo(
+    () => layoutChain(graph, { width: measured || 0, nodeHeight: NODE_HEIGHT }),
+    [graph, measured],
+  );
+  const byKey = useMemo(
+    () => new Map(graph.nodes.map(n => [n.key, n])),
+    [graph],
+  );
+
+  if (graph.nodes.length === 0) {
+    return (
+      <Typography className={classes.empty}>
+        Nothing in this cluster matches the component’s selector.
+      </Typography>
+    );
+  }
+
+  const ordered = [...graph.nodes].sort((a, b) => {
+    const pa = layout.positions.get(a.key)!;
+    const pb = layout.positions.get(b.key)!;
+    return pa.x - pb.x || pa.y - pb.y;
+  });
+  const onPath = (e: ChainEdge) =>
+    !!highlight && highlight.has(e.from) && highlight.has(e.to);
+  const describeEdge = (e: ChainEdge) => {
+    const a = byKey.get(e.from)!;
+    const b = byKey.get(e.to)!;
+    return `${a.kindLabel} ${a.name} ${e.relation} ${b.kindLabel} ${b.name}${
+      e.broken ? ' (broken reference: not found)' : ''
+    }`;
+  };
+  const hasBroken = graph.edges.some(e => e.broken);
+  const linksId = domId(chain.cluster.name, 'chain-links');
+
+  return (
+    <div>
+      <div ref={measureRef} className={classes.root}>
+        <div
+          className={classes.canvas}
+          style={{ width: layout.width, height: layout.height + HEADER_HEIGHT }}
+          role="group"
+          aria-label={`Chain in cluster ${
+            chain.cluster.title ?? chain.cluster.name
+          }`}
+          aria-describedby={linksId}
+        >
+          {layout.columns.map(c => (
+            <div
+              key={c.index}
+              className={classes.header}
+              style={{ left: c.x, width: layout.nodeWidth }}
+              aria-hidden
+            >
+              {c.label}
+            </div>
+          ))}
+          <svg
+            className={classes.edges}
+            width={layout.width}
+            height={layout.height}
+            aria-hidden
+          >
+            {graph.edges.map(e => {
+              const a = layout.positions.get(e.from)!;
+              const b = layout.positions.get(e.to)!;
+              const cls = [
+                classes.edge,
+                e.broken ? classes.edgeBroken : '',
+                onPath(e) ? classes.edgeHighlight : '',
+                highlight?.size && !onPath(e) ? classes.edgeDim : '',
+              ].join(' ');
+              return (
+                <path
+                  key={`${e.from}→${e.to}`}
+                  d={edgePath(a, b, layout.nodeWidth)}
+                  className={cls}
+                  data-testid="chain-edge"
+                  data-broken={e.broken || undefined}
+                  data-highlighted={onPath(e) || undefined}
+                >
+                  <title>{describeEdge(e)}</title>
+                </path>
+              );
+            })}
+          </svg>
+          {ordered.map(n => {
+            const p = layout.positions.get(n.key)!;
+            const on = highlight?.has(n.key);
+            const cls = [
+              classes.node,
+              n.kind === 'missing' ? classes.missing : '',
+              selectedKey === n.key ? classes.selected : '',
+              on ? classes.highlighted : '',
+              highlight?.size && !on ? classes.dim : '',
+            ].join(' ');
+            return (
+              <button
+                key={n.key}
+                type="button"
+                className={cls}
+                style={{
+                  left: p.x,
+                  top: p.y + HEADER_HEIGHT,
+                  width: layout.nodeWidth,
+                  borderLeftColor: healthColor(theme, n.health),
+                }}
+                onClick={() => onOpen(n.key)}
+                aria-label={nodeLabel(n)}
+                aria-haspopup="dialog"
+                data-testid="chain-node"
+                data-kind={n.kind}
+                data-health={n.health}
+                data-highlighted={on || undefined}
+              >
+                <HealthIcon health={n.health} className={classes.nodeIcon} />
+                <span className={classes.nodeText}>
+                  <span className={classes.kind}>
+                    {n.kind === 'missing'
+                      ? `${n.kindLabel} · missing`
+                      : n.kindLabel}
+                  </span>
+                  <span className={classes.name} title={n.name}>
+                    {n.name}
+                  </span>
+                  <span className={classes.summary}>{n.summary}</span>
+                </span>
+                {n.diagnostics > 0 && (
+                  <span
+                    className={`${classes.badge} ${
+                      n.health === 'error' ? classes.badgeError : ''
+                    }`}
+                    aria-hidden
+                    title={pluralize(n.diagnostics, 'diagnostic')}
+                  >
+                    {n.diagnostics}
+                  </span>
+                )}
+              </button>
+            );
+          })}
+        </div>
+      </div>
+      <VisuallyHidden id={linksId}>
+        {`Links in this chain: ${graph.edges.map(describeEdge).join('; ')}.`}
+      </VisuallyHidden>
+      <div className={classes.legend} aria-hidden>
+        <span className={classes.legendItem}>
+          <HealthIcon health="ok" /> healthy
+        </span>
+        <span className={classes.legendItem}>
+          <HealthIcon health="warning" /> warning
+        </span>
+        <span className={classes.legendItem}>
+          <HealthIcon health="error" /> error
+        </span>
+        {hasBroken && (
+          <span className={classes.legendItem}>
+            <span className={classes.legendLine} /> reference to nothing
+          </span>
+        )}
+        {!!highlight?.size && (
+          <span className={classes.legendItem}>
+            <span className={classes.legendPath} /> path of the request
+          </span>
+        )}
+        <span>Select a box for details.</span>
+      </div>
+    </div>
+  );
+}

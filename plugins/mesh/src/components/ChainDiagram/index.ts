@@ -1,0 +1,1 @@
+export { ChainDiagram } from './ChainDiagram';

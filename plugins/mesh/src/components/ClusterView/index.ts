@@ -1,0 +1,2 @@
+export { ClusterView, ClusterErrorPanel } from './ClusterView';
+export { clusterHealth } from './clusterHealth';

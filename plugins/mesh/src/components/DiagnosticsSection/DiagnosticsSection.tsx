@@ -1,0 +1,170 @@
+import { makeStyles } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
+import type { ClusterChain, Diagnostic } from '@mesh-chain/plugin-mesh-common';
+import { objectKey } from '@mesh-chain/plugin-mesh-common';
+import { pluralize, sortDiagnostics } from '../../utils/format';
+import { domId } from '../../utils/domId';
+import { HealthIcon } from '../common/HealthIcon';
+import { ResourceButton } from '../common/ResourceButton';
+import { SectionCard } from '../common/SectionCard';
+import { Code } from '../common/Labels';
+
+const useStyles = makeStyles(theme => ({
+  list: { listStyle: 'none', margin: 0, padding: 0 },
+  item: {
+    display: 'grid',
+    gridTemplateColumns: '24px 1fr',
+    columnGap: theme.spacing(1.5),
+    padding: theme.spacing(1.5, 0),
+    '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
+  },
+  head: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'baseline',
+    gap: theme.spacing(1),
+  },
+  severity: {
+    fontSize: '0.7rem',
+    fontWeight: 700,
+    letterSpacing: '0.06em',
+    textTransform: 'uppercase',
+  },
+  error: { color: theme.palette.status.error },
+  warning: { color: theme.palette.warningText ?? theme.palette.status.warning },
+  info: { color: theme.palette.info.main },
+  code: {
+    fontFamily: 'monospace',
+    fontSize: '0.8rem',
+    color: theme.palette.text.secondary,
+  },
+  title: { fontWeight: 600 },
+  message: { margin: theme.spacing(0.5, 0) },
+  resources: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5, 1.5),
+    fontSize: '0.85rem',
+    alignItems: 'baseline',
+  },
+  label: { color: theme.palette.text.secondary, fontSize: '0.8rem' },
+  fix: {
+    marginTop: theme.spacing(1),
+    padding: theme.spacing(1, 1.5),
+    borderRadius: 6,
+    background: theme.palette.action.hover,
+    borderLeft: `3px solid ${theme.palette.primary.main}`,
+  },
+  none: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
+}));
+
+export function countBySeverity(diagnostics: Diagnostic[]): string {
+  const parts = (['error', 'warning', 'info'] as const)
+    .map(s => [s, diagnostics.filter(d => d.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => pluralize(n, s === 'info' ? 'note' : s));
+  return parts.join(', ');
+}
+
+/** One diagnostic: severity, code, title, message, resources, fix. */
+export function DiagnosticItem(props: {
+  diagnostic: Diagnostic;
+  cluster: string;
+  present: Set<string>;
+}) {
+  const classes = useStyles();
+  const { diagnostic: d, cluster, present } = props;
+  return (
+    <li className={classes.item} data-testid="diagnostic">
+      <HealthIcon health={d.severity} />
+      <div>
+        <div className={classes.head}>
+          <span className={`${classes.severity} ${classes[d.severity]}`}>
+            {d.severity}
+          </span>
+          <span className={classes.code}>{d.code}</span>
+          <Typography component="h4" variant="body1" className={classes.title}>
+            {d.title}
+          </Typography>
+        </div>
+        <Typography variant="body2" className={classes.message}>
+          {d.message}
+        </Typography>
+        {d.resources.length > 0 && (
+          <div className={classes.resources}>
+            <span className={classes.label}>Involves</span>
+            {d.resources.map(r => (
+              <span key={objectKey(r)}>
+                {present.has(objectKey(r)) ? (
+                  <ResourceButton cluster={cluster} resource={r} withKind />
+                ) : (
+                  <span>
+                    {r.kind} {r.namespace ? `${r.namespace}/` : ''}
+                    {r.name} <span className={classes.label}>(missing)</span>
+                  </span>
+                )}
+              </span>
+            ))}
+            {d.path && (
+              <span>
+                <span className={classes.label}>field</span>{' '}
+                <Code>{d.path}</Code>
+              </span>
+            )}
+          </div>
+        )}
+        <div className={classes.fix}>
+          <Typography variant="body2">
+            <strong>Fix: </strong>
+            {d.fix}
+          </Typography>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+/** Diagnostics of a cluster's chain, worst first. */
+export function DiagnosticsSection(props: { chain: ClusterChain }) {
+  const classes = useStyles();
+  const { chain } = props;
+  const cluster = chain.cluster.name;
+  const present = new Set(
+    [
+      ...chain.gateways,
+      ...chain.virtualServices,
+      ...chain.httpRoutes,
+      ...chain.destinationRules,
+      ...chain.services,
+      ...chain.deployments,
+      ...chain.hpas,
+      ...chain.pods,
+    ].map(r => objectKey(r.ref)),
+  );
+  const diagnostics = sortDiagnostics(chain.diagnostics);
+  return (
+    <SectionCard
+      title="Diagnostics"
+      id={domId(cluster, 'diagnostics')}
+      subtitle={diagnostics.length ? countBySeverity(diagnostics) : undefined}
+    >
+      {diagnostics.length === 0 ? (
+        <Typography variant="body2" className={classes.none}>
+          <HealthIcon health="ok" /> No problems found in the gateway, routes,
+          subsets, Service, Deployments and autoscaler.
+        </Typography>
+      ) : (
+        <ul className={classes.list}>
+          {diagnostics.map((d, i) => (
+            <DiagnosticItem
+              key={`${d.code}/${i}`}
+              diagnostic={d}
+              cluster={cluster}
+              present={present}
+            />
+          ))}
+        </ul>
+      )}
+    </SectionCard>
+  );
+}

@@ -1,0 +1,5 @@
+export {
+  DiagnosticsSection,
+  DiagnosticItem,
+  countBySeverity,
+} from './DiagnosticsSection';

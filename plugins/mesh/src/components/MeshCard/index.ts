@@ -1,0 +1,1 @@
+export { MeshCard } from './MeshCard';

@@ -1,0 +1,579 @@
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setupServer } from 'msw/node';
+import { http, HttpResponse, delay } from 'msw';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import {
+  meshSignalChannel,
+  type MeshChainResponse,
+} from '@mesh-chain/plugin-mesh-common';
+import {
+  brokenCluster,
+  chainResponse,
+  checkoutEntity,
+  ENTITY_REF,
+  healthyCluster,
+  noIstioCluster,
+  simulationResponse,
+  unannotatedEntity,
+  unreachableCluster,
+} from '../../__fixtures__/chains';
+import {
+  BASE_URL,
+  FakeSignalApi,
+  renderWithEntity,
+} from '../../__testUtils__/testUtils';
+import { MeshContent } from './MeshContent';
+
+// Each test renders the whole tab (a dozen cards, tables and the picture),
+// which takes about a second in jsdom; leave room for a busy machine.
+jest.setTimeout(20_000);
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const CHAIN_URL = `${BASE_URL}/entities/component/default/checkout`;
+
+/** Serves the given responses in turn (the last one repeats); counts calls. */
+function serveChain(...responses: Array<MeshChainResponse | number>) {
+  const calls = { count: 0 };
+  server.use(
+    http.get(CHAIN_URL, () => {
+      const r = responses[Math.min(calls.count, responses.length - 1)];
+      calls.count++;
+      if (typeof r === 'number') {
+        return HttpResponse.json(
+          {
+            error: {
+              name: r === 403 ? 'NotAllowedError' : 'Error',
+              message:
+                r === 403 ? 'Not allowed to read the mesh' : 'Backend exploded',
+            },
+            response: { statusCode: r },
+          },
+          { status: r },
+        );
+      }
+      return HttpResponse.json(r);
+    }),
+  );
+  return calls;
+}
+
+async function renderTab(signals?: FakeSignalApi, initialRoute?: string) {
+  const result = renderWithEntity(<MeshContent />, checkoutEntity, {
+    signals,
+    initialRoute,
+  });
+  return result;
+}
+
+const node = (kind: string, name: RegExp | string) =>
+  screen
+    .getAllByTestId('chain-node')
+    .find(
+      n =>
+        n.getAttribute('data-kind') === kind &&
+        (typeof name === 'string'
+          ? n.textContent?.includes(name)
+          : name.test(n.textContent ?? '')),
+    );
+
+describe('MeshContent', () => {
+  it('asks for the Kubernetes annotation when the entity has none, without calling the backend', async () => {
+    const calls = serveChain(chainResponse([healthyCluster()]));
+    renderWithEntity(<MeshContent />, unannotatedEntity);
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/backstage\.io\/kubernetes-id/).length,
+    ).toBeGreaterThan(0);
+    expect(calls.count).toBe(0);
+  });
+
+  it('shows a loading state until the chain arrives', async () => {
+    server.use(
+      http.get(CHAIN_URL, async () => {
+        await delay(150);
+        return HttpResponse.json(chainResponse([healthyCluster()]));
+      }),
+    );
+    await renderTab();
+    expect(
+      await screen.findByText('Loading the service mesh…'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'Routes' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('Loading the service mesh…'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('draws the chain Gateway → VirtualService → DestinationRule → Service → Deployment → Pods with the HPA', async () => {
+    serveChain(chainResponse([healthyCluster()]));
+    await renderTab();
+    const chain = await screen.findByRole('group', {
+      name: /Chain in cluster/,
+    });
+    const buttons = within(chain).getAllByRole('button');
+    const labels = buttons.map(b => b.getAttribute('aria-label'));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Gateway public-gateway in istio-system: HTTPS :443 · HTTP :80\. Healthy/,
+        ),
+        expect.stringMatching(/^VirtualService checkout in shop: 3 routes/),
+        expect.stringMatching(
+          /^DestinationRule checkout in shop: subsets v1, v2/,
+        ),
+        expect.stringMatching(/^Service checkout in shop: ClusterIP :80/),
+        expect.stringMatching(/^Deployment checkout-v1 in shop: 3\/3 ready/),
+        expect.stringMatching(/^Deployment checkout-v2 in shop: 1\/1 ready/),
+        expect.stringMatching(
+          /^HorizontalPodAutoscaler checkout-v1 in shop: 3 of 2–10/,
+        ),
+        expect.stringMatching(/^Pods checkout-v1: 3\/3 ready/),
+        expect.stringMatching(/^Pods checkout-v2: 1\/1 ready/),
+      ]),
+    );
+    // Left to right in keyboard order: the gateway comes first, pods last.
+    expect(labels[0]).toMatch(/^Gateway/);
+    expect(labels[labels.length - 1]).toMatch(/^Pods/);
+    // The links are there for screen readers too.
+    expect(chain).toHaveAccessibleDescription(
+      expect.stringContaining(
+        'Gateway public-gateway binds VirtualService checkout',
+      ),
+    );
+    expect(chain).toHaveAccessibleDescription(
+      expect.stringContaining(
+        'VirtualService checkout routes via DestinationRule checkout',
+      ),
+    );
+    expect(chain).toHaveAccessibleDescription(
+      expect.stringContaining(
+        'HorizontalPodAutoscaler checkout-v1 scales Deployment checkout-v1',
+      ),
+    );
+  });
+
+  it('colours the nodes by health, draws a placeholder for a reference to nothing, and lists diagnostics', async () => {
+    serveChain(chainResponse([brokenCluster()]));
+    await renderTab();
+    await screen.findAllByTestId('chain-node');
+    expect(screen.getAllByTestId('diagnostic')).toHaveLength(6);
+    expect(node('virtualService', 'checkout')).toHaveAccessibleName(
+      /^VirtualService checkout in shop: 3 routes\. Error, 2 diagnostics\. Open details\.$/,
+    );
+
+    // The picture: the missing gateway as a placeholder, the broken VS in red.
+    const missing = node('missing', 'shop-gateway')!;
+    expect(missing).toHaveAttribute('data-health', 'error');
+    expect(missing).toHaveTextContent('Gateway · missing');
+    expect(node('virtualService', 'checkout')).toHaveAttribute(
+      'data-health',
+      'error',
+    );
+    expect(node('hpa', 'checkout-v1')).toHaveAttribute(
+      'data-health',
+      'warning',
+    );
+    expect(node('pods', 'checkout-v2')).toHaveAttribute('data-health', 'error');
+    expect(
+      screen
+        .getAllByTestId('chain-edge')
+        .filter(e => e.getAttribute('data-broken') === 'true'),
+    ).toHaveLength(1);
+  });
+
+  it('opens a details drawer from the picture with the mouse and the keyboard, fields first and YAML on demand', async () => {
+    serveChain(chainResponse([healthyCluster()]));
+    await renderTab();
+    await screen.findByRole('group', { name: /Chain in cluster/ });
+
+    await userEvent.click(node('deployment', 'checkout-v1')!);
+    let drawer = await screen.findByTestId('resource-drawer');
+    expect(
+      within(drawer).getByRole('heading', { name: 'checkout-v1' }),
+    ).toBeInTheDocument();
+    expect(
+      within(drawer).getByText(
+        'Rolling update (max surge 25%, max unavailable 25%)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(drawer).queryByText(/kind: Deployment/),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      within(drawer).getByRole('button', { name: 'Show YAML' }),
+    );
+    expect(
+      within(drawer).getByLabelText('YAML of Deployment checkout-v1'),
+    ).toHaveTextContent('kind: Deployment');
+    expect(
+      within(drawer).getByRole('button', { name: 'Hide YAML' }),
+    ).toHaveAttribute('aria-expanded', 'true');
+
+    // Move along the chain from inside the drawer.
+    await userEvent.click(
+      within(drawer).getByRole('button', {
+        name: 'HorizontalPodAutoscaler checkout-v1',
+      }),
+    );
+    drawer = screen.getByTestId('resource-drawer');
+    expect(
+      within(drawer).getByText('HorizontalPodAutoscaler'),
+    ).toBeInTheDocument();
+
+    await userEvent.click(
+      within(drawer).getByRole('button', { name: 'Close details' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByTestId('resource-drawer')).not.toBeInTheDocument(),
+    );
+
+    // Keyboard: focus the gateway node and press Enter.
+    const gateway = node('gateway', 'public-gateway')!;
+    gateway.focus();
+    await userEvent.keyboard('{Enter}');
+    drawer = await screen.findByTestId('resource-drawer');
+    expect(within(drawer).getByText('Istio Gateway')).toBeInTheDocument();
+    expect(
+      within(drawer).getByText('shop-example-com-cert'),
+    ).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() =>
+      expect(screen.queryByTestId('resource-drawer')).not.toBeInTheDocument(),
+    );
+  });
+
+  it('shows a cluster’s error in its place and keeps the other clusters; one can pick a cluster', async () => {
+    serveChain(
+      chainResponse([healthyCluster('dev'), unreachableCluster('prod')]),
+    );
+    await renderTab();
+    expect(
+      await screen.findByText(
+        /Could not read cluster Demo cluster \(prod\): unreachable/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('connect ECONNREFUSED 127.0.0.1:6552'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: /Demo cluster \(dev\)/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('table', { name: 'Routes in dev' }),
+    ).toBeInTheDocument();
+
+    const clusters = screen.getByRole('list', { name: 'Clusters' });
+    const prodTile = within(clusters).getByRole('button', {
+      name: /Demo cluster \(prod\): error: unreachable/,
+    });
+    const devTile = within(clusters).getByRole('button', {
+      name: /Demo cluster \(dev\): 4\/4 ready · no problems/,
+    });
+    expect(
+      within(clusters).getByRole('button', { name: 'All clusters (2)' }),
+    ).toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(devTile);
+    expect(devTile).toHaveAttribute('aria-pressed', 'true');
+    expect(
+      screen.queryByText(/Could not read cluster/),
+    ).not.toBeInTheDocument();
+    await userEvent.click(prodTile);
+    expect(screen.getByText(/Could not read cluster/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Routes in dev' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('opens on the cluster named in the URL', async () => {
+    serveChain(chainResponse([healthyCluster('dev'), healthyCluster('prod')]));
+    await renderTab(undefined, '/?cluster=prod');
+    expect(
+      await screen.findByRole('table', { name: 'Routes in prod' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Routes in dev' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('still shows Service, Deployment and HPA in a cluster without Istio', async () => {
+    serveChain(chainResponse([noIstioCluster()]));
+    await renderTab();
+    expect(
+      await screen.findByText(/Istio is not installed in this cluster/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Neither Istio nor the Gateway API is installed/),
+    ).toBeInTheDocument();
+    const service = screen.getByRole('region', { name: 'Service' });
+    expect(within(service).getByText('NodePort')).toBeInTheDocument();
+    expect(
+      within(service).getByText(/every node’s address at port 30080/),
+    ).toBeInTheDocument();
+    expect(within(service).getByText('30080')).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Workload' })).toHaveTextContent(
+      'checkout-v1',
+    );
+    expect(
+      screen.getByRole('region', { name: 'Autoscaling' }),
+    ).toHaveTextContent('replicas now');
+    const kinds = screen
+      .getAllByTestId('chain-node')
+      .map(n => n.getAttribute('data-kind'));
+    expect(kinds).toEqual(['service', 'deployment', 'hpa', 'pods']);
+  });
+
+  it('says so when the user may not see the mesh', async () => {
+    serveChain(403);
+    await renderTab();
+    expect(
+      await screen.findByText(
+        /You may not see the service mesh of this component/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a backend failure and recovers on retry', async () => {
+    const calls = serveChain(500, chainResponse([healthyCluster()]));
+    await renderTab();
+    expect(
+      await screen.findByText(/Could not load the service mesh/),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(
+      await screen.findByRole('table', { name: 'Routes in dev' }),
+    ).toBeInTheDocument();
+    expect(calls.count).toBe(2);
+  });
+
+  it('explains when the component runs in no cluster', async () => {
+    serveChain(chainResponse([]));
+    await renderTab();
+    expect(
+      await screen.findByText('Not running in any cluster'),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for the annotation when the backend says the entity is not configured', async () => {
+    serveChain({ ...chainResponse([]), status: 'not-configured' });
+    await renderTab();
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+  });
+
+  it('refetches when the backend signals a change, keeping the open drawer and the user’s place', async () => {
+    const scaled = healthyCluster();
+    scaled.deployments[0].replicas = {
+      desired: 5,
+      current: 5,
+      updated: 5,
+      ready: 4,
+      available: 4,
+      unavailable: 1,
+    };
+    const calls = serveChain(
+      chainResponse([healthyCluster('dev'), unreachableCluster('prod')], '1'),
+      chainResponse([scaled, unreachableCluster('prod')], '2'),
+    );
+    const signals = new FakeSignalApi();
+    await renderTab(signals);
+    await screen.findAllByTestId('chain-node');
+    expect(signals.channels()).toEqual([meshSignalChannel(ENTITY_REF)]);
+    expect(screen.getByTestId('live-status')).toHaveTextContent(
+      'Live · updated just now',
+    );
+
+    // The user picked a cluster and opened a Deployment.
+    const devTile = screen.getByLabelText(/^Demo cluster \(dev\): /, {
+      selector: 'button',
+    });
+    await userEvent.click(devTile);
+    await userEvent.click(node('deployment', 'checkout-v1')!);
+    const drawer = await screen.findByTestId('resource-drawer');
+    const count = (name: string) =>
+      within(drawer.querySelector<HTMLElement>('[aria-label="Replicas"]')!)
+        .getByText(name)
+        .parentElement!.querySelector('dd')!.textContent;
+    expect(count('Desired')).toBe('3');
+
+    signals.publish(meshSignalChannel(ENTITY_REF), {
+      entityRef: ENTITY_REF,
+      revision: '2',
+      clusters: ['dev'],
+      changedAt: new Date().toISOString(),
+    });
+    await waitFor(() => expect(count('Desired')).toBe('5'));
+    expect(count('Ready')).toBe('4');
+    expect(screen.getByTestId('resource-drawer')).toBe(drawer);
+    expect(devTile).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByText(/Service mesh updated at/)).toBeInTheDocument();
+    expect(calls.count).toBe(2);
+
+    // A signal for a revision already on screen fetches nothing.
+    signals.publish(meshSignalChannel(ENTITY_REF), {
+      entityRef: ENTITY_REF,
+      revision: '2',
+      clusters: ['dev'],
+      changedAt: new Date().toISOString(),
+    });
+    await act(() => new Promise(r => setTimeout(r, 50)));
+    expect(calls.count).toBe(2);
+  });
+
+  it('keeps a drawer open on a resource that disappears, and says it is gone', async () => {
+    const without = healthyCluster();
+    without.hpas = [];
+    serveChain(
+      chainResponse([healthyCluster()], '1'),
+      chainResponse([without], '2'),
+    );
+    const signals = new FakeSignalApi();
+    await renderTab(signals);
+    await screen.findByRole('group', { name: /Chain in cluster/ });
+    await userEvent.click(node('hpa', 'checkout-v1')!);
+    await screen.findByTestId('resource-drawer');
+    signals.publish(meshSignalChannel(ENTITY_REF), {
+      entityRef: ENTITY_REF,
+      revision: '2',
+      clusters: ['dev'],
+      changedAt: new Date().toISOString(),
+    });
+    expect(
+      await screen.findByText(/This resource is no longer part of the chain/),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('resource-drawer')).toBeInTheDocument();
+  });
+
+  it('does not poll: without signals it fetches once, and offers a refresh', async () => {
+    const calls = serveChain(chainResponse([healthyCluster()]));
+    await renderTab();
+    await screen.findByRole('table', { name: 'Routes in dev' });
+    expect(screen.getByTestId('live-status')).toHaveTextContent(
+      'Live updates off',
+    );
+    await act(() => new Promise(r => setTimeout(r, 100)));
+    expect(calls.count).toBe(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(calls.count).toBe(2));
+  });
+
+  it('keeps the data on screen when a refresh fails', async () => {
+    serveChain(chainResponse([healthyCluster()]), 500);
+    await renderTab();
+    await screen.findByRole('table', { name: 'Routes in dev' });
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByText(/Could not refresh/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('table', { name: 'Routes in dev' }),
+    ).toBeInTheDocument();
+  });
+
+  it('traces a request and draws its path on the chain', async () => {
+    serveChain(chainResponse([healthyCluster()]));
+    let body: any;
+    server.use(
+      http.post(`${CHAIN_URL}/route`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(simulationResponse());
+      }),
+    );
+    await renderTab();
+    await screen.findByRole('table', { name: 'Routes in dev' });
+    const form = screen.getByRole('region', {
+      name: 'Where does this request go?',
+    });
+    await userEvent.click(within(form).getByLabelText('URL'));
+    await userEvent.paste('https://shop.example.com/api/cart');
+    await userEvent.click(within(form).getByLabelText(/Headers/));
+    await userEvent.paste('X-Debug: 1');
+    await userEvent.click(within(form).getByRole('button', { name: 'Trace' }));
+
+    const result = await within(form).findByRole('region', {
+      name: 'Result in Demo cluster (dev)',
+    });
+    expect(body).toEqual({
+      url: 'https://shop.example.com/api/cart',
+      method: 'GET',
+      from: 'gateway',
+      headers: { 'x-debug': '1' },
+    });
+    expect(result).toHaveTextContent('Reaches pods');
+    expect(result).toHaveTextContent('Route #2 "api" matches');
+    expect(result).toHaveTextContent(
+      '90% to shop/checkout subset v1 port 80 → 8080: 3 of 3 pods ready',
+    );
+
+    const highlighted = screen
+      .getAllByTestId('chain-node')
+      .filter(n => n.getAttribute('data-highlighted') === 'true')
+      .map(n => n.getAttribute('aria-label')!.split(':')[0]);
+    expect(highlighted).toEqual(
+      expect.arrayContaining([
+        'Gateway public-gateway in istio-system',
+        'VirtualService checkout in shop',
+        'DestinationRule checkout in shop',
+        'Service checkout in shop',
+        'Deployment checkout-v1 in shop',
+        'Deployment checkout-v2 in shop',
+        'Pods checkout-v1',
+      ]),
+    );
+    expect(highlighted).not.toContain(
+      'HorizontalPodAutoscaler checkout-v1 in shop',
+    );
+    const rows = screen.getAllByTestId('route-row');
+    expect(within(rows[1]).getByText('your request')).toBeInTheDocument();
+    expect(within(rows[0]).queryByText('your request')).not.toBeInTheDocument();
+
+    await userEvent.click(within(form).getByRole('button', { name: 'Clear' }));
+    expect(
+      screen
+        .getAllByTestId('chain-node')
+        .filter(n => n.getAttribute('data-highlighted')),
+    ).toHaveLength(0);
+  });
+
+  it('checks the URL before tracing and shows the backend’s refusal', async () => {
+    serveChain(chainResponse([healthyCluster()]));
+    server.use(
+      http.post(`${CHAIN_URL}/route`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message: 'host nowhere.example is not served',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    await renderTab();
+    await screen.findByRole('table', { name: 'Routes in dev' });
+    const form = screen.getByRole('region', {
+      name: 'Where does this request go?',
+    });
+    const url = within(form).getByLabelText('URL');
+    await userEvent.click(url);
+    await userEvent.paste('not a url');
+    await userEvent.click(within(form).getByRole('button', { name: 'Trace' }));
+    expect(within(form).getByText(/Enter a full URL/)).toBeInTheDocument();
+
+    await userEvent.clear(url);
+    await userEvent.paste('https://nowhere.example/');
+    fireEvent.submit(url.closest('form')!);
+    expect(await within(form).findByRole('alert')).toHaveTextContent(
+      'host nowhere.example is not served',
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export { MeshContent } from './MeshContent';

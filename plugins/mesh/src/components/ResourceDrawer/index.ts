@@ -1,0 +1,1 @@
+export { ResourceDrawer } from './ResourceDrawer';

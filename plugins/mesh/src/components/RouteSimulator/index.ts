@@ -1,0 +1,1 @@
+export { RouteSimulator } from './RouteSimulator';

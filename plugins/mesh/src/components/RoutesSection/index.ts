@@ -1,0 +1,1 @@
+export { RoutesSection, subsetColor } from './RoutesSection';

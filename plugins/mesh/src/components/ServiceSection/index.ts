@@ -1,0 +1,5 @@
+export {
+  ServiceSection,
+  ServiceDetails,
+  describeReachability,
+} from './ServiceSection';

@@ -1,0 +1,1 @@
+export { WorkloadSection, DeploymentDetails } from './WorkloadSection';

@@ -1,0 +1,3 @@
+export { useMeshChain } from './useMeshChain';
+export type { MeshChainState, MeshChainUpdateReason } from './useMeshChain';
+export { useNow } from './useNow';

@@ -1,0 +1,59 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { meshApiRef, MeshClient } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The mesh plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const meshPlugin = createPlugin({
+  id: 'mesh',
+  apis: [
+    createApiFactory({
+      api: meshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new MeshClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The "Service Mesh" tab of an entity page (legacy frontend system). Mount
+ * it under `EntityLayout.Route path="/mesh"` and guard it with
+ * `isMeshAvailable`.
+ *
+ * @public
+ */
+export const EntityMeshContent = meshPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityMeshContent',
+    component: () =>
+      import('./components/MeshContent').then(m => m.MeshContent),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The overview card of an entity page (legacy frontend system). Its link
+ * points at `<entity page>/mesh`; pass `tabPath` if the tab lives elsewhere.
+ *
+ * @public
+ */
+export const EntityMeshCard = meshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshCard',
+    component: {
+      lazy: () => import('./components/MeshCard').then(m => m.MeshCard),
+    },
+  }),
+);
