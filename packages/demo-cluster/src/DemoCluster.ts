@@ -166,7 +166,7 @@ export interface DemoCluster {
     deployment: string,
     load: LoadSpec | string | null,
   ): Promise<void>;
-  /** Polls `check` until it returns something truthy; rejects after `timeoutMs` (default 10 s). */
+  /** Polls `check` until it returns something truthy; rejects after `timeoutMs` (default 20 s). */
   waitFor<T>(
     check: () =>
       | T
@@ -259,7 +259,7 @@ export async function startDemoCluster(
       const type = mustFindByKind(o.apiVersion, o.kind);
       if (!api.served(type)) continue;
       try {
-        api.create(type, o.metadata.namespace, clone(o), {
+        api.create(type, o.metadata.namespace, o, {
           caller: { user: 'system:demo-cluster', groups: ['system:masters'] },
           fieldManager: 'demo-cluster-seed',
           seed: true,
@@ -459,7 +459,7 @@ export async function startDemoCluster(
       );
     },
     async waitFor(check, waitOptions = {}) {
-      const timeout = waitOptions.timeoutMs ?? 10_000;
+      const timeout = waitOptions.timeoutMs ?? 20_000;
       const interval = waitOptions.intervalMs ?? 10;
       const deadline = Date.now() + timeout;
       for (;;) {

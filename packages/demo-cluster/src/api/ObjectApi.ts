@@ -433,17 +433,19 @@ export class ObjectApi {
       const causes = this.allocator.allocate(obj, undefined, !ctx.dryRun);
       if (causes.length) throw invalid(target(t), meta.name, causes);
     }
-    const fields =
-      managedFields ??
-      recordUpdate({
-        shape: t,
-        old: undefined,
-        next: obj,
-        manager: this.manager(ctx),
-        apiVersion: apiVersionOf(t, version),
-        scope: this.scope(t),
-        now: now(),
-      });
+    // Seeded objects come without managed fields, as if restored from a backup.
+    const fields = ctx.seed
+      ? undefined
+      : managedFields ??
+        recordUpdate({
+          shape: t,
+          old: undefined,
+          next: obj,
+          manager: this.manager(ctx),
+          apiVersion: apiVersionOf(t, version),
+          scope: this.scope(t),
+          now: now(),
+        });
     if (fields?.length) meta.managedFields = fields;
     if (ctx.dryRun) return obj;
     return this.store.put(t, obj);
@@ -485,6 +487,7 @@ export class ObjectApi {
     }
 
     let next: KubeObject;
+    let base = old;
     if (subresource === 'status') {
       next = { ...clone(old), status: incoming.status };
     } else {
@@ -504,6 +507,21 @@ export class ObjectApi {
       }
       if (meta.managedFields === undefined && old.metadata.managedFields) {
         meta.managedFields = old.metadata.managedFields;
+      }
+      // A client may rewrite managedFields (kubectl does, to move ownership
+      // from client-side to server-side apply): the update is recorded on
+      // top of what it wrote.
+      if (
+        JSON.stringify(meta.managedFields ?? []) !==
+        JSON.stringify(old.metadata.managedFields ?? [])
+      ) {
+        base = {
+          ...old,
+          metadata: {
+            ...old.metadata,
+            managedFields: meta.managedFields ?? [],
+          },
+        };
       }
       if (t.statusSubresource) {
         if (old.status === undefined) delete next.status;
@@ -526,7 +544,7 @@ export class ObjectApi {
       managedFields ??
       recordUpdate({
         shape: t,
-        old,
+        old: base,
         next,
         manager: this.manager(ctx),
         apiVersion: apiVersionOf(t, version),
@@ -538,7 +556,7 @@ export class ObjectApi {
     else delete next.metadata.managedFields;
 
     next.metadata.resourceVersion = old.metadata.resourceVersion;
-    if (comparable(next) === comparable(old)) {
+    if (base === old && comparable(next) === comparable(old)) {
       return old;
     }
     if (ctx.dryRun) return next;

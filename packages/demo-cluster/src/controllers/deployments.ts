@@ -459,6 +459,7 @@ export class DeploymentController {
         { lastUpdateTime: true },
       );
     } else if (createdNew) {
+      this.rt.remember(`${d.metadata.uid}/progress`);
       conditions = setCondition(
         conditions,
         {
@@ -490,11 +491,15 @@ export class DeploymentController {
       // Each bit of progress moves the deadline.
       const c = (conditions as any[]).find(x => x.type === 'Progressing');
       c.lastUpdateTime = now();
+      this.rt.remember(`${d.metadata.uid}/progress`);
     } else if (
       current?.status === 'True' &&
       current.reason !== 'NewReplicaSetAvailable'
     ) {
-      const since = this.rt.clock.secondsSince(current.lastUpdateTime);
+      const since = this.rt.secondsSince(
+        `${d.metadata.uid}/progress`,
+        current.lastUpdateTime,
+      );
       if (since >= deadline) {
         conditions = setCondition(
           conditions,
@@ -541,7 +546,9 @@ export class DeploymentController {
       (x: any) => x.type === 'Progressing',
     );
     if (complete || !c || c.status !== 'True') return;
-    const left = deadline - this.rt.clock.secondsSince(c.lastUpdateTime);
+    const left =
+      deadline -
+      this.rt.secondsSince(`${d.metadata.uid}/progress`, c.lastUpdateTime);
     const t = this.rt.after(Math.max(0, left) + 0.05, () => {
       this.deadlines.delete(key);
       this.queue.add(key);

@@ -180,6 +180,128 @@ export class HorizontalPodAutoscalerController {
       return;
     }
 
+    const at = Date.now();
+    let desired: number;
+    let stabilized = false;
+    let rescaleReason: string | undefined;
+    let metricStatus: any[] = hpa.status?.currentMetrics ?? [];
+    let best: Proposal | undefined;
+    if (current > maxReplicas) {
+      desired = maxReplicas;
+      rescaleReason = 'Current number of replicas above Spec.MaxReplicas';
+    } else if (current < minReplicas) {
+      desired = minReplicas;
+      rescaleReason = 'Current number of replicas below Spec.MinReplicas';
+    } else {
+      const computed = this.compute(
+        hpa,
+        h,
+        target,
+        current,
+        minReplicas,
+        maxReplicas,
+        at,
+      );
+      if (!computed) return;
+      ({ desired, stabilized, metricStatus, best } = computed);
+      conditions = computed.conditions;
+    }
+
+    let lastScaleTime = hpa.status?.lastScaleTime;
+    if (desired !== current) {
+      try {
+        this.rt.api.updateScale(
+          targetType,
+          ns,
+          target.metadata.name,
+          { spec: { replicas: desired } },
+          {
+            caller: {
+              user: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler',
+              groups: [],
+            },
+            fieldManager: MANAGER,
+          },
+        );
+      } catch (error) {
+        conditions = setCondition(conditions, {
+          type: 'AbleToScale',
+          status: 'False',
+          reason: 'FailedUpdateScale',
+          message: `the HPA controller was unable to update the target scale: ${
+            (error as Error).message
+          }`,
+        });
+        write({
+          currentReplicas: current,
+          desiredReplicas: desired,
+          currentMetrics: metricStatus,
+          conditions,
+          ...(lastScaleTime && { lastScaleTime }),
+        });
+        return;
+      }
+      lastScaleTime = now();
+      (desired > current ? h.scaleUps : h.scaleDowns).push({
+        at,
+        change: Math.abs(desired - current),
+      });
+      const reason =
+        rescaleReason ??
+        (desired > current && best
+          ? `${best.description} above target`
+          : 'All metrics below target');
+      this.rt.event(
+        hpa,
+        'Normal',
+        'SuccessfulRescale',
+        `New size: ${desired}; reason: ${reason}`,
+        COMPONENT,
+      );
+      conditions = setCondition(conditions, {
+        type: 'AbleToScale',
+        status: 'True',
+        reason: 'SucceededRescale',
+        message: `the HPA controller was able to update the target scale to ${desired}`,
+      });
+    } else if (stabilized) {
+      conditions = setCondition(conditions, {
+        type: 'AbleToScale',
+        status: 'True',
+        reason: 'ScaleDownStabilized',
+        message:
+          'recent recommendations were higher than current one, applying the highest recent recommendation',
+      });
+    } else {
+      conditions = setCondition(conditions, {
+        type: 'AbleToScale',
+        status: 'True',
+        reason: 'ReadyForNewScale',
+        message: 'recommended size matches current size',
+      });
+    }
+    write({
+      ...(lastScaleTime && { lastScaleTime }),
+      currentReplicas: current,
+      desiredReplicas: desired,
+      currentMetrics: metricStatus,
+      conditions: sortConditions(conditions),
+    });
+  }
+
+  /** Evaluates the metrics: the stabilized, bounded replica count and the conditions. */
+  private compute(
+    hpa: KubeObject,
+    h: History,
+    target: KubeObject,
+    current: number,
+    minReplicas: number,
+    maxReplicas: number,
+    at: number,
+  ) {
+    const ns = hpa.metadata.namespace!;
+    const spec = hpa.spec ?? {};
+    let conditions = hpa.status?.conditions;
     const selector = fromLabelSelectorSpec(target.spec?.selector);
     const pods = this.rt.store
       .list(this.pods, ns)
@@ -224,7 +346,7 @@ export class HorizontalPodAutoscalerController {
         message: `the HPA was unable to compute the replica count: ${e.message}`,
       });
       this.rt.event(hpa, 'Warning', e.reason, e.message, COMPONENT);
-      write({
+      this.write(hpa, {
         ...(hpa.status?.lastScaleTime && {
           lastScaleTime: hpa.status.lastScaleTime,
         }),
@@ -233,12 +355,11 @@ export class HorizontalPodAutoscalerController {
         currentMetrics: metricStatus,
         conditions,
       });
-      return;
+      return undefined;
     }
 
-    const best = proposals.reduce((a, b) => (b.replicas > a.replicas ? b : a));
-    const at = Date.now();
-    const { desired, limitReason, stabilized } = spec.behavior
+    const best = proposals.reduce((x, y) => (y.replicas > x.replicas ? y : x));
+    const { desired, limitReason, limited, stabilized } = spec.behavior
       ? this.normalizeWithBehavior(
           h,
           spec.behavior,
@@ -256,89 +377,24 @@ export class HorizontalPodAutoscalerController {
       reason: 'ValidMetricFound',
       message: `the HPA was able to successfully calculate a replica count from ${best.description}`,
     });
-    conditions = setCondition(conditions, limitCondition(limitReason));
+    conditions = setCondition(conditions, limitCondition(limitReason, limited));
 
-    let lastScaleTime = hpa.status?.lastScaleTime;
-    if (desired !== current) {
-      try {
-        this.rt.api.updateScale(
-          targetType,
-          ns,
-          target.metadata.name,
-          { spec: { replicas: desired } },
-          {
-            caller: {
-              user: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler',
-              groups: [],
-            },
-            fieldManager: MANAGER,
-          },
-        );
-      } catch (error) {
-        conditions = setCondition(conditions, {
-          type: 'AbleToScale',
-          status: 'False',
-          reason: 'FailedUpdateScale',
-          message: `the HPA controller was unable to update the target scale: ${
-            (error as Error).message
-          }`,
-        });
-        write({
-          currentReplicas: current,
-          desiredReplicas: desired,
-          currentMetrics: metricStatus,
-          conditions,
-          ...(lastScaleTime && { lastScaleTime }),
-        });
-        return;
-      }
-      lastScaleTime = now();
-      (desired > current ? h.scaleUps : h.scaleDowns).push({
-        at,
-        change: Math.abs(desired - current),
-      });
-      const reason =
-        desired > current
-          ? `${best.description} above target`
-          : 'All metrics below target';
-      this.rt.event(
-        hpa,
-        'Normal',
-        'SuccessfulRescale',
-        `New size: ${desired}; reason: ${reason}`,
-        COMPONENT,
-      );
-      conditions = setCondition(conditions, {
-        type: 'AbleToScale',
-        status: 'True',
-        reason: 'SucceededRescale',
-        message: `the HPA controller was able to update the target scale to ${desired}`,
-      });
-    } else if (stabilized) {
-      conditions = setCondition(conditions, {
-        type: 'AbleToScale',
-        status: 'True',
-        reason: 'ScaleDownStabilized',
-        message:
-          'recent recommendations were higher than current one, applying the highest recent recommendation',
-      });
-    } else {
-      conditions = setCondition(conditions, {
-        type: 'AbleToScale',
-        status: 'True',
-        reason: 'ReadyForNewScale',
-        message: 'recommended size matches current size',
-      });
-    }
-    write({
-      ...(lastScaleTime && { lastScaleTime }),
-      currentReplicas: current,
-      desiredReplicas: desired,
-      currentMetrics: metricStatus,
-      conditions: sortConditions(conditions),
-    });
+    return { desired, stabilized, metricStatus, best, conditions };
   }
 
+  private write(hpa: KubeObject, status: any) {
+    return this.rt.mutate(
+      this.hpas,
+      hpa,
+      MANAGER,
+      x => {
+        x.status = { observedGeneration: hpa.metadata.generation, ...status };
+      },
+      'status',
+    );
+  }
+
+  /** normalizeDesiredReplicas: stabilization, then the min/max/scale-up rules. */
   private normalize(
     h: History,
     current: number,
@@ -346,35 +402,42 @@ export class HorizontalPodAutoscalerController {
     min: number,
     max: number,
     at: number,
-  ): { desired: number; limitReason?: string; stabilized: boolean } {
-    // Scale-down stabilization: the highest recommendation of the window.
-    h.recommendations.push({ at, replicas: proposed });
+  ): {
+    desired: number;
+    limitReason: string;
+    limited: boolean;
+    stabilized: boolean;
+  } {
     const windowMs = this.rt.clock.ms(DEFAULT_DOWN_WINDOW);
-    h.recommendations = h.recommendations.filter(r => at - r.at <= windowMs);
-    const stabilizedValue = Math.max(
-      proposed,
-      ...h.recommendations.map(r => r.replicas),
-    );
-    const stabilized =
-      stabilizedValue !== proposed &&
-      stabilizedValue <= current &&
-      proposed < current;
-    let desired =
-      proposed < current ? Math.min(current, stabilizedValue) : proposed;
-    let limitReason: string | undefined;
-    const scaleUpLimit = Math.max(2 * current, 4);
-    if (desired > max) {
-      desired = max;
-      limitReason = 'TooManyReplicas';
-    } else if (desired < min) {
-      desired = min;
-      limitReason = 'TooFewReplicas';
+    let stabilizedValue = proposed;
+    for (const r of h.recommendations) {
+      if (at - r.at <= windowMs && r.replicas > stabilizedValue)
+        stabilizedValue = r.replicas;
     }
-    if (desired > scaleUpLimit) {
-      desired = scaleUpLimit;
+    h.recommendations = h.recommendations.filter(r => at - r.at <= windowMs);
+    h.recommendations.push({ at, replicas: proposed });
+    const scaleUpLimit = Math.max(2 * current, 4);
+    let allowedMax = max;
+    let limitReason = 'TooManyReplicas';
+    if (max > scaleUpLimit) {
+      allowedMax = scaleUpLimit;
       limitReason = 'ScaleUpLimit';
     }
-    return { desired, limitReason, stabilized };
+    let desired = stabilizedValue;
+    if (stabilizedValue < min) {
+      desired = min;
+      limitReason = 'TooFewReplicas';
+    } else if (stabilizedValue > allowedMax) {
+      desired = allowedMax;
+    } else {
+      limitReason = 'DesiredWithinRange';
+    }
+    return {
+      desired,
+      limitReason,
+      limited: desired !== stabilizedValue,
+      stabilized: stabilizedValue !== proposed,
+    };
   }
 
   private normalizeWithBehavior(
@@ -385,7 +448,12 @@ export class HorizontalPodAutoscalerController {
     min: number,
     max: number,
     at: number,
-  ): { desired: number; limitReason?: string; stabilized: boolean } {
+  ): {
+    desired: number;
+    limitReason?: string;
+    limited: boolean;
+    stabilized: boolean;
+  } {
     const up = behavior.scaleUp ?? {};
     const down = behavior.scaleDown ?? {};
     const upWindow = this.rt.clock.ms(up.stabilizationWindowSeconds ?? 0);
@@ -472,7 +540,7 @@ export class HorizontalPodAutoscalerController {
       desired = min;
       limitReason = 'TooFewReplicas';
     }
-    return { desired, limitReason, stabilized };
+    return { desired, limitReason, limited: Boolean(limitReason), stabilized };
   }
 
   /** One metric: its replica proposal and currentMetrics entry. */
@@ -739,9 +807,9 @@ const LIMITS: Record<string, [string, string]> = {
   ],
 };
 
-function limitCondition(limitReason: string | undefined) {
+function limitCondition(limitReason: string | undefined, limited: boolean) {
   const limit = limitReason && LIMITS[limitReason];
-  if (limit) {
+  if (limit && limited) {
     return {
       type: 'ScalingLimited',
       status: 'True',

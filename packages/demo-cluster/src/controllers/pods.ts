@@ -368,6 +368,7 @@ export class PodLifecycleController {
 
   private ready(pod: KubeObject) {
     const at = now();
+    this.rt.remember(`${pod.metadata.uid}/ready`);
     const updated = this.rt.mutate(
       this.pods,
       pod,

@@ -198,7 +198,10 @@ export class ReplicaSetController {
     for (const pod of active) {
       if (!isPodReady(pod)) continue;
       ready++;
-      const since = this.rt.clock.secondsSince(readySince(pod));
+      const since = this.rt.secondsSince(
+        `${pod.metadata.uid}/ready`,
+        readySince(pod),
+      );
       if (since >= minReady) available++;
       else soonest = Math.min(soonest, minReady - since);
     }

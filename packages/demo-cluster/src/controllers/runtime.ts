@@ -156,6 +156,28 @@ export class ControllerRuntime {
     );
   }
 
+  /**
+   * Precise times of recent transitions (Kubernetes timestamps have whole
+   * seconds, which is too coarse when simulated time runs fast).
+   */
+  private readonly moments = new Map<string, number>();
+
+  remember(key: string, at = Date.now()) {
+    this.moments.set(key, at);
+    if (this.moments.size > 100_000) {
+      const oldest = this.moments.keys().next().value;
+      if (oldest !== undefined) this.moments.delete(oldest);
+    }
+  }
+
+  /** Simulated seconds since a remembered moment, or since `iso` if none. */
+  secondsSince(key: string, iso: string | undefined): number {
+    const at = this.moments.get(key);
+    if (at !== undefined)
+      return ((Date.now() - at) / 1000) * this.clock.timeScale;
+    return this.clock.secondsSince(iso);
+  }
+
   /** Store events for every kind. */
   onAny(fn: (event: StoreEvent) => void) {
     this.unsubscribers.push(

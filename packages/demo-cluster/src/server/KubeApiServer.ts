@@ -129,7 +129,7 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
     }
     if (type.includes('protobuf') || type.includes('cbor')) {
       throw unsupportedMediaType(
-        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+        'the demo cluster reads request bodies as JSON or YAML only, not protobuf (which kubectl\'s typed "create <kind>" commands send); use `kubectl create -f` or `kubectl apply -f` with a manifest instead - accepted media types include: application/json, application/yaml',
       );
     }
     return JSON.parse(raw);

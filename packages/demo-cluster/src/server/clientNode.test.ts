@@ -15,6 +15,10 @@ import https from 'https';
 import { DemoCluster, startDemoCluster } from '../DemoCluster';
 
 let cluster: DemoCluster;
+
+// Generous limits: these machines are shared; the waits return as soon as
+// the cluster gets there.
+jest.setTimeout(60_000);
 let kc: KubeConfig;
 
 function configFor(token?: string) {

@@ -30,35 +30,40 @@ interface Shape {
   builtin: boolean;
 }
 
-/** Every managed field path of `obj` within `scope`. */
-export function fieldSet(
+/**
+ * Every managed field path of `obj` within `scope`, with the JSON of the
+ * value at each leaf ('' for list items, whose identity is their key).
+ */
+export function fieldValues(
   shape: Shape,
   obj: Record<string, any>,
   scope: FieldScope,
-): Set<string> {
-  const out = new Set<string>();
-  const walk = (value: unknown, path: Path, keys: string[]) => {
+): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (
+    value: unknown,
+    path: string,
+    depth: number,
+    keys: string[],
+  ) => {
+    const child = (el: string) => (depth === 0 ? el : `${path}${SEP}${el}`);
     if (isPlainObject(value)) {
       const entries = Object.entries(value);
-      if (entries.length === 0 && path.length) {
-        out.add(enc(path));
+      if (entries.length === 0 && depth) {
+        out.set(path, '{}');
         return;
       }
       for (const [k, v] of entries) {
         if (v === undefined) continue;
-        if (path.length === 0) {
+        if (depth === 0) {
           if (k === 'apiVersion' || k === 'kind') continue;
           if (scope === 'main' && k === 'status') continue;
           if (scope === 'status' && k !== 'status') continue;
         }
-        if (
-          path.length === 1 &&
-          path[0] === 'f:metadata' &&
-          UNMANAGED_METADATA.has(k)
-        ) {
+        if (depth === 1 && path === 'f:metadata' && UNMANAGED_METADATA.has(k)) {
           continue;
         }
-        walk(v, [...path, `f:${k}`], [...keys, k]);
+        walk(v, child(`f:${k}`), depth + 1, [...keys, k]);
       }
       return;
     }
@@ -68,27 +73,34 @@ export function fieldSet(
         for (const item of value) {
           const key = itemKey(item, lt.keys);
           if (!key) {
-            out.add(enc(path));
+            out.set(path, JSON.stringify(value));
             return;
           }
-          const itemPath = [...path, `k:${JSON.stringify(key)}`];
-          out.add(enc(itemPath));
-          walk(item, itemPath, keys);
+          const itemPath = child(`k:${JSON.stringify(key)}`);
+          out.set(itemPath, '');
+          walk(item, itemPath, depth + 1, keys);
         }
         return;
       }
       if (lt.type === 'set') {
-        for (const item of value) {
-          out.add(enc([...path, `v:${JSON.stringify(item)}`]));
-        }
+        for (const item of value)
+          out.set(child(`v:${JSON.stringify(item)}`), '');
         return;
       }
     }
-    if (path.length) out.add(enc(path));
+    if (depth) out.set(path, JSON.stringify(value));
   };
-  walk(obj, [], []);
-  // An item's own path only counts when something else in it is set.
+  walk(obj, '', 0, []);
   return out;
+}
+
+/** Every managed field path of `obj` within `scope`. */
+export function fieldSet(
+  shape: Shape,
+  obj: Record<string, any>,
+  scope: FieldScope,
+): Set<string> {
+  return new Set(fieldValues(shape, obj, scope).keys());
 }
 
 /** The `fieldsV1` form of a set. */
@@ -296,7 +308,11 @@ export function serverSideApply(options: {
 }): ApplyResult {
   const { shape, live, config, manager, apiVersion, force, scope, now } =
     options;
-  const configSet = fieldSet(shape, config, scope);
+  const configValues = fieldValues(shape, config, scope);
+  const configSet = new Set(configValues.keys());
+  const liveValues = live
+    ? fieldValues(shape, live, scope)
+    : new Map<string, string>();
   const entries: Array<ManagedFieldsEntry & { set: Set<string> }> = (
     live?.metadata?.managedFields ?? []
   ).map((e: ManagedFieldsEntry) => ({ ...e, set: fromFieldsV1(e.fieldsV1) }));
@@ -310,12 +326,10 @@ export function serverSideApply(options: {
 
   const conflicts: ApplyConflict[] = [];
   if (live) {
-    for (const s of configSet) {
+    for (const [s, applied] of configValues) {
       if (isItem(s)) continue;
-      const path = dec(s);
-      const applied = valueAt(config, path);
-      const current = valueAt(live, path);
-      if (current === undefined || same(applied, current)) continue;
+      const current = liveValues.get(s);
+      if (current === undefined || current === applied) continue;
       for (const e of others) {
         if (e.set.has(s)) {
           if (force) {
@@ -401,18 +415,16 @@ export function recordUpdate(options: {
   now: string;
 }): ManagedFieldsEntry[] | undefined {
   const { shape, old, next, manager, apiVersion, scope, now } = options;
-  const oldSet = old ? fieldSet(shape, old, scope) : new Set<string>();
-  const newSet = fieldSet(shape, next, scope);
+  const oldValues = old
+    ? fieldValues(shape, old, scope)
+    : new Map<string, string>();
+  const newValues = fieldValues(shape, next, scope);
   const changed = new Set<string>();
-  for (const s of newSet) {
-    if (
-      !oldSet.has(s) ||
-      (!isItem(s) && !same(valueAt(old, dec(s)), valueAt(next, dec(s))))
-    ) {
-      changed.add(s);
-    }
+  for (const [s, v] of newValues) {
+    if (oldValues.get(s) !== v) changed.add(s);
   }
-  const removed = [...oldSet].filter(s => !newSet.has(s));
+  const removed = [...oldValues.keys()].filter(s => !newValues.has(s));
+  const newSet = new Set(newValues.keys());
   const entries: ManagedFieldsEntry[] = old?.metadata?.managedFields ?? [];
   if (changed.size === 0 && removed.length === 0) {
     return entries.length ? entries : undefined;
