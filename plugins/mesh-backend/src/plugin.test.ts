@@ -85,7 +85,7 @@ describe('mesh backend plugin', () => {
       ],
     }));
     await waitForCaches(backend, { restricted: 'degraded', dead: 'error' });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await backend?.stop();
@@ -182,6 +182,42 @@ describe('mesh backend plugin', () => {
     ]) {
       expect(res.text).not.toContain(secret);
     }
+  });
+
+  it('sends JSON equal to the chain, whether pre-serialized or not', async () => {
+    const res = await get(REVIEWS);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers.etag).toBe(`W/"${res.body.revision}"`);
+    expect(Number(res.headers['content-length'])).toBe(
+      Buffer.byteLength(res.text),
+    );
+    const prodChain = res.body.clusters.find(
+      (c: any) => c.cluster.name === 'prod',
+    );
+    // Every member of the chain is present once, with the values of the request.
+    expect(Object.keys(prodChain).sort()).toEqual(
+      [
+        'cluster',
+        'source',
+        'observedAt',
+        'istio',
+        'gatewayApi',
+        'warnings',
+        'gateways',
+        'virtualServices',
+        'httpRoutes',
+        'destinationRules',
+        'services',
+        'deployments',
+        'hpas',
+        'pods',
+        'routes',
+        'links',
+        'diagnostics',
+      ].sort(),
+    );
+    const dead = res.body.clusters.find((c: any) => c.cluster.name === 'dead');
+    expect(dead.error.reason).toBe('unreachable');
   });
 
   it('serves warm page views from the cache, with no request to the cluster', async () => {
@@ -454,5 +490,5 @@ describe('mesh backend plugin permissions', () => {
       await backend.stop();
       await api.close();
     }
-  });
+  }, 30_000);
 });

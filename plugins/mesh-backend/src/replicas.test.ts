@@ -82,7 +82,7 @@ describe('mesh backend with several replicas', () => {
     replicaB = await start();
     await waitForCaches(replicaA);
     await waitForCaches(replicaB);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await replicaA?.stop().catch(() => {});

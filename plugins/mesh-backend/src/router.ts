@@ -151,8 +151,16 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
           logger.warn(`mesh: live update bookkeeping failed: ${error}`),
         );
     }
+    // Type-checked against the spec; sent pre-serialized (see serialize).
+    const body: Parameters<typeof res.json>[0] = response;
     res.setHeader('cache-control', 'no-store');
-    res.json(response);
+    // The revision is a hash of the content (timestamps aside): a weak ETag
+    // that also spares express from hashing the body.
+    res.setHeader('etag', `W/"${response.revision}"`);
+    const json = chains.serialize(body as typeof response);
+    res.type('application/json');
+    res.setHeader('content-length', Buffer.byteLength(json));
+    res.end(json);
   });
 
   router.post('/entities/:kind/:namespace/:name/route', async (req, res) => {

@@ -114,7 +114,7 @@ export async function startMeshBackend(options: {
 export async function waitForCaches(
   backend: TestBackend,
   expected: Record<string, string> = {},
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ) {
   await waitFor(
     async () => {

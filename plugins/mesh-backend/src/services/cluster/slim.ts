@@ -160,6 +160,49 @@ function slimKindFields(
 }
 
 /**
+ * Most distinct short strings shared between cached objects. Label keys and
+ * values, namespaces, images, condition types, timestamps repeat across
+ * thousands of objects; JSON.parse gives each its own copy.
+ */
+const INTERN_LIMIT = 200_000;
+const interned = new Map<string, string>();
+/** Keys whose values are unique per object: not worth sharing. */
+const UNIQUE_KEYS = new Set(['uid', 'resourceVersion', 'podIP', 'ip', 'name']);
+
+function intern(value: string): string {
+  if (value.length > 128) {
+    return value;
+  }
+  const existing = interned.get(value);
+  if (existing !== undefined) {
+    return existing;
+  }
+  if (interned.size < INTERN_LIMIT) {
+    interned.set(value, value);
+  }
+  return value;
+}
+
+/** Replaces repeated strings in place with one shared copy. */
+function internDeep(value: any, key?: string): any {
+  if (typeof value === 'string') {
+    return key !== undefined && UNIQUE_KEYS.has(key) ? value : intern(value);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      value[i] = internDeep(value[i]);
+    }
+    return value;
+  }
+  if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      value[k] = internDeep(value[k], k);
+    }
+  }
+  return value;
+}
+
+/**
  * Validates and slims one object of a watched kind. `apiVersion` and `kind`
  * are filled in when the API server leaves them out (list items).
  */
@@ -230,6 +273,7 @@ export function slimObject(
     ...(fields.spec !== undefined && { spec: fields.spec }),
     ...(fields.status !== undefined && { status: fields.status }),
   };
+  internDeep(object);
   return problems.length
     ? { object, problem: problems.join(', ') }
     : { object };
