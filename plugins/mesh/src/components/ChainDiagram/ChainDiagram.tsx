@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import useMeasure from 'react-use/esm/useMeasure';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
@@ -14,7 +14,7 @@ import { HealthIcon } from '../common/HealthIcon';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { domId } from '../../utils/domId';
 
-const NODE_HEIGHT = 68;
+const NODE_HEIGHT = 70;
 const HEADER_HEIGHT = 28;
 
 function healthColor(theme: Theme, health: Health): string {
@@ -70,7 +70,7 @@ const useStyles = makeStyles(theme => ({
     boxSizing: 'border-box',
     height: NODE_HEIGHT,
     display: 'flex',
-    alignItems: 'stretch',
+    alignItems: 'center',
     gap: theme.spacing(1),
     padding: theme.spacing(0.75, 1, 0.75, 1.25),
     textAlign: 'left',
@@ -103,15 +103,16 @@ const useStyles = makeStyles(theme => ({
     boxShadow: `0 0 0 3px ${theme.palette.primary.main}`,
   },
   dim: { opacity: 0.45 },
-  nodeIcon: { paddingTop: 2 },
+  nodeIcon: { flexShrink: 0 },
   nodeText: {
     display: 'flex',
     flexDirection: 'column',
+    justifyContent: 'center',
     minWidth: 0,
     flex: 1,
   },
   kind: {
-    fontSize: '0.68rem',
+    fontSize: '0.65rem',
     letterSpacing: '0.06em',
     textTransform: 'uppercase',
     color: theme.palette.text.secondary,
@@ -120,11 +121,14 @@ const useStyles = makeStyles(theme => ({
   name: {
     fontWeight: 600,
     fontSize: '0.875rem',
-    lineHeight: 1.35,
-    whiteSpace: 'nowrap',
+    lineHeight: 1.3,
+    display: '-webkit-box',
+    '-webkit-line-clamp': 1,
+    '-webkit-box-orient': 'vertical',
     overflow: 'hidden',
-    textOverflow: 'ellipsis',
+    overflowWrap: 'anywhere',
   },
+  nameTwoLines: { '-webkit-line-clamp': 2 },
   summary: {
     fontSize: '0.75rem',
     color: theme.palette.text.secondary,
@@ -133,7 +137,10 @@ const useStyles = makeStyles(theme => ({
     textOverflow: 'ellipsis',
   },
   badge: {
-    alignSelf: 'flex-start',
+    position: 'absolute',
+    top: -9,
+    right: -9,
+    boxShadow: `0 0 0 2px ${theme.palette.background.paper}`,
     minWidth: 20,
     height: 20,
     padding: '0 6px',
@@ -195,6 +202,32 @@ function edgePath(
   return `M ${x1} ${y1} C ${x1 + c} ${y1}, ${x2 - c} ${y2}, ${x2} ${y2}`;
 }
 
+/** The kind, when the column's header does not already say it. */
+function kindTag(n: ChainNode): string | undefined {
+  switch (n.kind) {
+    case 'missing':
+      return `${n.kindLabel} · missing`;
+    case 'hpa':
+      return 'Autoscaler (HPA)';
+    case 'virtualService':
+      return 'VirtualService';
+    case 'httpRoute':
+      return 'HTTPRoute';
+    default:
+      return undefined;
+  }
+}
+
+/** Lets long names wrap after dashes and dots. */
+function breakable(name: string) {
+  return name.split(/(?<=[-.])/).map((part, i) => (
+    <Fragment key={i}>
+      {part}
+      <wbr />
+    </Fragment>
+  ));
+}
+
 function nodeLabel(n: ChainNode): string {
   const where = n.namespace ? ` in ${n.namespace}` : '';
   const diags = n.diagnostics
@@ -223,7 +256,12 @@ export function ChainDiagram(props: {
   const [measureRef, { width: measured }] = useMeasure<HTMLDivElement>();
   const graph = useMemo(() => buildChainGraph(chain), [chain]);
   const layout = useMemo(
-    () => layoutChain(graph, { width: measured || 0, nodeHeight: NODE_HEIGHT }),
+    () =>
+      layoutChain(graph, {
+        width: measured || 0,
+        nodeHeight: NODE_HEIGHT,
+        gap: 32,
+      }),
     [graph, measured],
   );
   const byKey = useMemo(
@@ -330,6 +368,7 @@ export function ChainDiagram(props: {
                 }}
                 onClick={() => onOpen(n.key)}
                 aria-label={nodeLabel(n)}
+                title={`${n.kindLabel} ${n.name}: ${n.summary}`}
                 aria-haspopup="dialog"
                 data-testid="chain-node"
                 data-kind={n.kind}
@@ -338,15 +377,21 @@ export function ChainDiagram(props: {
               >
                 <HealthIcon health={n.health} className={classes.nodeIcon} />
                 <span className={classes.nodeText}>
-                  <span className={classes.kind}>
-                    {n.kind === 'missing'
-                      ? `${n.kindLabel} · missing`
-                      : n.kindLabel}
+                  {kindTag(n) && (
+                    <span className={classes.kind}>{kindTag(n)}</span>
+                  )}
+                  <span
+                    className={`${classes.name} ${
+                      kindTag(n) && n.kind !== 'missing'
+                        ? ''
+                        : classes.nameTwoLines
+                    }`}
+                  >
+                    {breakable(n.name)}
                   </span>
-                  <span className={classes.name} title={n.name}>
-                    {n.name}
-                  </span>
-                  <span className={classes.summary}>{n.summary}</span>
+                  {n.kind !== 'missing' && (
+                    <span className={classes.summary}>{n.summary}</span>
+                  )}
                 </span>
                 {n.diagnostics > 0 && (
                   <span

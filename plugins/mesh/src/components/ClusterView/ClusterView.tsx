@@ -123,6 +123,7 @@ export function ClusterView(props: {
         {!chain.error && (
           <span className={classes.meta}>
             {showHeading && title !== name ? `${name} · ` : ''}
+            {showHeading ? '' : `Cluster ${title} · `}
             {chain.istio ? 'Istio' : 'no Istio'}
             {chain.gatewayApi ? ' · Gateway API' : ''} · observed{' '}
             {formatTimestamp(chain.observedAt)}

@@ -28,7 +28,7 @@ describe('RoutesSection', () => {
     expect(within(canary).getByText('100%')).toBeInTheDocument();
     expect(within(canary).getByText('3s')).toBeInTheDocument();
     expect(
-      within(canary).getByText('3 × 1s on 5xx,connect-failure'),
+      within(canary).getByText('3 × 1s on 5xx, connect-failure'),
     ).toBeInTheDocument();
 
     const link = within(api).getByRole('link', {

@@ -25,7 +25,12 @@ const useStyles = makeStyles(theme => ({
   scroll: { overflowX: 'auto' },
   table: {
     '& td, & th': { verticalAlign: 'top' },
+    '& th': { whiteSpace: 'nowrap' },
   },
+  urlCell: { minWidth: 180, maxWidth: 300 },
+  gatewayCell: { minWidth: 120 },
+  matchCell: { minWidth: 140 },
+  nowrap: { whiteSpace: 'nowrap' },
   matched: {
     background: theme.palette.action.selected,
     boxShadow: `inset 4px 0 0 ${theme.palette.primary.main}`,
@@ -145,7 +150,9 @@ function retriesText(r: RouteInfo): string {
   if (!r.retries) return 'Istio default (2)';
   if (r.retries.attempts === 0) return 'off';
   const per = r.retries.perTryTimeout ? ` × ${r.retries.perTryTimeout}` : '';
-  const on = r.retries.retryOn ? ` on ${r.retries.retryOn}` : '';
+  const on = r.retries.retryOn
+    ? ` on ${r.retries.retryOn.split(',').join(', ')}`
+    : '';
   return `${r.retries.attempts}${per}${on}`;
 }
 
@@ -174,7 +181,7 @@ function RouteRow(props: {
         </div>
         {matched && <span className={classes.matchedLabel}>your request</span>}
       </TableCell>
-      <TableCell>
+      <TableCell className={classes.urlCell}>
         {r.externalUrls.length ? (
           <ul className={classes.urls}>
             {r.externalUrls.map(u => (
@@ -190,9 +197,11 @@ function RouteRow(props: {
               : 'none (gateway not found)'}
           </span>
         )}
-        <div className={classes.sub}>hosts {r.hosts.join(', ')}</div>
+        {r.externalUrls.length === 0 && (
+          <div className={classes.sub}>hosts {r.hosts.join(', ')}</div>
+        )}
       </TableCell>
-      <TableCell>
+      <TableCell className={classes.gatewayCell}>
         {r.gateways.map(g => {
           const [ns, name] = g.includes('/')
             ? g.split('/')
@@ -216,7 +225,7 @@ function RouteRow(props: {
           return <div key={g}>{content}</div>;
         })}
       </TableCell>
-      <TableCell>
+      <TableCell className={classes.matchCell}>
         {matches.length === 0 ? (
           <span>everything</span>
         ) : (
@@ -289,16 +298,19 @@ function RouteRow(props: {
         {!r.rewrite && <span className={classes.muted}>—</span>}
       </TableCell>
       <TableCell>
-        {r.timeout ?? (
-          <span
-            className={classes.muted}
-            title="Istio sets no timeout by default"
-          >
-            none
-          </span>
+        <div className={classes.nowrap}>
+          <span className={classes.muted}>timeout </span>
+          {r.timeout ?? (
+            <span title="Istio sets no timeout by default">none</span>
+          )}
+        </div>
+        {r.protocol === 'http' && (
+          <div>
+            <span className={classes.muted}>retries </span>
+            {retriesText(r)}
+          </div>
         )}
       </TableCell>
-      <TableCell>{retriesText(r)}</TableCell>
     </TableRow>
   );
 }
@@ -352,8 +364,7 @@ export function RoutesSection(props: {
               <TableCell>Match</TableCell>
               <TableCell>Destinations</TableCell>
               <TableCell>Rewrite</TableCell>
-              <TableCell>Timeout</TableCell>
-              <TableCell>Retries</TableCell>
+              <TableCell>Timeout, retries</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>

@@ -180,13 +180,17 @@ export function DeploymentDetails(props: {
         items={[
           [
             d.images.length > 1 ? 'Images' : 'Image',
-            <ul className={classes.images}>
-              {d.images.map(i => (
-                <li key={i}>
-                  <Code>{i}</Code>
-                </li>
-              ))}
-            </ul>,
+            d.images.length === 1 ? (
+              <Code>{d.images[0]}</Code>
+            ) : (
+              <ul className={classes.images}>
+                {d.images.map(i => (
+                  <li key={i}>
+                    <Code>{i}</Code>
+                  </li>
+                ))}
+              </ul>
+            ),
           ],
           ['Strategy', strategyText(d)],
           ['Pods exist', `${r.current}`],

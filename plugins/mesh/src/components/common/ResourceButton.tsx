@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { ObjectRef } from '@mesh-chain/plugin-mesh-common';
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
 import { refName } from '../../utils/format';
@@ -21,7 +22,13 @@ export function ResourceButton(props: {
       onClick={() => open(cluster, props.nodeKey ?? objectKey(resource))}
       aria-haspopup="dialog"
     >
-      {label}
+      {label.split('/').map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && '/'}
+          {i > 0 && <wbr />}
+          {part}
+        </Fragment>
+      ))}
     </LinkButton>
   );
 }

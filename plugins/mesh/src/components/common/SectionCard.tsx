@@ -5,7 +5,6 @@ import Typography from '@material-ui/core/Typography';
 
 const useStyles = makeStyles(theme => ({
   card: {
-    height: '100%',
     padding: theme.spacing(2, 2.5),
     borderRadius: 8,
     boxSizing: 'border-box',

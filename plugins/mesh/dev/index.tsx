@@ -1,0 +1,134 @@
+/*
+ * A standalone page for working on the plugin without a backend or a
+ * cluster: `yarn start` in plugins/mesh. The API answers from the fixtures,
+ * and a fake signal channel pushes a change every few seconds on the "Live"
+ * page, so the live behaviour can be watched too.
+ */
+import { createDevApp } from '@backstage/dev-utils';
+import { createApiFactory } from '@backstage/core-plugin-api';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
+import type { Entity } from '@backstage/catalog-model';
+import Grid from '@material-ui/core/Grid';
+import {
+  meshSignalChannel,
+  type ClusterChain,
+  type MeshChainResponse,
+} from '@mesh-chain/plugin-mesh-common';
+import { meshApiRef, meshPlugin, type MeshApi } from '../src';
+import { MeshContent } from '../src/components/MeshContent';
+import { MeshCard } from '../src/components/MeshCard';
+import {
+  brokenCluster,
+  chainResponse,
+  checkoutEntity,
+  healthyCluster,
+  noIstioCluster,
+  simulationResponse,
+  unannotatedEntity,
+  unreachableCluster,
+} from '../src/__fixtures__/chains';
+
+let tick = 0;
+
+const scenarios: Record<string, () => ClusterChain[]> = {
+  checkout: () => [healthyCluster('dev')],
+  broken: () => [brokenCluster('dev')],
+  clusters: () => [
+    healthyCluster('dev'),
+    brokenCluster('staging'),
+    unreachableCluster('prod'),
+  ],
+  'no-istio': () => [noIstioCluster('edge')],
+  live: () => {
+    const c = healthyCluster('dev');
+    const d = c.deployments[0];
+    const n = 3 + (tick % 4);
+    d.replicas = {
+      ...d.replicas,
+      desired: n,
+      current: n,
+      updated: n,
+      ready: n,
+      available: n,
+    };
+    c.hpas[0].currentReplicas = n;
+    c.hpas[0].desiredReplicas = n;
+    return [c];
+  },
+};
+
+function entityFor(scenario: string): Entity {
+  return {
+    ...checkoutEntity,
+    metadata: { ...checkoutEntity.metadata, name: scenario },
+  };
+}
+
+const fixtureApi: MeshApi = {
+  async getChain(ref): Promise<MeshChainResponse> {
+    await new Promise(r => setTimeout(r, 400));
+    const clusters = (scenarios[ref.name] ?? scenarios.checkout)();
+    return {
+      ...chainResponse(clusters, String(tick)),
+      entityRef: `component:default/${ref.name}`,
+    };
+  },
+  async simulateRoute() {
+    await new Promise(r => setTimeout(r, 300));
+    return simulationResponse('dev');
+  },
+};
+
+const liveSignals: SignalApi = {
+  subscribe(channel, onMessage) {
+    if (channel !== meshSignalChannel('component:default/live')) {
+      return { unsubscribe() {} };
+    }
+    const timer = setInterval(() => {
+      tick++;
+      onMessage({ revision: String(tick) } as any);
+    }, 6000);
+    return { unsubscribe: () => clearInterval(timer) };
+  },
+};
+
+function page(scenario: string, withCard = false) {
+  const entity = entityFor(scenario);
+  return (
+    <EntityProvider entity={entity}>
+      <div style={{ padding: 24 }}>
+        {withCard ? (
+          <Grid container spacing={3}>
+            <Grid item xs={12} md={6}>
+              <MeshCard />
+            </Grid>
+          </Grid>
+        ) : (
+          <MeshContent />
+        )}
+      </div>
+    </EntityProvider>
+  );
+}
+
+createDevApp()
+  .registerPlugin(meshPlugin)
+  .registerApi(createApiFactory(meshApiRef, fixtureApi))
+  .registerApi(createApiFactory(signalApiRef, liveSignals))
+  .addPage({ title: 'Canary', path: '/checkout', element: page('checkout') })
+  .addPage({ title: 'Broken', path: '/broken', element: page('broken') })
+  .addPage({ title: 'Clusters', path: '/clusters', element: page('clusters') })
+  .addPage({ title: 'No Istio', path: '/no-istio', element: page('no-istio') })
+  .addPage({ title: 'Live', path: '/live', element: page('live') })
+  .addPage({ title: 'Card', path: '/card', element: page('clusters', true) })
+  .addPage({
+    title: 'No annotation',
+    path: '/unannotated',
+    element: (
+      <EntityProvider entity={unannotatedEntity}>
+        <MeshContent />
+      </EntityProvider>
+    ),
+  })
+  .render();
