@@ -17,6 +17,7 @@ import {
   formatLoad,
   parseLoad,
 } from './controllers/load';
+import { MetricsProvider } from './controllers/metrics';
 import { DEFAULT_TIMING, DemoTiming } from './controllers/runtime';
 import { buildKubeconfig } from './kubeconfig';
 import { scenarioObjects } from './scenarios';
@@ -313,6 +314,7 @@ export async function startDemoCluster(
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     logPeriodMs: Math.max(50, 2000 / timeScale),
     tls: serving && { cert: serving.certPem, key: serving.keyPem },
+    metrics: new MetricsProvider(store, timeScale),
   });
   const port = await server.listen(options.port ?? 0, host);
   const controllers =

@@ -20,11 +20,37 @@ type ModelClass = { prototype: { validate(this: unknown): void } };
 /** kind key (`deployments.apps/v1`) to [package, subpath, export name]. */
 const MODELS: Record<string, [string, string, string]> = {
   'namespaces/v1': ['kubernetes-models', 'v1/Namespace', 'Namespace'],
+  'nodes/v1': ['kubernetes-models', 'v1/Node', 'Node'],
   'configmaps/v1': ['kubernetes-models', 'v1/ConfigMap', 'ConfigMap'],
   'endpoints/v1': ['kubernetes-models', 'v1/Endpoints', 'Endpoints'],
   'events/v1': ['kubernetes-models', 'v1/Event', 'Event'],
   'pods/v1': ['kubernetes-models', 'v1/Pod', 'Pod'],
   'services/v1': ['kubernetes-models', 'v1/Service', 'Service'],
+  'limitranges/v1': ['kubernetes-models', 'v1/LimitRange', 'LimitRange'],
+  'resourcequotas/v1': [
+    'kubernetes-models',
+    'v1/ResourceQuota',
+    'ResourceQuota',
+  ],
+  'secrets/v1': ['kubernetes-models', 'v1/Secret', 'Secret'],
+  'serviceaccounts/v1': [
+    'kubernetes-models',
+    'v1/ServiceAccount',
+    'ServiceAccount',
+  ],
+  'statefulsets.apps/v1': [
+    'kubernetes-models',
+    'apps/v1/StatefulSet',
+    'StatefulSet',
+  ],
+  'daemonsets.apps/v1': ['kubernetes-models', 'apps/v1/DaemonSet', 'DaemonSet'],
+  'jobs.batch/v1': ['kubernetes-models', 'batch/v1/Job', 'Job'],
+  'cronjobs.batch/v1': ['kubernetes-models', 'batch/v1/CronJob', 'CronJob'],
+  'ingresses.networking.k8s.io/v1': [
+    'kubernetes-models',
+    'networking.k8s.io/v1/Ingress',
+    'Ingress',
+  ],
   'deployments.apps/v1': [
     'kubernetes-models',
     'apps/v1/Deployment',

@@ -161,6 +161,32 @@ function hpaTargets(o: KubeObject): string {
 
 const COLUMNS: Record<string, Column[]> = {
   Namespace: [NAME, col('Status', o => o.status?.phase ?? ''), AGE],
+  Node: [
+    NAME,
+    col('Status', o =>
+      (o.status?.conditions ?? []).some(
+        (c: any) => c.type === 'Ready' && c.status === 'True',
+      )
+        ? 'Ready'
+        : 'NotReady',
+    ),
+    col('Roles', o =>
+      joinOr(
+        Object.keys(o.metadata.labels ?? {})
+          .filter(k => k.startsWith('node-role.kubernetes.io/'))
+          .map(k => k.split('/')[1]),
+      ),
+    ),
+    AGE,
+    col('Version', o => o.status?.nodeInfo?.kubeletVersion ?? ''),
+    col(
+      'Internal-IP',
+      o =>
+        (o.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')
+          ?.address ?? '<none>',
+      1,
+    ),
+  ],
   ConfigMap: [
     NAME,
     col(
@@ -215,6 +241,32 @@ const COLUMNS: Record<string, Column[]> = {
     ),
     col('Count', o => o.count ?? 1, 1, 'integer'),
     { ...NAME, priority: 1 },
+  ],
+  Secret: [
+    NAME,
+    col('Type', o => o.type ?? 'Opaque'),
+    col('Data', o => Object.keys(o.data ?? {}).length, 0, 'integer'),
+    AGE,
+  ],
+  Ingress: [
+    NAME,
+    col('Class', o => o.spec?.ingressClassName ?? '<none>'),
+    col('Hosts', o =>
+      joinOr(
+        (o.spec?.rules ?? []).map((r: any) => r.host ?? '*'),
+        '*',
+      ),
+    ),
+    col('Address', o =>
+      joinOr(
+        (o.status?.loadBalancer?.ingress ?? []).map(
+          (i: any) => i.ip ?? i.hostname,
+        ),
+        '',
+      ),
+    ),
+    col('Ports', o => (o.spec?.tls?.length ? '80, 443' : '80')),
+    AGE,
   ],
   Pod: [
     NAME,

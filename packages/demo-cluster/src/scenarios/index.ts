@@ -16,6 +16,7 @@ import {
   service,
   virtualService,
 } from './builders';
+import { NODES } from '../controllers/pods';
 import { generateScaleObjects } from './scale';
 
 const IMAGE = 'ghcr.io/stefanprodan/podinfo';
@@ -34,7 +35,96 @@ export interface Scenario {
   objects(variant: ClusterVariant): KubeObject[];
 }
 
-/** Objects every cluster has: system namespaces, the Istio ingress gateway. */
+function nodeObject(
+  node: { name: string; ip: string },
+  index: number,
+): KubeObject {
+  const created = '2025-01-01T00:00:00Z';
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: node.name,
+      labels: {
+        'kubernetes.io/hostname': node.name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'node-role.kubernetes.io/worker': '',
+        'topology.kubernetes.io/zone': `demo-${'abc'[index % 3]}`,
+      },
+    },
+    spec: {
+      podCIDR: `10.244.${index}.0/24`,
+      podCIDRs: [`10.244.${index}.0/24`],
+    },
+    status: {
+      capacity: {
+        cpu: '8',
+        memory: '32Gi',
+        pods: '110',
+        'ephemeral-storage': '100Gi',
+      },
+      allocatable: {
+        cpu: '7800m',
+        memory: '31Gi',
+        pods: '110',
+        'ephemeral-storage': '95Gi',
+      },
+      conditions: [
+        {
+          type: 'MemoryPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientMemory',
+          message: 'kubelet has sufficient memory available',
+          lastHeartbeatTime: created,
+          lastTransitionTime: created,
+        },
+        {
+          type: 'DiskPressure',
+          status: 'False',
+          reason: 'KubeletHasNoDiskPressure',
+          message: 'kubelet has no disk pressure',
+          lastHeartbeatTime: created,
+          lastTransitionTime: created,
+        },
+        {
+          type: 'PIDPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientPID',
+          message: 'kubelet has sufficient PID available',
+          lastHeartbeatTime: created,
+          lastTransitionTime: created,
+        },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastHeartbeatTime: created,
+          lastTransitionTime: created,
+        },
+      ],
+      addresses: [
+        { type: 'InternalIP', address: node.ip },
+        { type: 'Hostname', address: node.name },
+      ],
+      nodeInfo: {
+        machineID: `${index}`.padStart(32, '0'),
+        systemUUID: `00000000-0000-0000-0000-00000000000${index}`,
+        bootID: `00000000-0000-0000-0000-00000000010${index}`,
+        kernelVersion: '6.1.0-demo',
+        osImage: 'mesh-chain demo node (simulated)',
+        containerRuntimeVersion: 'containerd://1.7.24',
+        kubeletVersion: 'v1.32.0',
+        kubeProxyVersion: 'v1.32.0',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+    },
+  };
+}
+
+/** Objects every cluster has: system namespaces, nodes, the Istio ingress gateway. */
 export function baseObjects(): KubeObject[] {
   return [
     namespace('default'),
@@ -42,6 +132,7 @@ export function baseObjects(): KubeObject[] {
     namespace('kube-public'),
     namespace('kube-node-lease'),
     namespace('istio-system'),
+    ...NODES.map(nodeObject),
     {
       apiVersion: 'v1',
       kind: 'Service',

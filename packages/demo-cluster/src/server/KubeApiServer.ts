@@ -34,6 +34,7 @@ import {
 } from '../api/resources';
 import { parseFieldSelector, parseLabelSelector } from '../api/selectors';
 import { IncludeObject, toTable } from '../api/table';
+import type { MetricsProvider } from '../controllers/metrics';
 import type { Store } from '../store/Store';
 import type { KubeObject } from '../types';
 import { bearerToken, denial, TokenPolicy } from './auth';
@@ -62,6 +63,8 @@ export interface KubeApiServerOptions {
   /** How often a running container writes a log line. */
   logPeriodMs: number;
   tls?: { cert: string; key: string };
+  /** The metrics.k8s.io API. */
+  metrics: MetricsProvider;
 }
 
 /** A parsed resource request. */
@@ -384,6 +387,11 @@ export class KubeApiServer {
       );
     }
     const { api } = this.options;
+
+    if (type.virtual) {
+      this.serveMetrics(res, route, query, method, isWatch);
+      return;
+    }
 
     if (subresource === 'log') {
       await this.serveLog(res, type, namespace!, name!, query);
@@ -771,6 +779,54 @@ export class KubeApiServer {
       clearInterval(timer);
       this.streams.delete(res);
     });
+  }
+
+  private serveMetrics(
+    res: ServerResponse,
+    route: ResourceRoute,
+    query: URLSearchParams,
+    method: string,
+    isWatch: boolean,
+  ) {
+    if (method !== 'GET' || isWatch || route.subresource)
+      throw methodNotAllowed();
+    const { metrics } = this.options;
+    const labelSelector = query.get('labelSelector') ?? undefined;
+    const items =
+      route.type.kind === 'PodMetrics'
+        ? metrics.pods(route.namespace, labelSelector)
+        : metrics.nodes(labelSelector);
+    const apiVersion = apiVersionOf(route.type, route.version);
+    if (route.name) {
+      const one = items.find(i => i.metadata.name === route.name);
+      if (!one) {
+        const shown = route.namespace
+          ? `${route.namespace}/${route.name}`
+          : route.name;
+        throw new ApiError(
+          404,
+          'NotFound',
+          `${route.type.kind.toLowerCase()}.metrics.k8s.io "${shown}" not found`,
+          {
+            name: route.name,
+            group: 'metrics.k8s.io',
+            kind: route.type.plural,
+          },
+        );
+      }
+      this.send(res, 200, JSON.stringify(one));
+      return;
+    }
+    this.send(
+      res,
+      200,
+      JSON.stringify({
+        kind: `${route.type.kind}List`,
+        apiVersion,
+        metadata: {},
+        items,
+      }),
+    );
   }
 
   private serveDiscovery(

@@ -129,6 +129,37 @@ describe('discovery', () => {
   });
 });
 
+describe('what the stock Kubernetes plugin reads', () => {
+  it('serves every kind in its default object list', async () => {
+    // plugins/kubernetes-backend KubernetesFanOutHandler DEFAULT_OBJECTS
+    const paths = [
+      '/api/v1/namespaces/team/pods',
+      '/api/v1/namespaces/team/services',
+      '/api/v1/namespaces/team/configmaps',
+      '/api/v1/namespaces/team/limitranges',
+      '/api/v1/namespaces/team/resourcequotas',
+      '/apis/apps/v1/namespaces/team/deployments',
+      '/apis/apps/v1/namespaces/team/replicasets',
+      '/apis/apps/v1/namespaces/team/statefulsets',
+      '/apis/apps/v1/namespaces/team/daemonsets',
+      '/apis/autoscaling/v2/namespaces/team/horizontalpodautoscalers',
+      '/apis/batch/v1/namespaces/team/jobs',
+      '/apis/batch/v1/namespaces/team/cronjobs',
+      '/apis/networking.k8s.io/v1/namespaces/team/ingresses',
+    ];
+    for (const path of paths) {
+      const list = await fetchJson(
+        `${path}?labelSelector=backstage.io%2Fkubernetes-id%3Dnothing`,
+      );
+      expect({ path, kind: list.kind, items: list.items }).toEqual({
+        path,
+        kind: expect.stringMatching(/List$/),
+        items: [],
+      });
+    }
+  });
+});
+
 async function fetchJson(path: string, token = cluster.tokens.admin) {
   return new Promise<any>((resolve, reject) => {
     const req = https.request(

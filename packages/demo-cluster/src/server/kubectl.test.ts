@@ -332,6 +332,19 @@ describeIfKubectl('kubectl', () => {
     );
   });
 
+  it('lists nodes and shows resource usage with kubectl top', async () => {
+    const nodes = await ok(['get', 'nodes']);
+    expect(nodes).toMatch(/demo-node-1\s+Ready\s+worker\s+\S+\s+v1\.32\.0/);
+    // storefront: 12 rps over 2 ready pods = 5m + 6 * 10m = 65m each.
+    const top = await ok(['top', 'pods', '-n', 'shop', '-l', 'app=storefront']);
+    expect(top).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
+    expect(top.trim().split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^storefront-\S+\s+65m\s+67Mi\s*$/),
+      expect.stringMatching(/^storefront-\S+\s+65m\s+67Mi\s*$/),
+    ]);
+    expect(await ok(['top', 'nodes'])).toMatch(/demo-node-1\s+\d+m\s+\d+%/);
+  });
+
   it('describes objects with their events and shows logs', async () => {
     const described = await ok(['describe', 'hpa', 'storefront', '-n', 'shop']);
     expect(described).toMatch(/Reference:\s+Deployment\/storefront/);

@@ -45,17 +45,22 @@ const CONTAINER_LIST_NAMES = new Set([
   'ephemeralContainers',
 ]);
 
+const WORKLOADS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+]);
+
 /** Where pod specs live in each built-in kind. */
 function isPodSpecPath(kind: string, path: string[]): boolean {
   if (kind === 'Pod') return path.length === 1 && path[0] === 'spec';
-  if (kind === 'Deployment' || kind === 'ReplicaSet') {
-    return (
-      path.length === 3 &&
-      path[0] === 'spec' &&
-      path[1] === 'template' &&
-      path[2] === 'spec'
-    );
-  }
+  const at = (...want: string[]) =>
+    path.length === want.length && want.every((w, i) => path[i] === w);
+  if (kind === 'CronJob')
+    return at('spec', 'jobTemplate', 'spec', 'template', 'spec');
+  if (WORKLOADS.has(kind)) return at('spec', 'template', 'spec');
   return false;
 }
 
