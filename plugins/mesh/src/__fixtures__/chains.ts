@@ -697,6 +697,16 @@ export function noIstioCluster(name = 'edge'): ClusterChain {
   return c;
 }
 
+/** A cluster that answered, with nothing of the component in it. */
+export function emptyCluster(name = 'prod'): ClusterChain {
+  return {
+    ...unreachableCluster(name),
+    error: undefined,
+    source: 'cache',
+    istio: true,
+  };
+}
+
 /** A cluster that could not be read at all. */
 export function unreachableCluster(name = 'prod'): ClusterChain {
   return {

@@ -23,3 +23,22 @@ export function clusterHealth(chain: ClusterChain): Health {
     ...(chain.warnings.length ? (['warning'] as Health[]) : []),
   ]);
 }
+
+/** True when the cluster answered and nothing of the component is in it. */
+export function isEmptyChain(chain: ClusterChain): boolean {
+  return (
+    !chain.error &&
+    chain.warnings.length === 0 &&
+    [
+      chain.gateways,
+      chain.virtualServices,
+      chain.httpRoutes,
+      chain.destinationRules,
+      chain.services,
+      chain.deployments,
+      chain.hpas,
+      chain.pods,
+      chain.routes,
+    ].every(list => list.length === 0)
+  );
+}

@@ -1,2 +1,2 @@
 export { ClusterView, ClusterErrorPanel } from './ClusterView';
-export { clusterHealth } from './clusterHealth';
+export { clusterHealth, isEmptyChain } from './clusterHealth';

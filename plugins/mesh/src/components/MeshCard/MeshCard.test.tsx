@@ -7,6 +7,7 @@ import {
   brokenCluster,
   chainResponse,
   checkoutEntity,
+  emptyCluster,
   healthyCluster,
   noIstioCluster,
   unannotatedEntity,
@@ -71,13 +72,21 @@ describe('MeshCard', () => {
   });
 
   it('shows each cluster, with a cluster’s error in its place', async () => {
-    serve(chainResponse([noIstioCluster('edge'), unreachableCluster('prod')]));
+    serve(
+      chainResponse([
+        noIstioCluster('edge'),
+        unreachableCluster('prod'),
+        emptyCluster('staging'),
+      ]),
+    );
     renderWithEntity(<MeshCard />, checkoutEntity);
     expect(
       await screen.findByText('Could not read this cluster (unreachable).'),
     ).toBeInTheDocument();
     expect(screen.getByText('Edge cluster (edge)')).toBeInTheDocument();
     expect(screen.getByText('Demo cluster (prod)')).toBeInTheDocument();
+    // Where nothing runs, nothing is shown.
+    expect(screen.queryByText(/staging/)).not.toBeInTheDocument();
     const f = fields(document.body);
     expect(f.Service).toBe('NodePort · node ports');
     expect(f['External URL']).toBe('none (no Istio)');

@@ -18,7 +18,7 @@ import {
 import { useMeshChain } from '../../hooks/useMeshChain';
 import { HealthIcon } from '../common/HealthIcon';
 import { ExternalLink } from '../common/ExternalLink';
-import { clusterHealth } from '../ClusterView';
+import { clusterHealth, isEmptyChain } from '../ClusterView';
 import { worstDiagnostic } from '../../utils/format';
 
 const useStyles = makeStyles(theme => ({
@@ -237,7 +237,8 @@ function CardBody(props: { entity: Entity }) {
       <MissingAnnotationEmptyState annotation={ANNOTATION_KUBERNETES_ID} />
     );
   }
-  if (value.clusters.length === 0) {
+  const clusters = value.clusters.filter(c => !isEmptyChain(c));
+  if (clusters.length === 0) {
     return (
       <Typography variant="body2">
         Not running in any configured cluster.
@@ -246,11 +247,11 @@ function CardBody(props: { entity: Entity }) {
   }
   return (
     <>
-      {value.clusters.map(c => (
+      {clusters.map(c => (
         <ClusterSummary
           key={c.cluster.name}
           chain={c}
-          showName={value.clusters.length > 1}
+          showName={clusters.length > 1}
         />
       ))}
     </>

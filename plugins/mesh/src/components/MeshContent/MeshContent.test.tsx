@@ -17,6 +17,7 @@ import {
   brokenCluster,
   chainResponse,
   checkoutEntity,
+  emptyCluster,
   ENTITY_REF,
   healthyCluster,
   noIstioCluster,
@@ -357,11 +358,32 @@ describe('MeshContent', () => {
   });
 
   it('explains when the component runs in no cluster', async () => {
-    serveChain(chainResponse([]));
+    serveChain(chainResponse([emptyCluster('dev'), emptyCluster('prod')]));
     await renderTab();
     expect(
       await screen.findByText('Not running in any cluster'),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /was found in the 2 configured clusters \(Demo cluster \(dev\), Demo cluster \(prod\)\)/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('sums up the clusters the component does not run in on one line', async () => {
+    serveChain(chainResponse([healthyCluster('dev'), emptyCluster('prod')]));
+    await renderTab();
+    expect(
+      await screen.findByText(
+        'Nothing of this component runs in Demo cluster (prod).',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/In 1 of 2 clusters/)).toBeInTheDocument();
+    // One cluster left: no picker, one chain.
+    expect(screen.queryByLabelText('Clusters')).not.toBeInTheDocument();
+    expect(
+      screen.getAllByRole('group', { name: /Chain in cluster/ }),
+    ).toHaveLength(1);
   });
 
   it('asks for the annotation when the backend says the entity is not configured', async () => {

@@ -25,7 +25,7 @@ import { pathKeys } from '../../utils/highlight';
 import { Code } from '../common/Labels';
 import { SelectionProvider } from '../common/SelectionContext';
 import { VisuallyHidden } from '../common/VisuallyHidden';
-import { ClusterView } from '../ClusterView';
+import { ClusterView, isEmptyChain } from '../ClusterView';
 import { ResourceDrawer } from '../ResourceDrawer';
 import { RouteSimulator } from '../RouteSimulator';
 import { ClusterPicker } from './ClusterPicker';
@@ -42,6 +42,10 @@ const useStyles = makeStyles(theme => ({
   },
   scope: { color: theme.palette.text.secondary, fontSize: '0.875rem' },
   block: { marginBottom: theme.spacing(2) },
+  absent: {
+    color: theme.palette.text.secondary,
+    marginBottom: theme.spacing(1.5),
+  },
 }));
 
 const KUBERNETES_DOCS =
@@ -136,7 +140,13 @@ function MeshChainView(props: { entity: Entity }) {
     }
   }, [state.reason, state.updatedAt]);
 
-  const clusters = useMemo(() => value?.clusters ?? [], [value]);
+  // Clusters where nothing of the component runs get one line, not a section.
+  const allClusters = useMemo(() => value?.clusters ?? [], [value]);
+  const clusters = useMemo(
+    () => allClusters.filter(c => !isEmptyChain(c)),
+    [allClusters],
+  );
+  const absent = allClusters.filter(isEmptyChain);
   const wanted = searchParams.get('cluster') ?? 'all';
   const selected =
     wanted === 'all' || clusters.some(c => c.cluster.name === wanted)
@@ -213,8 +223,13 @@ function MeshChainView(props: { entity: Entity }) {
     <SelectionProvider open={open}>
       <div className={classes.toolbar}>
         <Typography className={classes.scope}>
-          {pluralize(clusters.length, 'cluster')} · selector{' '}
-          <Code>{value.selector ?? '—'}</Code>
+          {allClusters.length > clusters.length
+            ? `In ${clusters.length} of ${pluralize(
+                allClusters.length,
+                'cluster',
+              )}`
+            : pluralize(clusters.length, 'cluster')}{' '}
+          · selector <Code>{value.selector ?? '—'}</Code>
           {value.namespace && (
             <>
               {' '}
@@ -249,12 +264,27 @@ function MeshChainView(props: { entity: Entity }) {
         <EmptyState
           missing="data"
           title="Not running in any cluster"
-          description={`Nothing matching ${
-            value.selector ?? 'the selector'
-          } was found in the configured clusters. Check the component’s kubernetes annotations and the clusters in kubernetes.clusterLocatorMethods.`}
+          description={`Nothing matching ${value.selector ?? 'the selector'}${
+            value.namespace ? ` in namespace ${value.namespace}` : ''
+          } was found in ${
+            allClusters.length
+              ? `the ${pluralize(
+                  allClusters.length,
+                  'configured cluster',
+                )} (${allClusters
+                  .map(c => c.cluster.title ?? c.cluster.name)
+                  .join(', ')})`
+              : 'any configured cluster'
+          }. Check the component’s Kubernetes annotations, the workloads’ labels, and kubernetes.clusterLocatorMethods.`}
         />
       ) : (
         <>
+          {absent.length > 0 && (
+            <Typography variant="body2" className={classes.absent}>
+              Nothing of this component runs in{' '}
+              {absent.map(c => c.cluster.title ?? c.cluster.name).join(', ')}.
+            </Typography>
+          )}
           {clusters.length > 1 && (
             <ClusterPicker
               clusters={clusters}

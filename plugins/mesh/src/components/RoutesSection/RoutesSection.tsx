@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -117,7 +118,13 @@ function Destination(props: { d: RouteDestination; cluster: string }) {
             onClick={() => open(cluster, objectKey(d.service!))}
             aria-haspopup="dialog"
           >
-            {d.host}
+            {d.host.split('.').map((part, i) => (
+              <Fragment key={i}>
+                {i > 0 && '.'}
+                {i > 0 && <wbr />}
+                {part}
+              </Fragment>
+            ))}
           </LinkButton>
         ) : (
           <span title="No Service with this host in the cluster">
