@@ -74,6 +74,21 @@ describe('RoutesSection', () => {
     expect(open).toHaveBeenLastCalledWith('dev', objectKey(refs.service));
   });
 
+  it('links a Gateway API Gateway as well as an Istio one', async () => {
+    const chain = healthyCluster();
+    const ref = {
+      kind: 'Gateway',
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      namespace: 'istio-system',
+      name: 'public-gateway',
+    };
+    chain.gateways[0] = { ...chain.gateways[0], ref, flavor: 'gateway-api' };
+    const { open } = await renderSection(<RoutesSection chain={chain} />);
+    const [, api] = screen.getAllByTestId('route-row');
+    await userEvent.click(within(api).getByText('istio-system/public-gateway'));
+    expect(open).toHaveBeenLastCalledWith('dev', objectKey(ref));
+  });
+
   it('marks the route a traced request took', async () => {
     const chain = healthyCluster();
     await renderSection(

@@ -8,6 +8,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type {
   ClusterChain,
+  ObjectRef,
   RouteDestination,
   RouteInfo,
 } from '@mesh-chain/plugin-mesh-common';
@@ -166,7 +167,7 @@ function retriesText(r: RouteInfo): string {
 function RouteRow(props: {
   route: RouteInfo;
   cluster: string;
-  gatewayKeys: Map<string, boolean>;
+  gateways: Map<string, ObjectRef>;
   matched: boolean;
 }) {
   const classes = useStyles();
@@ -213,15 +214,11 @@ function RouteRow(props: {
           const [ns, name] = g.includes('/')
             ? g.split('/')
             : [r.source.namespace, g];
-          const ref = {
-            kind: 'Gateway',
-            apiVersion: 'networking.istio.io/v1',
-            namespace: ns,
-            name,
-          };
+          // Istio or Gateway API: the chain knows which.
+          const ref = props.gateways.get(`${ns}/${name}`);
           let content;
           if (g === 'mesh') content = <span>mesh (sidecars)</span>;
-          else if (props.gatewayKeys.has(objectKey(ref)))
+          else if (ref)
             content = <ResourceButton cluster={cluster} resource={ref} />;
           else
             content = (
@@ -330,8 +327,8 @@ export function RoutesSection(props: {
   const classes = useStyles();
   const { chain, matchedRouteId } = props;
   const cluster = chain.cluster.name;
-  const gatewayKeys = new Map(
-    chain.gateways.map(g => [objectKey(g.ref), true]),
+  const gateways = new Map(
+    chain.gateways.map(g => [`${g.ref.namespace}/${g.ref.name}`, g.ref]),
   );
   // Group by source, keep each source's order.
   const routes = [...chain.routes].sort(
@@ -380,7 +377,7 @@ export function RoutesSection(props: {
                 key={r.id}
                 route={r}
                 cluster={cluster}
-                gatewayKeys={gatewayKeys}
+                gateways={gateways}
                 matched={r.id === matchedRouteId}
               />
             ))}
