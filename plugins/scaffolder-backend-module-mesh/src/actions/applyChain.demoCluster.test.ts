@@ -185,7 +185,10 @@ describe('mesh:chain:apply against the demo cluster', () => {
     expect(error.message).toMatch(
       /The cluster 'dev' would reject 1 of 6 objects \(server-side dry run\), so nothing was applied:\n {2}- Service reports\/reports: 422 Invalid: .*30080/,
     );
-    expect(await cluster.get('v1', 'Namespace', 'reports')).toBeUndefined();
+    // Deleted again (a namespace terminates before it is gone).
+    await cluster.waitFor(
+      async () => !(await cluster.get('v1', 'Namespace', 'reports')),
+    );
     expect(
       await cluster.get('apps/v1', 'Deployment', 'reports', 'reports'),
     ).toBeUndefined();

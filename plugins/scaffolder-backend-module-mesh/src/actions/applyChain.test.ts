@@ -1,8 +1,12 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'fs';
 import path from 'path';
+import { ConfigMeshClusters } from '@mesh-chain/plugin-mesh-node';
 import { FakeCluster } from '../__testUtils__/FakeCluster';
 import { fakeClusters } from '../__testUtils__/clusters';
 import { createApplyChainAction } from './applyChain';
@@ -255,6 +259,41 @@ spec:
     await expect(run({ cluster: 'dev' })).rejects.toThrow(
       /kubernetes\/kustomization.yaml uses patches, which mesh:chain:apply does not run/,
     );
+  });
+
+  it('says what to check when the cluster cannot be reached', async () => {
+    await render();
+    const config = new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'dev',
+                url: 'http://127.0.0.1:1',
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 'secret-token',
+              },
+            ],
+          },
+        ],
+      },
+      mesh: {
+        scaffolder: { targets: [{ cluster: 'dev', namespaces: ['*'] }] },
+      },
+    });
+    const real = createApplyChainAction({
+      clusters: ConfigMeshClusters.fromConfig(config, {
+        logger: mockServices.logger.mock(),
+      }),
+      config,
+    });
+    const error = await run({ cluster: 'dev' }, {}, real).catch(e => e);
+    expect(error.message).toMatch(
+      /The cluster 'dev' is unreachable \(ECONNREFUSED\).*Check its url and that the backend can reach it\. Nothing was applied\./s,
+    );
+    expect(error.message).not.toContain('secret-token');
   });
 
   it('names bad inputs', async () => {

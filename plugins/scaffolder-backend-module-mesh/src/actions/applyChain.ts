@@ -1,9 +1,12 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { InputError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { MeshClustersService } from '@mesh-chain/plugin-mesh-node';
+import {
+  classifyClusterError,
+  type MeshClustersService,
+} from '@mesh-chain/plugin-mesh-node';
 import { createHash } from 'crypto';
 import { checkChain } from '../chain/checks';
 import {
@@ -357,8 +360,9 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
           } catch (error) {
             if (error instanceof ApplyFailedError) {
               ctx.logger.error(markdownTable(error.results, cluster.name));
+              throw error;
             }
-            throw error;
+            throw toClusterError(error, cluster.name);
           }
         },
       });
@@ -368,15 +372,26 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
       if (input.waitForAvailable) {
         const deployments = ordered.filter(o => o.kind === 'Deployment');
         const kc = await clusters.getKubeConfig(cluster.name);
-        await waitForDeployments({
-          client: clientFactory(kc),
-          cluster: cluster.name,
-          deployments,
-          timeoutMs: input.waitTimeoutSeconds * 1000,
-          pollIntervalMs,
-          logger: ctx.logger,
-          signal: ctx.signal,
-        });
+        try {
+          await waitForDeployments({
+            client: clientFactory(kc),
+            cluster: cluster.name,
+            deployments,
+            timeoutMs: input.waitTimeoutSeconds * 1000,
+            pollIntervalMs,
+            logger: ctx.logger,
+            signal: ctx.signal,
+          });
+        } catch (error) {
+          if (isError(error) && error.name === 'ConflictError') {
+            throw error;
+          }
+          throw new Error(
+            `${
+              classifyClusterError(error, { cluster: cluster.name }).message
+            } The objects were applied; waiting for the Deployments did not finish.`,
+          );
+        }
         ctx.logger.info(
           `All ${deployments.length} Deployments are available in cluster '${cluster.name}'`,
         );
@@ -384,4 +399,24 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
       }
     },
   });
+}
+
+/**
+ * Errors of the action itself pass through; failures to talk to the cluster
+ * (unreachable, TLS, 401, timeouts) get a message that says what to check.
+ */
+function toClusterError(error: unknown, cluster: string): Error {
+  if (
+    isError(error) &&
+    [
+      'InputError',
+      'NotAllowedError',
+      'ConflictError',
+      'NotFoundError',
+    ].includes(error.name)
+  ) {
+    return error;
+  }
+  const classified = classifyClusterError(error, { cluster });
+  return new Error(`${classified.message} Nothing was applied.`);
 }

@@ -78,6 +78,48 @@ function resultOf(
   };
 }
 
+/**
+ * The parts of a live object at the fields a manifest sets (objects by key,
+ * lists by position): what an apply of that manifest can change.
+ */
+function projectOnto(live: unknown, shape: unknown): unknown {
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(live)) return live;
+    return live.map((item, i) =>
+      i < shape.length ? projectOnto(item, shape[i]) : item,
+    );
+  }
+  if (shape && typeof shape === 'object') {
+    if (!live || typeof live !== 'object' || Array.isArray(live)) return live;
+    return Object.fromEntries(
+      Object.keys(shape).map(key => [
+        key,
+        projectOnto(
+          (live as Record<string, unknown>)[key],
+          (shape as Record<string, unknown>)[key],
+        ),
+      ]),
+    );
+  }
+  return live instanceof Date ? live.toISOString() : live;
+}
+
+/**
+ * Whether an apply changed nothing the manifest sets. Comparing
+ * resourceVersions would not do: controllers (an HPA scaling, a status
+ * update) change the object between the read and the apply.
+ */
+function sameOnFields(
+  before: KubernetesObject,
+  after: KubernetesObject,
+  manifest: KubeObject,
+): boolean {
+  return (
+    JSON.stringify(projectOnto(before, manifest)) ===
+    JSON.stringify(projectOnto(after, manifest))
+  );
+}
+
 /** Thrown when objects could not be applied; carries per-object results. @public */
 export class ApplyFailedError extends Error {
   constructor(message: string, readonly results: ObjectResult[]) {
@@ -318,9 +360,7 @@ export async function applyManifests(options: {
       let outcome: ApplyOutcome = 'configured';
       if (!previous) {
         outcome = 'created';
-      } else if (
-        previous.metadata?.resourceVersion === applied.metadata?.resourceVersion
-      ) {
+      } else if (sameOnFields(previous, applied, object)) {
         outcome = 'unchanged';
       }
       results.set(object, resultOf(object, outcome));
