@@ -20,7 +20,7 @@ import {
 import { MetricsProvider } from './controllers/metrics';
 import { DEFAULT_TIMING, DemoTiming } from './controllers/runtime';
 import { buildKubeconfig } from './kubeconfig';
-import { scenarioObjects } from './scenarios';
+import { baseObjects, scenarioObjects } from './scenarios';
 import { DEFAULT_TOKENS, TokenPolicy } from './server/auth';
 import { KubeApiServer } from './server/KubeApiServer';
 import { DemoClusterStats, StatsRecorder } from './server/stats';
@@ -251,6 +251,24 @@ export async function startDemoCluster(
       store.list(RESOURCE_TYPES.find(t => t.kind === 'Service')!),
     );
     log(`restored ${saved.items.length} objects from ${options.state}`);
+    // Nodes and system namespaces are always there, even in a state file
+    // written by an older version of the simulator.
+    for (const o of baseObjects()) {
+      const type = mustFindByKind(o.apiVersion, o.kind);
+      const systemNamespace =
+        o.kind === 'Namespace' && o.metadata.name.startsWith('kube-');
+      if (
+        o.kind !== 'Node' &&
+        !systemNamespace &&
+        o.metadata.name !== 'default'
+      )
+        continue;
+      if (store.get(type, '', o.metadata.name)) continue;
+      api.create(type, undefined, o, {
+        caller: { user: 'system:demo-cluster', groups: ['system:masters'] },
+        seed: true,
+      });
+    }
   } else {
     const objects = [
       ...scenarioObjects(options.scenario),

@@ -231,6 +231,22 @@ const DEFAULTERS: Record<string, (o: any) => void> = {
   HorizontalPodAutoscaler(o) {
     o.spec ??= {};
     o.spec.minReplicas ??= 1;
+    // SetDefaults_HorizontalPodAutoscalerBehavior: a given behavior is completed.
+    const behavior = o.spec.behavior;
+    if (behavior && typeof behavior === 'object') {
+      behavior.scaleUp ??= {};
+      behavior.scaleUp.stabilizationWindowSeconds ??= 0;
+      behavior.scaleUp.selectPolicy ??= 'Max';
+      behavior.scaleUp.policies ??= [
+        { type: 'Pods', value: 4, periodSeconds: 15 },
+        { type: 'Percent', value: 100, periodSeconds: 15 },
+      ];
+      behavior.scaleDown ??= {};
+      behavior.scaleDown.selectPolicy ??= 'Max';
+      behavior.scaleDown.policies ??= [
+        { type: 'Percent', value: 100, periodSeconds: 15 },
+      ];
+    }
     if (!o.spec.metrics || o.spec.metrics.length === 0) {
       o.spec.metrics = [
         {

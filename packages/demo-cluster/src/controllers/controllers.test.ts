@@ -212,6 +212,74 @@ describe('Deployment with an HPA', () => {
     );
   });
 
+  it('follows behavior policies: one pod per period when scaling up', async () => {
+    await cluster.apply([
+      deployment('paced', {
+        annotations: { 'demo.mesh-chain.dev/load': 'rps=100' },
+      }),
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'paced', namespace: 'apps' },
+        spec: {
+          scaleTargetRef: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'paced',
+          },
+          minReplicas: 1,
+          maxReplicas: 3,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                target: { type: 'Utilization', averageUtilization: 50 },
+              },
+            },
+          ],
+          behavior: {
+            scaleUp: {
+              policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+            },
+          },
+        },
+      },
+    ]);
+    const hpa = await get('HorizontalPodAutoscaler', 'paced');
+    // The API server completed the behavior with its defaults.
+    expect(hpa?.spec.behavior.scaleUp).toMatchObject({
+      selectPolicy: 'Max',
+      stabilizationWindowSeconds: 0,
+    });
+    expect(hpa?.spec.behavior.scaleDown.policies).toEqual([
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+    ]);
+    const first = await cluster.waitFor(
+      async () => {
+        const h = await get('HorizontalPodAutoscaler', 'paced');
+        return h?.status?.lastScaleTime && h;
+      },
+      { description: 'the first scale-up' },
+    );
+    expect(first.status.desiredReplicas).toBe(2);
+    expect(
+      first.status.conditions.find((c: any) => c.type === 'ScalingLimited'),
+    ).toMatchObject({ status: 'True', reason: 'ScaleUpLimit' });
+    await cluster.waitFor(
+      async () => (await get('Deployment', 'paced'))?.spec?.replicas === 3,
+      { description: 'the next step' },
+    );
+    const events = await cluster.list('v1', 'Event', {
+      namespace: 'apps',
+      fieldSelector: 'involvedObject.name=paced,reason=SuccessfulRescale',
+    });
+    expect(events.map(e => e.message.split(';')[0]).sort()).toEqual([
+      'New size: 2',
+      'New size: 3',
+    ]);
+  });
+
   it('reports a missing CPU request instead of scaling', async () => {
     const d = deployment('norequest', {
       annotations: { 'demo.mesh-chain.dev/load': 'rps=50' },

@@ -304,6 +304,12 @@ describe('state file', () => {
       const before = await first.get('v1', 'ConfigMap', 'kept', 'shop');
       const ca = first.caPem;
       await first.stop();
+      // As if written by an older version, without nodes: they come back.
+      const saved = JSON.parse(fs.readFileSync(state, 'utf8'));
+      saved.objects = saved.objects.filter(
+        (o: KubeObject) => o.kind !== 'Node',
+      );
+      fs.writeFileSync(state, JSON.stringify(saved));
 
       const second = await startDemoCluster({
         scenario: 'canary',
@@ -321,6 +327,9 @@ describe('state file', () => {
           await second.get('apps/v1', 'Deployment', 'checkout-v1', 'shop'),
         ).toBeUndefined();
         expect(second.caPem).toBe(ca);
+        expect(
+          (await second.list('v1', 'Node')).map(n => n.metadata.name),
+        ).toEqual(['demo-node-1', 'demo-node-2', 'demo-node-3']);
         expect(fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8')).toBe(ca);
         const next = await second.apply({
           apiVersion: 'v1',
