@@ -1,0 +1,76 @@
+/*
+ * `yarn bench`: the mesh backend and the stock Kubernetes backend, side by
+ * side, in the same run, against the same simulated clusters, for the same
+ * entities. See docs/benchmarks.md.
+ */
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import fs from 'fs';
+import path from 'path';
+import { parseOptions } from './options';
+import { describeRun, renderReport, renderTargets } from './report';
+import { BenchRun } from './run';
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outDir = resolvePackagePath(
+    '@mesh-chain/bench',
+    'results',
+    `${options.smoke ? 'smoke' : 'run'}-${stamp}`,
+  );
+  const run = new BenchRun(options, outDir);
+  const figures = await run.run();
+
+  const text = renderReport(figures);
+  const targets = renderTargets(figures);
+  process.stdout.write(
+    `\n${describeRun(figures)}\n\n${text}\n${
+      targets ? `== Targets (figures, not tests) ==\n${targets}\n\n` : ''
+    }`,
+  );
+  const json = JSON.stringify(figures, null, 2);
+  fs.writeFileSync(path.join(outDir, 'figures.json'), json);
+  if (options.json) {
+    fs.writeFileSync(options.json, json);
+  }
+  if (options.markdown) {
+    fs.writeFileSync(
+      options.markdown,
+      `${describeRun(figures)
+        .split('\n')
+        .map(l => `${l}  `)
+        .join('\n')}\n\n${renderReport(
+        figures,
+        true,
+      )}\n### Targets\n\n${renderTargets(figures, true)}\n`,
+    );
+  }
+
+  const problems = figures.sizes.flatMap(size =>
+    size.backends.flatMap(b =>
+      b.problems.map(
+        p => `${b.variant}, ${size.objectsPerCluster} objects: ${p}`,
+      ),
+    ),
+  );
+  process.stdout.write(`Logs and figures.json: ${outDir}\n`);
+  if (problems.length > 0) {
+    process.stdout.write(
+      `\nFAILED: ${problems.length} problem(s):\n${problems
+        .map(p => `  - ${p}`)
+        .join('\n')}\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(
+    options.smoke
+      ? 'Smoke run passed: both backends answered every page view correctly.\n'
+      : 'All checks passed.\n',
+  );
+  process.exit(0);
+}
+
+main().catch(error => {
+  process.stderr.write(`bench: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

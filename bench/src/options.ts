@@ -1,0 +1,229 @@
+/*
+ * Command-line options of `yarn bench`.
+ */
+import type { StockViewMode } from './views';
+
+export interface BenchOptions {
+  smoke: boolean;
+  /** Objects per cluster, one run per size. */
+  sizes: number[];
+  clusters: number;
+  concurrency: number[];
+  latencyMs: number;
+  /** Seconds of measurement per concurrency level. */
+  durationS: number;
+  /** Seconds of unmeasured warm-up before each concurrency level. */
+  warmupS: number;
+  /** Distinct entities the page views cycle through. */
+  entities: number;
+  /** Background writes per second in each cluster. */
+  churn: number;
+  controllers: boolean;
+  /** Mesh propagation trials (signal + refetch). */
+  meshTrials: number;
+  /** Stock propagation trials (10 s polling, measured); 0 = computed only. */
+  stockTrials: number;
+  /** The stock frontend's polling interval, ms. */
+  stockPollMs: number;
+  stockView: StockViewMode;
+  stockObjectTypes: 'default' | 'served';
+  backends: Array<'stock' | 'mesh'>;
+  baseline: boolean;
+  logLevel: string;
+  /** Write CPU profiles of the backend processes (node --cpu-prof). */
+  profile: boolean;
+  json?: string;
+  markdown?: string;
+}
+
+export const USAGE = `Usage: yarn bench [options]
+
+Runs the mesh backend and the stock Kubernetes backend against the same
+simulated clusters and prints their figures side by side (mesh / stock).
+
+  --smoke                  short run that checks both backends end to end
+                           (small clusters, low concurrency; no timings judged)
+  --sizes N,N,...          objects per cluster, one run each (1000,5000,20000)
+  --clusters N             simulated clusters (3)
+  --concurrency N,N,...    concurrent page views (1,16,64)
+  --latency-ms MS          latency of every cluster API request (20)
+  --duration S             measured seconds per concurrency level (10)
+  --warmup S               unmeasured seconds before each level (2)
+  --entities N             distinct entities viewed (200)
+  --churn N                background writes per second per cluster (5)
+  --no-controllers         do not run the simulated controllers
+  --mesh-trials N          mesh propagation trials (5)
+  --stock-trials N         stock propagation trials, each up to one polling
+                           interval long; 0 computes it from the latency (3)
+  --stock-poll-ms MS       the stock frontend's refresh interval (10000)
+  --stock-view MODE        frontend: GET /clusters + POST /services/:name, as
+                           EntityKubernetesContent does (default); queries:
+                           /resources/workloads/query + /resources/custom/query
+  --stock-object-types T   default: the stock plugin's default object types
+                           (default); served: only those the simulator serves
+  --backends LIST          stock,mesh (both)
+  --no-baseline            skip the empty-backend memory baseline
+  --log-level LEVEL        log level of the backends (error)
+  --profile                write CPU profiles of the backends (.cpuprofile)
+  --json FILE              also write the figures as JSON
+  --markdown FILE          also write the tables as Markdown
+`;
+
+function list(value: string, what: string): number[] {
+  const out = value.split(',').map(v => Number(v.replace(/_/g, '')));
+  if (out.some(n => !Number.isFinite(n) || n <= 0)) {
+    throw new Error(`${what} must be positive numbers, e.g. 1,16,64`);
+  }
+  return out;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const smoke = argv.includes('--smoke');
+  const o: BenchOptions = smoke
+    ? {
+        smoke,
+        sizes: [400],
+        clusters: 3,
+        concurrency: [1, 4],
+        latencyMs: 5,
+        durationS: 1,
+        warmupS: 0.3,
+        entities: 8,
+        churn: 2,
+        controllers: true,
+        meshTrials: 2,
+        stockTrials: 0,
+        stockPollMs: 10_000,
+        stockView: 'frontend',
+        stockObjectTypes: 'default',
+        backends: ['stock', 'mesh'],
+        baseline: false,
+        logLevel: 'error',
+        profile: false,
+      }
+    : {
+        smoke,
+        sizes: [1000, 5000, 20000],
+        clusters: 3,
+        concurrency: [1, 16, 64],
+        latencyMs: 20,
+        durationS: 10,
+        warmupS: 2,
+        entities: 200,
+        churn: 5,
+        controllers: true,
+        meshTrials: 5,
+        stockTrials: 3,
+        stockPollMs: 10_000,
+        stockView: 'frontend',
+        stockObjectTypes: 'default',
+        backends: ['stock', 'mesh'],
+        baseline: true,
+        logLevel: 'error',
+        profile: false,
+      };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) {
+        throw new Error(`${arg} needs a value`);
+      }
+      return v;
+    };
+    const num = (what: string, min = 0) => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < min) {
+        throw new Error(`${what} must be a number of at least ${min}`);
+      }
+      return n;
+    };
+    switch (arg) {
+      case '--smoke':
+        break;
+      case '--sizes':
+        o.sizes = list(value(), '--sizes');
+        break;
+      case '--clusters':
+        o.clusters = num('--clusters', 1);
+        break;
+      case '--concurrency':
+        o.concurrency = list(value(), '--concurrency');
+        break;
+      case '--latency-ms':
+        o.latencyMs = num('--latency-ms');
+        break;
+      case '--duration':
+        o.durationS = num('--duration', 0.1);
+        break;
+      case '--warmup':
+        o.warmupS = num('--warmup');
+        break;
+      case '--entities':
+        o.entities = num('--entities', 1);
+        break;
+      case '--churn':
+        o.churn = num('--churn');
+        break;
+      case '--no-controllers':
+        o.controllers = false;
+        break;
+      case '--mesh-trials':
+        o.meshTrials = num('--mesh-trials');
+        break;
+      case '--stock-trials':
+        o.stockTrials = num('--stock-trials');
+        break;
+      case '--stock-poll-ms':
+        o.stockPollMs = num('--stock-poll-ms', 100);
+        break;
+      case '--stock-view': {
+        const v = value();
+        if (v !== 'frontend' && v !== 'queries') {
+          throw new Error('--stock-view is frontend or queries');
+        }
+        o.stockView = v;
+        break;
+      }
+      case '--stock-object-types': {
+        const v = value();
+        if (v !== 'default' && v !== 'served') {
+          throw new Error('--stock-object-types is default or served');
+        }
+        o.stockObjectTypes = v;
+        break;
+      }
+      case '--backends': {
+        const v = value().split(',');
+        if (v.some(b => b !== 'stock' && b !== 'mesh') || v.length === 0) {
+          throw new Error('--backends is a list of stock and mesh');
+        }
+        o.backends = v as BenchOptions['backends'];
+        break;
+      }
+      case '--no-baseline':
+        o.baseline = false;
+        break;
+      case '--log-level':
+        o.logLevel = value();
+        break;
+      case '--profile':
+        o.profile = true;
+        break;
+      case '--json':
+        o.json = value();
+        break;
+      case '--markdown':
+        o.markdown = value();
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`Unknown option ${arg}\n\n${USAGE}`);
+    }
+  }
+  return o;
+}

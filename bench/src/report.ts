@@ -1,0 +1,383 @@
+/*
+ * The figures of a run as tables: per cluster size, stock and mesh side by
+ * side with their ratio (mesh / stock); then how each figure grows from the
+ * smallest size to the largest.
+ */
+import { machine } from './proc';
+import type { BackendFigures, RunFigures, SizeFigures } from './run';
+
+interface Row {
+  label: string;
+  stock?: number;
+  mesh?: number;
+  /** Digits after the decimal point. */
+  digits?: number;
+  /** No ratio for this row (e.g. it is a ratio of nothing). */
+  noRatio?: boolean;
+  note?: string;
+}
+
+function fmt(value: number | undefined, digits = 0): string {
+  if (value === undefined || Number.isNaN(value)) {
+    return '-';
+  }
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function ratio(mesh?: number, stock?: number): string {
+  if (
+    mesh === undefined ||
+    stock === undefined ||
+    Number.isNaN(mesh) ||
+    Number.isNaN(stock)
+  ) {
+    return '-';
+  }
+  if (stock === 0) {
+    return mesh === 0 ? '-' : 'n/a';
+  }
+  const r = mesh / stock;
+  if (r === 0) {
+    return '0';
+  }
+  if (r >= 10) {
+    return r.toFixed(0);
+  }
+  return r >= 0.1 ? r.toFixed(2) : r.toFixed(3);
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) {
+    return undefined;
+  }
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+function backend(size: SizeFigures, variant: 'stock' | 'mesh') {
+  return size.backends.find(b => b.variant === variant);
+}
+
+function rowsFor(
+  size: SizeFigures,
+  baseline?: { rssMb: number; heapMb: number },
+): Row[] {
+  const stock = backend(size, 'stock');
+  const mesh = backend(size, 'mesh');
+  const pick = (f: (b: BackendFigures) => number | undefined) => ({
+    stock: stock && f(stock),
+    mesh: mesh && f(mesh),
+  });
+  const rows: Row[] = [
+    {
+      label: 'cluster requests / page view, cold',
+      ...pick(b => b.cold.reads + b.cold.watches),
+      note: 'mesh: list+watch of every kind at start-up, once per process',
+    },
+    {
+      label: 'cluster requests / page view, warm',
+      ...pick(b => b.warm.reads),
+      digits: 1,
+    },
+  ];
+  const levels = new Set<number>();
+  for (const b of size.backends) {
+    b.levels.forEach(l => levels.add(l.concurrency));
+  }
+  for (const c of [...levels].sort((a, b) => a - b)) {
+    const level = (b: BackendFigures) =>
+      b.levels.find(l => l.concurrency === c);
+    for (const p of ['p50', 'p95', 'p99'] as const) {
+      rows.push({
+        label: `latency ${p} at concurrency ${c}, ms`,
+        ...pick(b => level(b)?.[p]),
+        digits: 1,
+      });
+    }
+    rows.push({
+      label: `throughput at concurrency ${c}, views/s`,
+      ...pick(b => level(b)?.throughput),
+      digits: 1,
+    });
+    if (size.backends.some(b => (level(b)?.timeouts ?? 0) > 0)) {
+      rows.push({
+        label: `views given up after 60 s at concurrency ${c}`,
+        ...pick(b => level(b)?.timeouts),
+        noRatio: true,
+        note: 'counted in the percentiles at 60 s',
+      });
+    }
+  }
+  const mid = [...levels].sort((a, b) => a - b)[
+    Math.floor((levels.size - 1) / 2)
+  ];
+  const midLevel = (b: BackendFigures) =>
+    b.levels.find(l => l.concurrency === mid);
+  rows.push(
+    {
+      label: `backend CPU / page view at concurrency ${mid}, ms`,
+      ...pick(b => midLevel(b)?.backendCpuMsPerView),
+      digits: 2,
+    },
+    {
+      label: 'backend CPU with no page views, ms/s',
+      ...pick(b => b.backgroundCpuMsPerS),
+      note: 'every entity viewed once, churn going on',
+    },
+    {
+      label: `cluster CPU / page view at concurrency ${mid}, ms`,
+      ...pick(b => midLevel(b)?.clusterCpuMsPerView),
+      digits: 2,
+      note: 'the simulators, on the same 2 cores, net of their idle CPU',
+    },
+    {
+      label: 'backend RSS, warm and idle, MiB',
+      ...pick(b => b.rssIdleMb),
+      note: baseline
+        ? `an empty backend: ${fmt(baseline.rssMb)} MiB`
+        : undefined,
+    },
+    { label: 'backend RSS, peak, MiB', ...pick(b => b.rssPeakMb) },
+    {
+      label: 'backend JS heap after GC, warm and idle, MiB',
+      ...pick(b => b.heapIdleMb),
+      note: baseline
+        ? `an empty backend: ${fmt(baseline.heapMb)} MiB`
+        : undefined,
+    },
+    {
+      label: 'start-up to HTTP ready, ms',
+      ...pick(b => b.startMs),
+    },
+    {
+      label: 'cache warm-up after ready, ms',
+      ...pick(b => b.warmupMs),
+      noRatio: true,
+    },
+    {
+      label: 'propagation, median of trials, ms',
+      ...pick(b => median(b.propagation?.trials ?? [])),
+      note: 'stock: measured with its 10 s polling',
+    },
+    {
+      label: 'propagation, worst trial, ms',
+      ...pick(b =>
+        b.propagation?.trials.length
+          ? Math.max(...b.propagation.trials)
+          : undefined,
+      ),
+    },
+    {
+      label: 'propagation, expected (computed), ms',
+      stock: stock?.propagation?.expectedMs,
+      mesh: mesh && median(mesh.propagation?.trials ?? []),
+      note: 'stock: half a polling interval + one page view; mesh: as measured',
+    },
+  );
+  return rows;
+}
+
+function table(header: string[], rows: string[][], markdown: boolean): string {
+  if (markdown) {
+    const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    return [
+      line(header),
+      line(header.map((_, i) => (i === 0 ? '---' : '---:'))),
+      ...rows.map(line),
+    ].join('\n');
+  }
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map(r => r[i].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ');
+  return [
+    line(header),
+    widths.map(w => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+/** The targets of issue 7, judged on the largest clusters of the run. */
+export function renderTargets(run: RunFigures, markdown = false): string {
+  const size = run.sizes[run.sizes.length - 1];
+  const stock = size && backend(size, 'stock');
+  const mesh = size && backend(size, 'mesh');
+  if (!mesh) {
+    return '';
+  }
+  const rows: string[][] = [];
+  const verdict = (ok: boolean | undefined, how: string) => {
+    if (ok === undefined) {
+      return ['not measured', how];
+    }
+    return [ok ? 'met' : 'MISSED', how];
+  };
+  const warmMesh = mesh.warm.reads;
+  const warmStock = stock?.warm.reads;
+  rows.push([
+    'warm page views make no cluster requests',
+    ...verdict(warmMesh === 0, `mesh ${fmt(warmMesh, 1)} per view`),
+  ]);
+  rows.push([
+    'warm: at least 10x fewer cluster requests than stock',
+    ...verdict(
+      warmStock === undefined ? undefined : warmMesh * 10 <= warmStock,
+      `stock ${fmt(warmStock, 1)}, mesh ${fmt(warmMesh, 1)}`,
+    ),
+  ]);
+  const c16 = (b?: BackendFigures) => b?.levels.find(l => l.concurrency === 16);
+  const m16 = c16(mesh)?.p95;
+  const s16 = c16(stock)?.p95;
+  rows.push([
+    `p95 at concurrency 16 under 50 ms (${fmt(
+      size.objectsPerCluster,
+    )} objects)`,
+    ...verdict(
+      m16 === undefined ? undefined : m16 < 50,
+      `mesh ${fmt(m16, 1)} ms${
+        m16 !== undefined && m16 >= 50
+          ? `, ${fmt(m16 / 50, 1)}x the target`
+          : ''
+      }`,
+    ),
+  ]);
+  rows.push([
+    'p95 at concurrency 16 at least 5x lower than stock',
+    ...verdict(
+      m16 === undefined || s16 === undefined ? undefined : m16 * 5 <= s16,
+      `stock ${fmt(s16, 1)} ms / mesh ${fmt(m16, 1)} ms = ${ratio(s16, m16)}x`,
+    ),
+  ]);
+  const trials = mesh.propagation?.trials ?? [];
+  const worst = trials.length ? Math.max(...trials) : undefined;
+  rows.push([
+    'propagation under 2 s',
+    ...verdict(
+      worst === undefined
+        ? undefined
+        : worst < 2000 && !mesh.propagation?.missed,
+      `mesh worst of ${trials.length} trials ${fmt(worst)} ms, median ${fmt(
+        median(trials),
+      )} ms${
+        mesh.propagation?.missed
+          ? `, ${mesh.propagation.missed} never arrived`
+          : ''
+      }`,
+    ),
+  ]);
+  const base = run.baseline?.rssMb;
+  rows.push([
+    `RSS under 300 MB (${run.options.clusters} clusters x ${fmt(
+      size.objectsPerCluster,
+    )} objects)`,
+    ...verdict(
+      mesh.rssIdleMb < 300 && mesh.rssPeakMb < 300,
+      `process idle ${fmt(mesh.rssIdleMb)} MiB, peak ${fmt(
+        mesh.rssPeakMb,
+      )} MiB${
+        base !== undefined
+          ? `; above an empty backend (${fmt(base)} MiB): idle ${fmt(
+              mesh.rssIdleMb - base,
+            )}, peak ${fmt(mesh.rssPeakMb - base)}`
+          : ''
+      }`,
+    ),
+  ]);
+  return table(['target', 'verdict', 'figures'], rows, markdown);
+}
+
+export function describeRun(run: RunFigures): string {
+  const m = machine();
+  const o = run.options;
+  return [
+    `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, ${m.platform}, Node.js ${m.node}`,
+    `Load average (1/5/15 min) at start ${run.loadAvgStart.join(
+      ' / ',
+    )}, at end ${run.loadAvgEnd?.join(' / ') ?? '-'}`,
+    `Settings: ${o.clusters} clusters, ${
+      o.latencyMs
+    } ms per cluster request, churn ${
+      o.churn
+    } writes/s per cluster, controllers ${o.controllers ? 'on' : 'off'}, ${
+      o.entities
+    } entities, ${o.durationS} s per concurrency level (after ${
+      o.warmupS
+    } s warm-up), stock view '${o.stockView}', stock object types '${
+      o.stockObjectTypes
+    }', backend log level '${o.logLevel}'`,
+  ].join('\n');
+}
+
+export function renderReport(run: RunFigures, markdown = false): string {
+  const out: string[] = [];
+  const h = (text: string) => (markdown ? `### ${text}` : `== ${text} ==`);
+  for (const size of run.sizes) {
+    out.push(
+      h(
+        `${run.options.clusters} clusters x ${fmt(
+          size.objectsPerCluster,
+        )} objects (requested ${fmt(size.requestedObjects)}), ${
+          size.entities
+        } entities`,
+      ),
+    );
+    const rows = rowsFor(size, run.baseline).map(r => [
+      r.label,
+      fmt(r.stock, r.digits),
+      fmt(r.mesh, r.digits),
+      r.noRatio ? '-' : ratio(r.mesh, r.stock),
+      r.note ?? '',
+    ]);
+    out.push(
+      table(['figure', 'stock', 'mesh', 'mesh/stock', 'note'], rows, markdown),
+    );
+    out.push('');
+  }
+  if (run.sizes.length > 1) {
+    out.push(h('Growth from the smallest to the largest clusters'));
+    const first = run.sizes[0];
+    const last = run.sizes[run.sizes.length - 1];
+    const growthRows: string[][] = [];
+    const firstRows = rowsFor(first, run.baseline);
+    const allRows = run.sizes.map(s => rowsFor(s, run.baseline));
+    firstRows.forEach((row, i) => {
+      if (row.label.startsWith('propagation, expected')) {
+        return;
+      }
+      for (const variant of ['stock', 'mesh'] as const) {
+        const values = allRows.map(rows => rows[i][variant]);
+        if (values.every(v => v === undefined)) {
+          continue;
+        }
+        const a = values[0];
+        const z = values[values.length - 1];
+        growthRows.push([
+          `${row.label} (${variant})`,
+          ...values.map(v => fmt(v, row.digits)),
+          a !== undefined && z !== undefined && a !== 0
+            ? `x${(z / a).toFixed(2)}`
+            : '-',
+        ]);
+      }
+    });
+    out.push(
+      table(
+        [
+          'figure',
+          ...run.sizes.map(s => `${fmt(s.objectsPerCluster)} obj`),
+          `${fmt(last.objectsPerCluster)} / ${fmt(first.objectsPerCluster)}`,
+        ],
+        growthRows,
+        markdown,
+      ),
+    );
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,750 @@
+/*
+ * One benchmark run: for each cluster size, simulated clusters in a process
+ * of their own, then each backend in turn in a process of its own, measured
+ * the same way against the same clusters and the same entities.
+ */
+import type { DemoClusterStats } from '@mesh-chain/demo-cluster';
+import { meshSignalChannel } from '@mesh-chain/plugin-mesh-common';
+import { randomBytes } from 'crypto';
+import fs from 'fs';
+import net from 'net';
+import path from 'path';
+import { Child } from './ipc';
+import { HttpClient, LoadFigures, PageView, runLoad } from './load';
+import type { BenchOptions } from './options';
+import { cpuMs, load, peakRssMb, rssMb } from './proc';
+import { SignalsClient } from './signals';
+import type {
+  BackendStart,
+  BackendVariant,
+  BenchComponent,
+  ClusterInfo,
+} from './types';
+import {
+  checkMeshView,
+  checkStockView,
+  meshView,
+  showsTimeout,
+  stockView,
+} from './views';
+
+const PODS_PER_DEPLOYMENT = 2;
+
+/** Cluster API requests, split the way the figures need them. */
+export interface RequestCounts {
+  /** Everything but watches and writes: lists, gets, discovery. */
+  reads: number;
+  watches: number;
+  total: number;
+  requests: Record<string, number>;
+}
+
+export interface LoadLevel extends LoadFigures {
+  /** Backend CPU time per page view, ms (background work included). */
+  backendCpuMsPerView: number;
+  /** Backend CPU time during the level, ms. */
+  backendCpuMs: number;
+  /**
+   * Simulator CPU time per page view (all clusters), ms, net of what the
+   * simulators spend when no page is viewed (churn, watch events).
+   */
+  clusterCpuMsPerView: number;
+  /** Simulator CPU time during the level, ms. */
+  clusterCpuMs: number;
+  /** Cluster read requests per page view during the level. */
+  readsPerView: number;
+  /** Watch requests started during the level. */
+  watches: number;
+  /** Load averages when the level ended. */
+  loadAvg: number[];
+}
+
+export interface Propagation {
+  /** Measured change -> page shows it, ms, one per trial. */
+  trials: number[];
+  /** Mesh: change -> signal received, ms. */
+  signalMs?: number[];
+  /** Trials in which the change never showed (within the timeout). */
+  missed: number;
+  /** Stock, computed: the next poll (uniform over the interval) + one page view. */
+  expectedMs?: number;
+  worstMs?: number;
+}
+
+export interface BackendFigures {
+  variant: BackendVariant;
+  /** Process start -> HTTP readiness, ms. */
+  startMs: number;
+  /** Mesh: readiness -> every cluster cache ready, ms. */
+  warmupMs?: number;
+  /** Requests from process start to the first page view answered. */
+  cold: RequestCounts;
+  /** Per page view, averaged over sequential views after the first. */
+  warm: RequestCounts & { views: number };
+  /** RSS when warm and idle, MiB. */
+  rssIdleMb: number;
+  /** V8 heap in use when warm and idle, after a full collection, MiB. */
+  heapIdleMb: number;
+  /**
+   * CPU used with no page views once every entity has been viewed (watch
+   * events, live updates), ms per second; and the simulators' meanwhile.
+   */
+  backgroundCpuMsPerS: number;
+  clusterBackgroundCpuMsPerS: number;
+  /** Peak RSS over the whole phase, MiB. */
+  rssPeakMb: number;
+  levels: LoadLevel[];
+  propagation?: Propagation;
+  /** Problems found by the checks (empty when all is well). */
+  problems: string[];
+}
+
+export interface SizeFigures {
+  requestedObjects: number;
+  objectsPerCluster: number;
+  seedMs: number;
+  entities: number;
+  clusterRssMb: number;
+  backends: BackendFigures[];
+  churnWrites: number;
+}
+
+export interface RunFigures {
+  options: BenchOptions;
+  startedAt: string;
+  finishedAt?: string;
+  loadAvgStart: number[];
+  loadAvgEnd?: number[];
+  /** The backend with neither plugin, idle. */
+  baseline?: { rssMb: number; heapMb: number };
+  sizes: SizeFigures[];
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function sumStats(stats: DemoClusterStats[]): RequestCounts {
+  const requests: Record<string, number> = {};
+  let reads = 0;
+  let watches = 0;
+  let total = 0;
+  for (const s of stats) {
+    for (const [key, n] of Object.entries(s.requests)) {
+      requests[key] = (requests[key] ?? 0) + n;
+    }
+    for (const [verb, n] of Object.entries(s.byVerb)) {
+      if (verb === 'watch') {
+        watches += n;
+      } else if (!['create', 'update', 'patch', 'delete'].includes(verb)) {
+        reads += n;
+      }
+    }
+    total += s.total;
+  }
+  return { reads, watches, total, requests };
+}
+
+function log(message: string) {
+  process.stderr.write(
+    `[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`,
+  );
+}
+
+/** Spread `n` entities evenly over the generated components. */
+function pickEntities(components: BenchComponent[], n: number): string[] {
+  const step = components.length / Math.min(n, components.length);
+  return Array.from(
+    { length: Math.min(n, components.length) },
+    (_, i) => components[Math.floor(i * step)].component,
+  );
+}
+
+export class BenchRun {
+  readonly figures: RunFigures;
+  private readonly outDir: string;
+  private readonly token = randomBytes(24).toString('hex');
+
+  constructor(private readonly options: BenchOptions, outDir: string) {
+    this.outDir = outDir;
+    fs.mkdirSync(outDir, { recursive: true });
+    this.figures = {
+      options,
+      startedAt: new Date().toISOString(),
+      loadAvgStart: load(),
+      sizes: [],
+    };
+  }
+
+  async run(): Promise<RunFigures> {
+    if (this.options.baseline) {
+      this.figures.baseline = await this.baseline();
+    }
+    for (const size of this.options.sizes) {
+      this.figures.sizes.push(await this.runSize(size));
+    }
+    this.figures.finishedAt = new Date().toISOString();
+    this.figures.loadAvgEnd = load();
+    return this.figures;
+  }
+
+  private async startBackend(
+    variant: BackendVariant,
+    clusters: ClusterInfo[],
+    entities: string[],
+    label: string,
+  ): Promise<{
+    child: Child;
+    client: HttpClient;
+    baseUrl: string;
+    startMs: number;
+  }> {
+    const port = await freePort();
+    const start: BackendStart = {
+      variant,
+      port,
+      token: this.token,
+      clusters,
+      entities,
+      stockObjectTypes: this.options.stockObjectTypes,
+    };
+    const startFile = path.join(this.outDir, `${label}.start.json`);
+    fs.writeFileSync(startFile, JSON.stringify(start));
+    const t0 = Date.now();
+    const child = Child.start({
+      name: `${variant} backend`,
+      module: require.resolve('./backendProcess'),
+      logFile: path.join(this.outDir, `${label}.log`),
+      env: { MESH_BENCH_BACKEND: startFile, LOG_LEVEL: this.options.logLevel },
+      execArgv: [
+        '--expose-gc',
+        ...(this.options.profile
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(this.outDir, label)}`]
+          : []),
+      ],
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const client = new HttpClient(
+      baseUrl,
+      this.token,
+      Math.max(...this.options.concurrency) * 2,
+    );
+    for (;;) {
+      if (!child.alive) {
+        throw new Error(
+          `The ${variant} backend exited during start-up; see ${child.logFile}`,
+        );
+      }
+      try {
+        const res = await client.request(
+          'GET',
+          '/.backstage/health/v1/readiness',
+        );
+        if (res.status === 200) {
+          break;
+        }
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() - t0 > 120_000) {
+        throw new Error(`The ${variant} backend did not start within 120 s`);
+      }
+      await sleep(50);
+    }
+    return { child, client, baseUrl, startMs: Date.now() - t0 };
+  }
+
+  private async baseline(): Promise<{ rssMb: number; heapMb: number }> {
+    log('baseline: a backend with neither plugin');
+    const { child, client } = await this.startBackend(
+      'baseline',
+      [],
+      [],
+      'baseline',
+    );
+    await sleep(3000);
+    const rss = rssMb(child.pid);
+    const heap = (await child.call<NodeJS.MemoryUsage>('memory')).heapUsed;
+    client.close();
+    await child.stop();
+    return { rssMb: rss, heapMb: heap / 2 ** 20 };
+  }
+
+  private async runSize(size: number): Promise<SizeFigures> {
+    const o = this.options;
+    log(`${o.clusters} clusters of ~${size} objects: seeding`);
+    const clustersChild = Child.start({
+      name: 'clusters',
+      module: require.resolve('./clustersProcess'),
+      logFile: path.join(this.outDir, `clusters-${size}.log`),
+    });
+    try {
+      const seeded = await clustersChild.call<{
+        clusters: ClusterInfo[];
+        components: BenchComponent[];
+        objectsPerCluster: number;
+        seedMs: number;
+      }>('start', {
+        objects: size,
+        count: o.clusters,
+        latencyMs: o.latencyMs,
+        controllers: o.controllers,
+      });
+      const entities = pickEntities(seeded.components, o.entities);
+      log(
+        `seeded ${seeded.objectsPerCluster} objects per cluster in ${seeded.seedMs} ms; ${entities.length} entities`,
+      );
+      const figures: SizeFigures = {
+        requestedObjects: size,
+        objectsPerCluster: seeded.objectsPerCluster,
+        seedMs: seeded.seedMs,
+        entities: entities.length,
+        clusterRssMb: rssMb(clustersChild.pid),
+        backends: [],
+        churnWrites: 0,
+      };
+      await clustersChild.call('churn', { rate: o.churn });
+      // Entities are split between the backends' propagation trials so
+      // that each trial changes an object no earlier trial touched.
+      let trialEntity = 0;
+      const nextTrialEntity = () =>
+        entities[(trialEntity++ * 7 + 3) % entities.length];
+      for (const variant of o.backends) {
+        figures.backends.push(
+          await this.runBackend(
+            variant,
+            size,
+            clustersChild,
+            seeded.clusters,
+            entities,
+            nextTrialEntity,
+          ),
+        );
+      }
+      const churn = await clustersChild.call<{ writes: number }>('churn', {
+        rate: 0,
+      });
+      figures.churnWrites = churn.writes;
+      return figures;
+    } finally {
+      await clustersChild.stop();
+    }
+  }
+
+  private async runBackend(
+    variant: 'stock' | 'mesh',
+    size: number,
+    clusters: Child,
+    clusterInfo: ClusterInfo[],
+    entities: string[],
+    nextTrialEntity: () => string,
+  ): Promise<BackendFigures> {
+    const o = this.options;
+    const problems: string[] = [];
+    log(`${variant}: starting its backend`);
+    await clusters.call('resetStats');
+    const { child, client, baseUrl, startMs } = await this.startBackend(
+      variant,
+      clusterInfo,
+      entities,
+      `${variant}-${size}`,
+    );
+    let peak = 0;
+    const sampler = setInterval(() => {
+      try {
+        peak = Math.max(peak, rssMb(child.pid));
+      } catch {
+        // exited
+      }
+    }, 200);
+    try {
+      const view: PageView =
+        variant === 'mesh' ? meshView(client) : stockView(client, o.stockView);
+      const check = (result: Awaited<ReturnType<PageView>>) =>
+        variant === 'mesh'
+          ? checkMeshView(result, {
+              clusters: o.clusters,
+              podsPerDeployment: PODS_PER_DEPLOYMENT,
+            })
+          : checkStockView(result, {
+              clusters: o.clusters,
+              podsPerDeployment: PODS_PER_DEPLOYMENT,
+              mode: o.stockView,
+            });
+
+      let warmupMs: number | undefined;
+      if (variant === 'mesh') {
+        const t0 = Date.now();
+        await waitForMeshCaches(client, o.clusters);
+        warmupMs = Date.now() - t0;
+        log(`mesh: caches warm ${warmupMs} ms after start-up`);
+      }
+
+      // Cold: everything asked of the clusters since the process started,
+      // up to the first page view's answer.
+      const first = await view(entities[0]);
+      if (!first.ok) {
+        problems.push(`first page view failed: ${first.problem}`);
+      } else {
+        problems.push(...check(first).map(p => `first page view: ${p}`));
+      }
+      const cold = sumStats(await clusters.call('stats'));
+
+      // Warm: sequential views of other entities.
+      await clusters.call('resetStats');
+      const warmViews = Math.min(entities.length - 1, o.smoke ? 5 : 20);
+      for (let i = 1; i <= warmViews; i++) {
+        const r = await view(entities[i]);
+        if (!r.ok) {
+          problems.push(`warm page view failed: ${r.problem}`);
+        } else if (i === warmViews) {
+          problems.push(...check(r).map(p => `warm page view: ${p}`));
+        }
+      }
+      const warmCounts = sumStats(await clusters.call('stats'));
+      const warm = {
+        ...warmCounts,
+        reads: warmCounts.reads / Math.max(1, warmViews),
+        views: warmViews,
+      };
+      if (variant === 'mesh' && warmCounts.reads > 0) {
+        problems.push(
+          `warm mesh page views made ${
+            warmCounts.reads
+          } cluster requests (${JSON.stringify(
+            warmCounts.requests,
+          )}); they should make none`,
+        );
+      }
+      await sleep(o.smoke ? 200 : 2000);
+      const rssIdleMb = rssMb(child.pid);
+      const heapIdleMb =
+        (await child.call<NodeJS.MemoryUsage>('memory')).heapUsed / 2 ** 20;
+
+      const levels: LoadLevel[] = [];
+      for (const concurrency of o.concurrency) {
+        if (o.warmupS > 0) {
+          await runLoad({
+            view,
+            entities,
+            concurrency,
+            durationMs: o.warmupS * 1000,
+            minViews: 1,
+            maxMs: o.warmupS * 1000 + 30_000,
+          });
+        }
+        await clusters.call('resetStats');
+        const cpu0 = cpuMs(child.pid);
+        const ccpu0 = cpuMs(clusters.pid);
+        const figures = await runLoad({
+          view,
+          entities,
+          concurrency,
+          durationMs: o.durationS * 1000,
+          minViews: o.smoke ? 3 : 100,
+          maxMs: o.durationS * 1000 + 60_000,
+          offset: levels.length * 17,
+        });
+        const backendCpu = cpuMs(child.pid) - cpu0;
+        const clusterCpu = cpuMs(clusters.pid) - ccpu0;
+        const counts = sumStats(await clusters.call('stats'));
+        const level: LoadLevel = {
+          ...figures,
+          backendCpuMsPerView: backendCpu / Math.max(1, figures.views),
+          backendCpuMs: backendCpu,
+          clusterCpuMsPerView: NaN, // once the background is known
+          clusterCpuMs: clusterCpu,
+          readsPerView: counts.reads / Math.max(1, figures.views),
+          watches: counts.watches,
+          loadAvg: load(),
+        };
+        levels.push(level);
+        log(
+          `${variant} c=${concurrency}: ${
+            figures.views
+          } views in ${figures.seconds.toFixed(1)} s, p50 ${figures.p50.toFixed(
+            1,
+          )} ms, p95 ${figures.p95.toFixed(1)} ms, p99 ${figures.p99.toFixed(
+            1,
+          )} ms, ${figures.throughput.toFixed(
+            1,
+          )}/s, ${level.readsPerView.toFixed(2)} reads/view, load ${
+            level.loadAvg[0]
+          }`,
+        );
+        if (figures.errors > 0) {
+          problems.push(
+            `${figures.errors} page views failed at concurrency ${concurrency}; first: ${figures.firstError}`,
+          );
+        }
+        if (figures.timeouts > 0 && o.smoke) {
+          problems.push(
+            `${figures.timeouts} page views had no answer within a minute at concurrency ${concurrency}`,
+          );
+        }
+        if (variant === 'mesh' && counts.reads > 0) {
+          problems.push(
+            `mesh made ${counts.reads} cluster read requests during ${
+              figures.views
+            } warm page views at concurrency ${concurrency} (${JSON.stringify(
+              counts.requests,
+            )})`,
+          );
+        }
+      }
+
+      // Background: no page views, every entity viewed (and, for the mesh,
+      // followed for live updates), churn going on.
+      const idleMs = o.smoke ? 500 : 5000;
+      const bcpu0 = cpuMs(child.pid);
+      const ccpu0 = cpuMs(clusters.pid);
+      await sleep(idleMs);
+      const backgroundCpuMsPerS = ((cpuMs(child.pid) - bcpu0) * 1000) / idleMs;
+      const clusterBackgroundCpuMsPerS =
+        ((cpuMs(clusters.pid) - ccpu0) * 1000) / idleMs;
+      for (const level of levels) {
+        level.clusterCpuMsPerView = Math.max(
+          0,
+          (level.clusterCpuMs - clusterBackgroundCpuMsPerS * level.seconds) /
+            Math.max(1, level.views),
+        );
+      }
+
+      const propagation =
+        variant === 'mesh'
+          ? await this.meshPropagation(
+              client,
+              baseUrl,
+              view,
+              clusters,
+              nextTrialEntity,
+              problems,
+            )
+          : await this.stockPropagation(
+              view,
+              clusters,
+              nextTrialEntity,
+              levels[0]?.p50 ?? NaN,
+              problems,
+            );
+
+      return {
+        variant,
+        startMs,
+        ...(warmupMs !== undefined && { warmupMs }),
+        cold,
+        warm,
+        rssIdleMb,
+        heapIdleMb,
+        backgroundCpuMsPerS,
+        clusterBackgroundCpuMsPerS,
+        rssPeakMb: Math.max(peak, peakRssMb(child.pid)),
+        levels,
+        propagation,
+        problems,
+      };
+    } finally {
+      clearInterval(sampler);
+      client.close();
+      await child.stop();
+    }
+  }
+
+  /**
+   * Mesh: a page that shows the entity and listens on its signal channel;
+   * a change to its VirtualService in one cluster; the time until the page
+   * has refetched and shows the change.
+   */
+  private async meshPropagation(
+    client: HttpClient,
+    baseUrl: string,
+    view: PageView,
+    clusters: Child,
+    nextEntity: () => string,
+    problems: string[],
+  ): Promise<Propagation> {
+    const o = this.options;
+    const signals = await SignalsClient.connect(baseUrl, this.token);
+    const trials: number[] = [];
+    const signalMs: number[] = [];
+    let missed = 0;
+    try {
+      for (let t = 0; t < o.meshTrials; t++) {
+        const entity = nextEntity();
+        const channel = meshSignalChannel(`component:default/${entity}`);
+        const loaded = await view(entity);
+        if (!loaded.ok) {
+          problems.push(`propagation: page view failed: ${loaded.problem}`);
+          continue;
+        }
+        signals.subscribe(channel);
+        await sleep(200);
+        const timeout = `${t + 11}.${String(Date.now() % 1000).padStart(
+          3,
+          '0',
+        )}s`;
+        const { at } = await clusters.call<{ at: number }>('change', {
+          component: entity,
+          cluster: t % o.clusters,
+          timeout,
+        });
+        const deadline = at + 15_000;
+        let after = at;
+        let shown: number | undefined;
+        let firstSignal: number | undefined;
+        while (shown === undefined && Date.now() < deadline) {
+          const signal = await signals.next(
+            channel,
+            after,
+            deadline - Date.now(),
+          );
+          if (!signal) {
+            break;
+          }
+          firstSignal ??= signal.receivedAt;
+          after = signal.receivedAt + 1;
+          const r = await view(entity);
+          if (r.ok && showsTimeout(r, timeout)) {
+            shown = Date.now();
+          }
+        }
+        signals.unsubscribe(channel);
+        if (shown === undefined) {
+          missed++;
+          problems.push(
+            `propagation: the change to ${entity} did not reach the page within 15 s (${
+              firstSignal
+                ? 'a signal came but the page did not show the change'
+                : 'no signal'
+            })`,
+          );
+          continue;
+        }
+        trials.push(shown - at);
+        signalMs.push(firstSignal! - at);
+        log(
+          `mesh propagation: signal ${firstSignal! - at} ms, page ${
+            shown - at
+          } ms`,
+        );
+      }
+    } finally {
+      signals.close();
+    }
+    void client;
+    return { trials, signalMs, missed };
+  }
+
+  /**
+   * Stock: the frontend refetches every `stockPollMs`; a change shows at the
+   * first poll after it. Measured with a polling page (change at a random
+   * point of the interval) when trials are asked for, and always computed
+   * as half an interval (expected) or a whole one (worst) plus one page view.
+   */
+  private async stockPropagation(
+    view: PageView,
+    clusters: Child,
+    nextEntity: () => string,
+    viewMs: number,
+    problems: string[],
+  ): Promise<Propagation> {
+    const o = this.options;
+    const trials: number[] = [];
+    let missed = 0;
+    // A page view right after a change shows it (the stock backend reads
+    // the clusters on every request): propagation is the polling interval.
+    {
+      const entity = nextEntity();
+      const timeout = `21.${String(Date.now() % 1000).padStart(3, '0')}s`;
+      await clusters.call('change', { component: entity, cluster: 0, timeout });
+      const r = await view(entity);
+      if (!r.ok || !showsTimeout(r, timeout)) {
+        problems.push(
+          `propagation: a stock page view right after a change did not show it (${
+            r.problem ?? 'change missing'
+          })`,
+        );
+      }
+    }
+    for (let t = 0; t < o.stockTrials; t++) {
+      const entity = nextEntity();
+      const timeout = `${t + 31}.${String(Date.now() % 1000).padStart(
+        3,
+        '0',
+      )}s`;
+      let at: number | undefined;
+      let shown: number | undefined;
+      const start = Date.now();
+      const changeAfter = 200 + Math.random() * o.stockPollMs;
+      const changing = sleep(changeAfter).then(async () => {
+        at = (
+          await clusters.call<{ at: number }>('change', {
+            component: entity,
+            cluster: t % o.clusters,
+            timeout,
+          })
+        ).at;
+      });
+      // useInterval: a refetch every stockPollMs, whatever the last took.
+      for (let poll = 0; shown === undefined && poll < 4; poll++) {
+        await sleep(Math.max(0, start + poll * o.stockPollMs - Date.now()));
+        const r = await view(entity);
+        if (r.ok && at !== undefined && showsTimeout(r, timeout)) {
+          shown = Date.now();
+        }
+      }
+      await changing;
+      if (shown === undefined || at === undefined) {
+        missed++;
+        problems.push(
+          `propagation: stock polling never showed the change to ${entity}`,
+        );
+        continue;
+      }
+      trials.push(shown - at);
+      log(
+        `stock propagation: ${shown - at} ms (change ${Math.round(
+          changeAfter,
+        )} ms into the interval)`,
+      );
+    }
+    return {
+      trials,
+      missed,
+      expectedMs: o.stockPollMs / 2 + viewMs,
+      worstMs: o.stockPollMs + viewMs,
+    };
+  }
+}
+
+async function waitForMeshCaches(client: HttpClient, clusters: number) {
+  const t0 = Date.now();
+  for (;;) {
+    const res = await client.request('GET', '/api/mesh/clusters');
+    if (res.status === 200) {
+      const body = JSON.parse(res.body);
+      const states = (body.clusters ?? []).map((c: any) => c.cache?.state);
+      if (
+        states.length === clusters &&
+        states.every((s: string) => s === 'ready')
+      ) {
+        return;
+      }
+      if (Date.now() - t0 > 300_000) {
+        throw new Error(`mesh caches not ready after 300 s: ${res.body}`);
+      }
+    }
+    await sleep(25);
+  }
+}

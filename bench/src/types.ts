@@ -1,0 +1,45 @@
+/** What the clusters process is asked to start. */
+export interface ClustersStart {
+  /** About how many objects each cluster holds (generated chains). */
+  objects: number;
+  /** How many clusters (all with the same chains). */
+  count: number;
+  /** Latency added to every API request, ms. */
+  latencyMs: number;
+  /** Run the simulated controllers. */
+  controllers: boolean;
+}
+
+/** A simulated cluster, as the backends are configured with it. */
+export interface ClusterInfo {
+  name: string;
+  url: string;
+  caData: string;
+  /** A read-only bearer token (a service account that may get/list/watch). */
+  token: string;
+}
+
+/** A component whose chain is generated in every cluster. */
+export interface BenchComponent {
+  /** The `backstage.io/kubernetes-id` value, also the catalog entity name. */
+  component: string;
+  namespace: string;
+  /** Name of its Deployment, Service, VirtualService... */
+  name: string;
+}
+
+/** The backends under test; `baseline` is the same backend without either plugin. */
+export type BackendVariant = 'baseline' | 'stock' | 'mesh';
+
+/** What a backend process is started with. */
+export interface BackendStart {
+  variant: BackendVariant;
+  port: number;
+  /** The static token the load generator sends. */
+  token: string;
+  clusters: ClusterInfo[];
+  /** Entity names (catalog Components with `backstage.io/kubernetes-id`). */
+  entities: string[];
+  /** The stock plugin's object types: its defaults, or only the kinds the simulator serves. */
+  stockObjectTypes: 'default' | 'served';
+}
