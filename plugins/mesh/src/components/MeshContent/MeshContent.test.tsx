@@ -200,6 +200,14 @@ describe('MeshContent', () => {
 
     await userEvent.click(node('deployment', 'checkout-v1')!);
     let drawer = await screen.findByTestId('resource-drawer');
+    // A modal dialog named after the resource.
+    expect(drawer.closest('[role="dialog"]')).toHaveAccessibleName(
+      'checkout-v1',
+    );
+    expect(drawer.closest('[role="dialog"]')).toHaveAttribute(
+      'aria-modal',
+      'true',
+    );
     expect(
       within(drawer).getByRole('heading', { name: 'checkout-v1' }),
     ).toBeInTheDocument();

@@ -191,7 +191,13 @@ export function ResourceDrawer(props: {
       open={open}
       onClose={onClose}
       classes={{ paper: classes.paper }}
-      PaperProps={{ 'aria-labelledby': titleId } as any}
+      PaperProps={
+        {
+          role: 'dialog',
+          'aria-modal': true,
+          'aria-labelledby': titleId,
+        } as any
+      }
     >
       {open && (
         <div data-testid="resource-drawer">
