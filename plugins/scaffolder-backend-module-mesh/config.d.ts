@@ -22,10 +22,16 @@ export interface Config {
         /**
          * Directory on the backend the action writes entity files to,
          * relative to the backend's working directory like `file` catalog
-         * locations. The catalog must have a `file` location for
-         * `<directory>/*.yaml`.
+         * locations. The Location entity below must read `<directory>/*.yaml`.
          */
         directory?: string;
+        /**
+         * Entity reference of the Location entity (type `file`,
+         * `presence: optional`) whose target is `<directory>/*.yaml`; the
+         * action refreshes it after writing an entity, e.g.
+         * `location:default/mesh-local-components`.
+         */
+        location?: string;
       };
     };
   };
