@@ -179,6 +179,12 @@ export interface DemoCluster {
   ): Promise<T>;
   /** Forgets the watch history, as etcd compaction does: resuming older watches gets 410. */
   compact(): void;
+  /**
+   * Ends every open watch, as an API server restart or a load balancer
+   * would; clients resume from their last resourceVersion (after
+   * `compact()`, they get 410 and must list again).
+   */
+  endWatches(): void;
   /** How many objects the cluster holds. */
   count(): number;
   /** Writes the state file now (no-op without `state`). */
@@ -496,6 +502,7 @@ export async function startDemoCluster(
       }
     },
     compact: () => store.compact(),
+    endWatches: () => server.endWatches(),
     count: () => store.count(),
     async flush() {
       persister?.flush(true);

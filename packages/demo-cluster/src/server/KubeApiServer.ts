@@ -192,6 +192,11 @@ export class KubeApiServer {
     return (server.address() as AddressInfo).port;
   }
 
+  /** Ends every open watch stream. */
+  endWatches() {
+    this.hub.endAll();
+  }
+
   async close() {
     this.hub.closeAll();
     for (const r of this.streams) r.end();

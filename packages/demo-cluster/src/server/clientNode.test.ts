@@ -10,6 +10,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   Watch,
+  makeInformer,
 } from '@kubernetes/client-node';
 import https from 'https';
 import { DemoCluster, startDemoCluster } from '../DemoCluster';
@@ -600,5 +601,80 @@ describe('watch', () => {
       code: 410,
       reason: 'Expired',
     });
+  });
+});
+
+describe('informers', () => {
+  it('keep a client-node informer cache in step, across a forced relist', async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    await cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'inf' },
+    });
+    await core.createNamespacedConfigMap({
+      namespace: 'inf',
+      body: { metadata: { name: 'before' } },
+    });
+    const informer = makeInformer(kc, '/api/v1/namespaces/inf/configmaps', () =>
+      core.listNamespacedConfigMap({ namespace: 'inf' }),
+    );
+    const seen: string[] = [];
+    informer.on('add', o => seen.push(`add ${o.metadata?.name}`));
+    informer.on('update', o => seen.push(`update ${o.metadata?.name}`));
+    informer.on('delete', o => seen.push(`delete ${o.metadata?.name}`));
+    await informer.start();
+    try {
+      await core.createNamespacedConfigMap({
+        namespace: 'inf',
+        body: { metadata: { name: 'during' } },
+      });
+      await core.patchNamespacedConfigMap({
+        name: 'during',
+        namespace: 'inf',
+        body: [{ op: 'add', path: '/data', value: { x: '1' } }],
+      });
+      await core.deleteNamespacedConfigMap({
+        name: 'before',
+        namespace: 'inf',
+      });
+      await cluster.waitFor(() => seen.includes('delete before'), {
+        description: 'the informer events',
+      });
+      expect(seen).toEqual([
+        'add before',
+        'add during',
+        'update during',
+        'delete before',
+      ]);
+      expect(informer.list('inf').map(o => o.metadata?.name)).toEqual([
+        'during',
+      ]);
+
+      // The watch ends and its resourceVersion is compacted away: the
+      // informer gets 410, lists again and sees what changed meanwhile.
+      const watchesBefore = cluster.stats().requests['watch configmaps'] ?? 0;
+      cluster.compact();
+      cluster.endWatches();
+      await core.createNamespacedConfigMap({
+        namespace: 'inf',
+        body: { metadata: { name: 'after' } },
+      });
+      await cluster.waitFor(() => informer.list('inf').length === 2, {
+        description: 'the relist',
+      });
+      expect(
+        informer
+          .list('inf')
+          .map(o => o.metadata?.name)
+          .sort(),
+      ).toEqual(['after', 'during']);
+      expect(cluster.stats().requests['watch configmaps']).toBeGreaterThan(
+        watchesBefore,
+      );
+      expect(cluster.stats().activeWatches).toBeGreaterThanOrEqual(1);
+    } finally {
+      await informer.stop();
+    }
   });
 });

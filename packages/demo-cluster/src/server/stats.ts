@@ -6,7 +6,7 @@ export interface DemoClusterStats {
   byVerb: Record<string, number>;
   /** By resource (`deployments.apps`, `pods`, `virtualservices.networking.istio.io`). */
   byResource: Record<string, number>;
-  /** By verb and resource: `list deployments.apps`, `get discovery /apis`. */
+  /** By verb and resource: `list deployments.apps`, `watch pods`, `discovery /apis`. */
   requests: Record<string, number>;
   /** Requests answered with an error status (4xx/5xx), by status code. */
   errors: Record<string, number>;

@@ -241,10 +241,15 @@ export class WatchHub {
     if (set?.delete(w)) this.stats.activeWatches--;
   }
 
-  closeAll() {
+  /** Ends every open watch (clients re-watch from their last resourceVersion). */
+  endAll() {
     for (const set of this.watchers.values()) {
       for (const w of [...set]) w.close();
     }
+  }
+
+  closeAll() {
+    this.endAll();
     this.unsubscribe();
   }
 }
