@@ -1,16 +1,5 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockServices, TestBackend } from '@backstage/backend-test-utils';
-import {
-  DefaultEventsService,
-  eventsServiceRef,
-} from '@backstage/plugin-events-node';
-import {
-  DefaultSignalsService,
-  signalsServiceRef,
-} from '@backstage/plugin-signals-node';
+import { DefaultEventsService } from '@backstage/plugin-events-node';
 import {
   meshSignalChannel,
   MeshChainSignal,
@@ -57,25 +46,14 @@ describe('mesh backend with several replicas', () => {
         }
       },
     });
-    const sharedBus = [
-      createServiceFactory({
-        service: eventsServiceRef,
-        deps: { pluginMetadata: coreServices.pluginMetadata },
-        factory: ({ pluginMetadata }) => bus.forPlugin(pluginMetadata.getId()),
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: { events: eventsServiceRef },
-        factory: ({ events }) => DefaultSignalsService.create({ events }),
-      }),
-    ];
     const start = async () =>
       (
         await startMeshBackend({
           clusters: [serviceAccountCluster('prod', api.url, api.token)],
           entities: [component('reviews')],
-          extraFeatures: sharedBus,
+          // The real signals service, publishing on the shared bus.
           captureSignals: false,
+          events: bus,
         })
       ).backend;
     replicaA = await start();

@@ -1,4 +1,6 @@
 import {
+  BackendFeature,
+  coreServices,
   createServiceFactory,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
@@ -11,6 +13,10 @@ import {
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import {
   SignalPayload,
   signalsServiceRef,
@@ -55,8 +61,14 @@ export async function startMeshBackend(options: {
   clusters: object[];
   entities: Entity[];
   mesh?: JsonObject;
-  extraFeatures?: Array<ServiceFactory | Promise<any>>;
+  extraFeatures?: Array<ServiceFactory | BackendFeature>;
   captureSignals?: boolean;
+  /**
+   * The events bus of the backend. The test backend's default gives each
+   * plugin its own; a real backend shares one (and events-backend joins the
+   * replicas'), so one is shared here, or given to share it between backends.
+   */
+  events?: DefaultEventsService;
 }): Promise<{
   backend: TestBackend;
   signals: SignalPayload[];
@@ -64,7 +76,10 @@ export async function startMeshBackend(options: {
 }> {
   const signals: SignalPayload[] = [];
   const actions = actionsRegistryServiceMock();
-  const features: Array<ServiceFactory | Promise<any> | typeof meshPlugin> = [
+  const bus =
+    options.events ??
+    DefaultEventsService.create({ logger: mockServices.logger.mock() });
+  const features: Array<ServiceFactory | BackendFeature> = [
     meshPlugin,
     mockServices.rootConfig.factory({
       data: {
@@ -86,6 +101,11 @@ export async function startMeshBackend(options: {
       service: actionsRegistryServiceRef,
       deps: {},
       factory: () => actions,
+    }),
+    createServiceFactory({
+      service: eventsServiceRef,
+      deps: { pluginMetadata: coreServices.pluginMetadata },
+      factory: ({ pluginMetadata }) => bus.forPlugin(pluginMetadata.getId()),
     }),
     ...(options.extraFeatures ?? []),
   ];
