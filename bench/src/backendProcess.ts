@@ -109,10 +109,9 @@ function configFor(options: BackendStart) {
             authProvider: 'serviceAccount',
             serviceAccountToken: c.token,
             caData: c.caData,
-            // The simulator has no metrics server, and the mesh view shows
-            // no pod metrics: without this the stock plugin would make two
-            // more requests per namespace and cluster.
-            skipMetricsLookup: true,
+            // The mesh view shows no pod metrics; reading them costs the
+            // stock plugin two more requests per namespace and cluster.
+            skipMetricsLookup: !options.stockMetrics,
           })),
         },
       ],

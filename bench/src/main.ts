@@ -64,7 +64,9 @@ async function main() {
   }
   process.stdout.write(
     options.smoke
-      ? 'Smoke run passed: both backends answered every page view correctly.\n'
+      ? `Smoke run passed: ${options.backends.join(
+          ' and ',
+        )} answered every page view correctly.\n`
       : 'All checks passed.\n',
   );
   process.exit(0);

@@ -27,6 +27,7 @@ export interface BenchOptions {
   stockPollMs: number;
   stockView: StockViewMode;
   stockObjectTypes: 'default' | 'served';
+  stockMetrics: boolean;
   backends: Array<'stock' | 'mesh'>;
   baseline: boolean;
   logLevel: string;
@@ -61,6 +62,9 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            /resources/workloads/query + /resources/custom/query
   --stock-object-types T   default: the stock plugin's default object types
                            (default); served: only those the simulator serves
+  --stock-metrics          let the stock plugin read pod metrics too
+                           (skipMetricsLookup: false; off by default, as the
+                           mesh view shows none)
   --backends LIST          stock,mesh (both)
   --no-baseline            skip the empty-backend memory baseline
   --log-level LEVEL        log level of the backends (error)
@@ -96,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockPollMs: 10_000,
         stockView: 'frontend',
         stockObjectTypes: 'default',
+        stockMetrics: false,
         backends: ['stock', 'mesh'],
         baseline: false,
         logLevel: 'error',
@@ -117,6 +122,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockPollMs: 10_000,
         stockView: 'frontend',
         stockObjectTypes: 'default',
+        stockMetrics: false,
         backends: ['stock', 'mesh'],
         baseline: true,
         logLevel: 'error',
@@ -193,6 +199,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         o.stockObjectTypes = v;
         break;
       }
+      case '--stock-metrics':
+        o.stockMetrics = true;
+        break;
       case '--backends': {
         const v = value().split(',');
         if (v.some(b => b !== 'stock' && b !== 'mesh') || v.length === 0) {

@@ -153,7 +153,7 @@ function rowsFor(
       ...pick(b => b.startMs),
     },
     {
-      label: 'cache warm-up after ready, ms',
+      label: 'process start to every cache warm, ms',
       ...pick(b => b.warmupMs),
       noRatio: true,
     },

@@ -42,4 +42,6 @@ export interface BackendStart {
   entities: string[];
   /** The stock plugin's object types: its defaults, or only the kinds the simulator serves. */
   stockObjectTypes: 'default' | 'served';
+  /** Let the stock plugin read pod metrics (it skips them by default here). */
+  stockMetrics: boolean;
 }

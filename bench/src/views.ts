@@ -182,17 +182,15 @@ export function checkStockView(
         }
       }
       for (const response of item.resources ?? []) {
-        for (const r of response.resources ?? []) {
-          const key =
-            response.type === 'customresources'
-              ? r.kind
-              : r.kind ?? response.type;
-          cluster[key ?? response.type] =
-            (cluster[key ?? response.type] ?? 0) + 1;
-        }
-        if (response.type !== 'customresources') {
-          cluster[`type:${response.type}`] =
-            (cluster[`type:${response.type}`] ?? 0) + response.resources.length;
+        const items: Array<{ kind?: string }> = response.resources ?? [];
+        if (response.type === 'customresources') {
+          // Counted by kind: VirtualService, DestinationRule, Gateway.
+          for (const r of items) {
+            cluster[r.kind ?? '?'] = (cluster[r.kind ?? '?'] ?? 0) + 1;
+          }
+        } else {
+          const key = `type:${response.type}`;
+          cluster[key] = (cluster[key] ?? 0) + items.length;
         }
       }
     }
