@@ -280,6 +280,37 @@ describe('Deployment with an HPA', () => {
     ]);
   });
 
+  it('reports a scale target that does not exist', async () => {
+    await cluster.apply({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'orphan', namespace: 'apps' },
+      spec: {
+        scaleTargetRef: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'ghost',
+        },
+        maxReplicas: 3,
+      },
+    });
+    const able = await cluster.waitFor(
+      async () => {
+        const h = await get('HorizontalPodAutoscaler', 'orphan');
+        return h?.status?.conditions?.find(
+          (c: any) => c.type === 'AbleToScale',
+        );
+      },
+      { description: 'AbleToScale' },
+    );
+    expect(able).toMatchObject({
+      status: 'False',
+      reason: 'FailedGetScale',
+      message:
+        'the HPA controller was unable to get the target\'s current scale: deployments.apps "ghost" not found',
+    });
+  });
+
   it('reports a missing CPU request instead of scaling', async () => {
     const d = deployment('norequest', {
       annotations: { 'demo.mesh-chain.dev/load': 'rps=50' },

@@ -9,6 +9,7 @@
  * name mentions requests (e.g. `http_requests_per_second`).
  */
 import { now } from '../api/ObjectApi';
+import { findByKind } from '../api/resources';
 import { fromLabelSelectorSpec } from '../api/selectors';
 import type { KubeObject } from '../types';
 import {
@@ -134,7 +135,7 @@ export class HorizontalPodAutoscalerController {
 
     const targetType =
       ref.kind === 'Deployment' || ref.kind === 'ReplicaSet'
-        ? this.rt.type(ref.apiVersion ?? 'apps/v1', ref.kind)
+        ? findByKind(ref.apiVersion ?? 'apps/v1', ref.kind)
         : undefined;
     const target = targetType && this.rt.get(targetType, ns, ref.name);
     if (!targetType || !target) {

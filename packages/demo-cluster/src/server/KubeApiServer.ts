@@ -372,6 +372,11 @@ export class KubeApiServer {
       );
     }
 
+    // Namespaced kinds are written in a namespace: /api/v1/pods is read-only.
+    if (type.namespaced && !namespace && method !== 'GET') {
+      throw methodNotAllowed();
+    }
+
     const format = negotiate(req.headers.accept, query);
     const apiVersion = apiVersionOf(type, route.version);
     const ctx: WriteContext & { force?: boolean } = {

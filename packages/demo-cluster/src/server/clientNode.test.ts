@@ -294,6 +294,35 @@ describe('typed clients', () => {
     );
   });
 
+  it('answers 405 to writes of namespaced kinds outside a namespace', async () => {
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = https.request(
+        `${cluster.url}/api/v1/configmaps`,
+        {
+          method: 'POST',
+          ca: cluster.caPem,
+          headers: {
+            authorization: `Bearer ${cluster.tokens.admin}`,
+            'content-type': 'application/json',
+          },
+        },
+        r => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'x' },
+        }),
+      );
+    });
+    expect(res).toBe(405);
+  });
+
   it('paginates lists with limit and continue', async () => {
     const core = kc.makeApiClient(CoreV1Api);
     for (let i = 0; i < 7; i++) {
