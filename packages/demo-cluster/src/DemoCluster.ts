@@ -21,7 +21,7 @@ import { MetricsProvider } from './controllers/metrics';
 import { DEFAULT_TIMING, DemoTiming } from './controllers/runtime';
 import { buildKubeconfig } from './kubeconfig';
 import { baseObjects, scenarioObjects } from './scenarios';
-import { DEFAULT_TOKENS, TokenPolicy } from './server/auth';
+import { DEFAULT_TOKENS, TokenPolicy, checkTokens } from './server/auth';
 import { KubeApiServer } from './server/KubeApiServer';
 import { DemoClusterStats, StatsRecorder } from './server/stats';
 import { StatePersister, readState } from './store/persistence';
@@ -212,12 +212,7 @@ function checkOptions(o: DemoClusterOptions) {
   if (o.latencyMs !== undefined && !(o.latencyMs >= 0)) {
     fail('latencyMs', `must be 0 or more, not ${o.latencyMs}`);
   }
-  if (o.tokens && Object.keys(o.tokens).length === 0) {
-    fail(
-      'tokens',
-      'must hold at least one token (or be left out for the defaults)',
-    );
-  }
+  if (o.tokens) checkTokens(o.tokens, 'startDemoCluster: tokens');
   if (o.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name)) {
     fail('name', `must be a lowercase DNS label like 'dev', not '${o.name}'`);
   }

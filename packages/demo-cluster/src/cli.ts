@@ -4,8 +4,10 @@
 import fs from 'fs';
 import path from 'path';
 import { parseArgs } from 'util';
+import YAML from 'yaml';
 import { startDemoCluster } from './DemoCluster';
 import { CLUSTER_PRESETS, SCENARIOS } from './scenarios';
+import { checkTokens } from './server/auth';
 
 const USAGE = `Usage: yarn demo-cluster [options]
 
@@ -30,15 +32,19 @@ Options:
   --latency-ms MS           add MS milliseconds to every API request
   --time-scale N            run simulated time N times faster (default 1)
   --no-controllers          do not run the simulated controllers
+  --tokens FILE             bearer tokens (YAML or JSON), replacing the defaults:
+                              my-token: { user: me, access: read, denyNamespaces: [finance] }
   --help                    show this help
 
 Tokens: demo-admin-token (everything), demo-readonly-token (get/list/watch),
 demo-restricted-token (everything except namespace finance).
 `;
 
+/** A command line mistake: the message names the option and the fix. */
+export class CliError extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(`demo-cluster: ${message}\n\n${USAGE}`);
-  process.exit(2);
+  throw new CliError(message);
 }
 
 function number(
@@ -71,6 +77,7 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
         'latency-ms': { type: 'string' },
         'time-scale': { type: 'string' },
         'no-controllers': { type: 'boolean' },
+        tokens: { type: 'string' },
         help: { type: 'boolean' },
       },
       allowPositionals: false,
@@ -80,6 +87,15 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
     fail((error as Error).message);
   }
   const v = parsed.values;
+  let tokens;
+  if (v.tokens) {
+    const file = path.resolve(cwd, v.tokens);
+    try {
+      tokens = checkTokens(YAML.parse(fs.readFileSync(file, 'utf8')), file);
+    } catch (error) {
+      fail(`--tokens: ${(error as Error).message}`);
+    }
+  }
   const resolve = (p: string | undefined) =>
     p ? path.resolve(cwd, p) : undefined;
   return {
@@ -96,13 +112,23 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
       latencyMs: number('latency-ms', v['latency-ms'], 0),
       timeScale: number('time-scale', v['time-scale'], 0.001),
       controllers: v['no-controllers'] ? false : undefined,
+      tokens,
     },
   };
 }
 
 /** Runs the command line. */
 export async function main() {
-  const { help, kubeconfigFile, options } = parseCli(process.argv.slice(2));
+  let parsed;
+  try {
+    parsed = parseCli(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(
+      `demo-cluster: ${(error as Error).message}\n\n${USAGE}`,
+    );
+    process.exit(2);
+  }
+  const { help, kubeconfigFile, options } = parsed;
   if (help) {
     process.stdout.write(USAGE);
     return;
@@ -114,12 +140,12 @@ export async function main() {
     cluster = await startDemoCluster({ ...options, logger: log });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') {
-      fail(
-        `port ${options.port} is in use; stop what holds it or pick another with --port`,
-      );
-    }
-    fail(e.message);
+    const why =
+      e.code === 'EADDRINUSE'
+        ? `port ${options.port} is in use; stop what holds it or pick another with --port`
+        : e.message;
+    process.stderr.write(`demo-cluster: ${why}\n`);
+    process.exit(1);
   }
   if (kubeconfigFile) {
     fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });

@@ -94,3 +94,50 @@ export function denial(
   }
   return undefined;
 }
+
+/**
+ * Checks a token map (from options or a tokens file), naming the entry and
+ * field that is wrong.
+ */
+export function checkTokens(
+  tokens: unknown,
+  where: string,
+): Record<string, TokenPolicy> {
+  if (!tokens || typeof tokens !== 'object' || Array.isArray(tokens)) {
+    throw new Error(
+      `${where} must map tokens to policies, e.g. { "my-token": { "user": "me", "access": "read" } }`,
+    );
+  }
+  const entries = Object.entries(tokens as Record<string, any>);
+  if (!entries.length) throw new Error(`${where} must hold at least one token`);
+  for (const [token, policy] of entries) {
+    const at = `${where}["${token}"]`;
+    if (!/^[\x21-\x7e]+$/.test(token)) {
+      throw new Error(`${at}: a token must be printable ASCII without spaces`);
+    }
+    if (!policy || typeof policy !== 'object') {
+      throw new Error(`${at} must be an object with user and access`);
+    }
+    if (typeof policy.user !== 'string' || !policy.user) {
+      throw new Error(
+        `${at}.user must be a non-empty string (the user name in 403 messages)`,
+      );
+    }
+    if (policy.access !== 'admin' && policy.access !== 'read') {
+      throw new Error(
+        `${at}.access must be 'admin' or 'read', not '${policy.access}'`,
+      );
+    }
+    if (
+      policy.denyNamespaces !== undefined &&
+      (!Array.isArray(policy.denyNamespaces) ||
+        policy.denyNamespaces.some((n: unknown) => typeof n !== 'string'))
+    ) {
+      throw new Error(`${at}.denyNamespaces must be a list of namespace names`);
+    }
+    if (policy.groups !== undefined && !Array.isArray(policy.groups)) {
+      throw new Error(`${at}.groups must be a list of group names`);
+    }
+  }
+  return tokens as Record<string, TokenPolicy>;
+}

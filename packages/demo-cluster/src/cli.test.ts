@@ -1,0 +1,63 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { CliError, parseCli } from './cli';
+
+describe('parseCli', () => {
+  it('reads the options script/server passes, relative to the working directory', () => {
+    const parsed = parseCli(
+      [
+        '--port',
+        '6551',
+        '--name',
+        'dev',
+        '--scenario',
+        'dev',
+        '--state',
+        '.demo/dev.state.json',
+        '--write-kubeconfig',
+        '.demo/dev.kubeconfig',
+      ],
+      '/repo',
+    );
+    expect(parsed.kubeconfigFile).toBe('/repo/.demo/dev.kubeconfig');
+    expect(parsed.options).toMatchObject({
+      port: 6551,
+      name: 'dev',
+      scenario: 'dev',
+      state: '/repo/.demo/dev.state.json',
+    });
+    expect(parseCli([]).options).toMatchObject({ port: 6443, scenario: 'dev' });
+    expect(
+      parseCli(['--no-tls', '--no-controllers', '--time-scale', '10']).options,
+    ).toMatchObject({
+      tls: false,
+      controllers: false,
+      timeScale: 10,
+    });
+  });
+
+  it('names the option and the fix on bad input', () => {
+    expect(() => parseCli(['--port', 'http'])).toThrow(
+      new CliError("--port must be a number of at least 0, not 'http'"),
+    );
+    expect(() => parseCli(['--bogus'])).toThrow(/Unknown option '--bogus'/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-cluster-cli-'));
+    try {
+      const file = path.join(dir, 'tokens.yaml');
+      fs.writeFileSync(file, 'ci-token: {user: ci, access: write}\n');
+      expect(() => parseCli(['--tokens', file])).toThrow(
+        `--tokens: ${file}["ci-token"].access must be 'admin' or 'read', not 'write'`,
+      );
+      fs.writeFileSync(
+        file,
+        'ci-token: {user: ci, access: read, denyNamespaces: [finance]}\n',
+      );
+      expect(parseCli(['--tokens', file]).options.tokens).toEqual({
+        'ci-token': { user: 'ci', access: 'read', denyNamespaces: ['finance'] },
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
