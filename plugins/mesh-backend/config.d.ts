@@ -45,7 +45,7 @@ export interface Config {
       maxChains?: number;
       /**
        * Objects per page when listing.
-       * @default 500
+       * @default 250
        */
       pageSize?: number;
       /**

@@ -149,7 +149,7 @@ export function readMeshSettings(root: Config): MeshSettings {
         'maxObjectsPerCluster',
         250_000,
       ),
-      pageSize: positiveInt(cache, 'mesh.cache', 'pageSize', 500),
+      pageSize: positiveInt(cache, 'mesh.cache', 'pageSize', 250),
     },
     live: {
       debounceMs: durationMs(live, 'mesh.live', 'debounce', 250, 0),

@@ -306,7 +306,7 @@ describe('mesh backend benchmark', () => {
       clusters: apis.map((a, c) =>
         serviceAccountCluster(`c${c}`, a.url, `t${c}`),
       ),
-      entities: [component('app-7')],
+      entities: Array.from({ length: 200 }, (_, e) => component(`app-${e}`)),
       mesh: { requestTimeout: '30s' },
     });
     await waitForCaches(backend, {}, 300_000);
@@ -350,6 +350,28 @@ describe('mesh backend benchmark', () => {
           .on('error', reject);
       });
     const first = await view();
+    // Every cluster's chain logic indexes and 200 memoized chains.
+    for (let e = 0; e < 200; e++) {
+      await new Promise<void>((resolve, reject) =>
+        http
+          .get(
+            {
+              port,
+              host: '127.0.0.1',
+              agent,
+              path: `/api/mesh/entities/component/default/app-${e}`,
+              headers: { authorization: auth },
+            },
+            res => {
+              res.resume();
+              res.on('end', () => resolve());
+            },
+          )
+          .on('error', reject),
+      );
+    }
+    gc();
+    const heapViewed = process.memoryUsage().heapUsed;
     const sequential: number[] = [];
     const profileTo = process.env.MESH_BENCH_PROFILE;
     const session = profileTo ? new inspector.Session() : undefined;
@@ -410,6 +432,7 @@ describe('mesh backend benchmark', () => {
       objectsPerCluster: apis[0].count() && OBJECTS,
       warmupMs,
       cacheHeap: mb(heapAfter - heapBefore),
+      indexesAndChainsHeap: mb(heapViewed - heapAfter),
       rssGrowth: mb(rssAfter - rssBefore),
       rss: mb(rssAfter),
       firstViewMs: Math.round(first),

@@ -124,21 +124,36 @@ describe('MeshChainService', () => {
     expect(byName.fast.pods).toHaveLength(3);
   });
 
-  it('resolves a cached cluster once per cache revision', async () => {
+  it('resolves a cached chain again only when a change concerns it', async () => {
     await service.getChain(component('reviews'), { cluster: 'fast' });
     engine.resolve.mockClear();
     for (let i = 0; i < 10; i++) {
       await service.getChain(component('reviews'), { cluster: 'fast' });
     }
     expect(engine.resolve).toHaveBeenCalledTimes(0);
-    fast.apply(pod('reviews-abc-7'));
+    // A pod of another app elsewhere does not concern the chain.
+    fast.apply({
+      ...pod('other-1', 'other', 'elsewhere'),
+      metadata: {
+        name: 'other-1',
+        namespace: 'elsewhere',
+        labels: { app: 'other' },
+      },
+    });
     const cache = data.cacheFor((await data.listClusters())[0]);
+    await waitFor(() => cache.snapshot().get('pods', 'elsewhere', 'other-1'));
+    await service.getChain(component('reviews'), { cluster: 'fast' });
+    expect(engine.resolve).toHaveBeenCalledTimes(0);
+    fast.apply(pod('reviews-abc-7'));
     await waitFor(() => cache.snapshot().get('pods', 'shop', 'reviews-abc-7'));
     const { response } = await service.getChain(component('reviews'), {
       cluster: 'fast',
     });
     expect(engine.resolve).toHaveBeenCalledTimes(1);
-    expect(response.clusters[0].pods).toHaveLength(4);
+    // The stub lists every pod: the new one and the unrelated one.
+    expect(response.clusters[0].pods.map(p => p.ref.name)).toEqual(
+      expect.arrayContaining(['reviews-abc-7', 'other-1']),
+    );
   });
 
   it("turns a failure of the chain logic into that cluster's error", async () => {

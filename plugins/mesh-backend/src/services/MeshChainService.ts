@@ -17,20 +17,12 @@ import type { MeshCluster, MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import { createHash } from 'crypto';
 import type { MeshSettings } from '../config';
 import { ClusterDataService, DirectRead } from './cluster/ClusterDataService';
+import { ChainMemo, dependenciesOf, MemoEntry } from './ChainMemo';
 import type { ChainEngine, ResolvedChain } from './engine/types';
 import { ClusterSnapshot, WATCHED_KINDS, WatchedKind } from './snapshot';
 
 /** The chain logic failed on this cluster's data. */
 class ResolveError extends Error {}
-
-/** A resolved cluster chain and its content hash. */
-interface Memo {
-  revision: number;
-  resolved: ResolvedChain;
-  hash: string;
-  /** The resolved chain as JSON members (no braces), without the keys `assemble` sets. */
-  json: string;
-}
 
 /** The keys `assemble` sets on top of the resolved chain. */
 const ASSEMBLED_KEYS = [
@@ -110,14 +102,17 @@ function targetKey(target: MeshEntityTarget): string {
  * failing cluster yields its own error beside the others' data.
  */
 export class MeshChainService {
-  private readonly memo = new Map<string, Memo>();
+  private readonly memo: ChainMemo;
 
   constructor(
     private readonly data: ClusterDataService,
     private readonly engine: ChainEngine,
     private readonly settings: MeshSettings,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    this.memo = new ChainMemo(settings.maxChains);
+    data.onChange((cluster, change) => this.memo.invalidate(cluster, change));
+  }
 
   /** The chain of an entity in every cluster that applies. */
   async getChain(
@@ -318,25 +313,28 @@ export class MeshChainService {
     clusterName: string,
     snapshot: ClusterSnapshot,
     target: MeshEntityTarget,
-  ): Memo {
+  ): MemoEntry {
     const key = `${clusterName}\u0000${targetKey(target)}`;
-    const hit = this.memo.get(key);
-    if (hit && hit.revision === snapshot.revision) {
-      // Refresh its place in the LRU order.
-      this.memo.delete(key);
-      this.memo.set(key, hit);
+    const hit = this.memo.get(key, snapshot.revision);
+    if (hit) {
       return hit;
     }
     const revision = snapshot.revision;
     const resolved = this.resolveSafely(clusterName, snapshot, target);
     const json = jsonMembers(resolved, ASSEMBLED_KEYS);
-    const memo = { revision, resolved, hash: sha(json), json };
-    this.memo.delete(key);
-    this.memo.set(key, memo);
-    while (this.memo.size > this.settings.maxChains) {
-      this.memo.delete(this.memo.keys().next().value!);
-    }
-    return memo;
+    const entry: MemoEntry = {
+      key,
+      cluster: clusterName,
+      revision,
+      resolvedAt: Date.now(),
+      resolved,
+      hash: sha(json),
+      json,
+      dirty: false,
+      deps: dependenciesOf(resolved, target),
+    };
+    this.memo.set(entry);
+    return entry;
   }
 
   private resolveSafely(

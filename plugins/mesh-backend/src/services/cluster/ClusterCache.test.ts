@@ -122,7 +122,7 @@ describe('ClusterCache', () => {
     await cache.waitForInitialSync(5000);
     await watching(api);
     const changed: string[] = [];
-    cache.onChange(kinds => changed.push(...kinds));
+    cache.onChange(change => changed.push(change.kind));
     const revision = cache.store.revision;
 
     api.apply(pod('reviews-abc-3'));

@@ -10,6 +10,7 @@ import {
 } from '../snapshot';
 import { KubeStatusError, KubeTransport, WatchEvent } from './KubeTransport';
 import { ObjectStore } from './ObjectStore';
+import { Semaphore } from './Semaphore';
 import { slimObject } from './slim';
 
 /** Tuning of the watch caches (from `mesh.*` config). */
@@ -30,6 +31,20 @@ export interface CacheSettings {
   maxObjects: number;
   /** `limit` of each list page. */
   pageSize: number;
+}
+
+/**
+ * One change to a cache: an object added, modified or deleted (with its
+ * labels before and after), or a whole kind replaced (`bulk`: a relist, or
+ * the kind's CRD went away).
+ */
+export interface CacheChange {
+  kind: WatchedKind;
+  bulk?: boolean;
+  namespace?: string;
+  name?: string;
+  /** Labels before and after the change (either may be absent). */
+  labels?: Array<Record<string, string> | undefined>;
 }
 
 /** The state of a cluster's cache, as `GET /clusters` shows it. */
@@ -100,7 +115,7 @@ function isStatus(error: unknown, code: number): boolean {
 export class ClusterCache {
   readonly store = new ObjectStore();
   private readonly kinds = new Map<WatchedKind, KindState>();
-  private readonly listeners = new Set<(kinds: WatchedKind[]) => void>();
+  private readonly listeners = new Set<(change: CacheChange) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly aborts = new Set<() => void>();
   private readonly sleepers = new Set<() => void>();
@@ -114,6 +129,7 @@ export class ClusterCache {
     private readonly transport: KubeTransport,
     private readonly settings: CacheSettings,
     private readonly logger: LoggerService,
+    private readonly listSlots: Semaphore = new Semaphore(4),
   ) {
     for (const [kind, info] of Object.entries(WATCHED_KINDS) as Array<
       [WatchedKind, KindInfo]
@@ -166,8 +182,8 @@ export class ClusterCache {
     this.initialWaiters = [];
   }
 
-  /** Called with the kinds that changed, after each change to the store. */
-  onChange(listener: (kinds: WatchedKind[]) => void): () => void {
+  /** Called after each change to the store. */
+  onChange(listener: (change: CacheChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -340,10 +356,10 @@ export class ClusterCache {
 
   // -------------------------------------------------------------------------
 
-  private emit(kind: WatchedKind) {
+  private emit(change: CacheChange) {
     for (const listener of this.listeners) {
       try {
-        listener([kind]);
+        listener(change);
       } catch (error) {
         this.logger.warn(`mesh cache change listener failed: ${error}`);
       }
@@ -485,7 +501,7 @@ export class ClusterCache {
             );
           }
           if (this.store.clear(state.kind)) {
-            this.emit(state.kind);
+            this.emit({ kind: state.kind, bulk: true });
           }
           needList = true;
           await this.sleep(this.settings.crdRecheckIntervalMs);
@@ -554,10 +570,15 @@ export class ClusterCache {
       let resourceVersion = '';
       try {
         do {
-          const page = await this.transport.getJson(path, {
+          // Pages are parsed a few at a time across all clusters: a page
+          // is megabytes of JSON, and memory taken at start-up stays taken.
+          const query = {
             limit: this.settings.pageSize,
             continue: continueToken,
-          });
+          };
+          const page = await this.listSlots.run(() =>
+            this.transport.getJson(path, query),
+          );
           if (!page || !Array.isArray(page.items)) {
             throw new Error(`GET ${path} did not return a list`);
           }
@@ -592,7 +613,7 @@ export class ClusterCache {
           continue;
         }
         if (error instanceof CacheLimitError && this.store.clear(state.kind)) {
-          this.emit(state.kind);
+          this.emit({ kind: state.kind, bulk: true });
         }
         throw error;
       }
@@ -608,7 +629,7 @@ export class ClusterCache {
         state.malformed.set(key, problem);
       }
       if (this.store.replace(state.kind, namespace, items)) {
-        this.emit(state.kind);
+        this.emit({ kind: state.kind, bulk: true, namespace });
       }
       return resourceVersion;
     }
@@ -688,8 +709,17 @@ export class ClusterCache {
         } else {
           state.malformed.delete(key);
         }
-        if (object && this.store.upsert(state.kind, object)) {
-          this.emit(state.kind);
+        if (object) {
+          const { namespace, name, labels } = object.metadata;
+          const before = this.store.get(state.kind, namespace ?? '', name);
+          if (this.store.upsert(state.kind, object)) {
+            this.emit({
+              kind: state.kind,
+              namespace,
+              name,
+              labels: [before?.metadata.labels, labels],
+            });
+          }
         }
         return { resourceVersion: object?.metadata.resourceVersion };
       }
@@ -697,8 +727,18 @@ export class ClusterCache {
         const meta = event.object?.metadata;
         if (meta && typeof meta.name === 'string') {
           state.malformed.delete(keyOf(event.object));
+          const before = this.store.get(
+            state.kind,
+            meta.namespace ?? '',
+            meta.name,
+          );
           if (this.store.remove(state.kind, meta.namespace, meta.name)) {
-            this.emit(state.kind);
+            this.emit({
+              kind: state.kind,
+              namespace: meta.namespace,
+              name: meta.name,
+              labels: [before?.metadata.labels],
+            });
           }
         }
         return { resourceVersion: meta?.resourceVersion };

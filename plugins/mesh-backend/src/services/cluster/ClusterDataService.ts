@@ -13,12 +13,14 @@ import {
   WatchedKind,
 } from '../snapshot';
 import {
+  CacheChange,
   CacheSettings,
   ClusterCache,
   ClusterCacheStatus,
 } from './ClusterCache';
 import { KubeStatusError, KubeTransport } from './KubeTransport';
 import { ObjectStore } from './ObjectStore';
+import { Semaphore } from './Semaphore';
 import { slimObject } from './slim';
 
 /** One read of a direct (per-request) fetch. */
@@ -53,7 +55,11 @@ export class MeshCredentialsError extends Error {
  */
 export class ClusterDataService {
   private readonly caches = new Map<string, ClusterCache>();
-  private readonly listeners = new Set<(cluster: string) => void>();
+  /** List pages being fetched and parsed at once, over all clusters. */
+  private readonly listSlots = new Semaphore(4);
+  private readonly listeners = new Set<
+    (cluster: string, change: CacheChange) => void
+  >();
   private stopped = false;
 
   constructor(
@@ -81,8 +87,10 @@ export class ClusterDataService {
     return this.clusters.listClusters();
   }
 
-  /** Called with a cluster's name whenever its cache changes. */
-  onChange(listener: (cluster: string) => void): () => void {
+  /** Called with a cluster's name and the change whenever its cache changes. */
+  onChange(
+    listener: (cluster: string, change: CacheChange) => void,
+  ): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -102,10 +110,11 @@ export class ClusterDataService {
         this.transportFor(cluster),
         this.settings,
         this.logger.child({ cluster: cluster.name }),
+        this.listSlots,
       );
-      cache.onChange(() => {
+      cache.onChange(change => {
         for (const listener of this.listeners) {
-          listener(cluster.name);
+          listener(cluster.name, change);
         }
       });
       this.caches.set(cluster.name, cache);

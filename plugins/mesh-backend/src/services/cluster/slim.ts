@@ -4,8 +4,9 @@ import type { KubeObject, WatchedKind } from '../snapshot';
  * Keeping memory bounded: each object is reduced to what the chain needs
  * before it is stored. Everywhere: no `managedFields`, no
  * `kubectl.kubernetes.io/last-applied-configuration`. Pods keep their
- * containers' names, images, ports and resources and their status (phase,
- * conditions, container states, restarts, IPs); Deployments keep the pod
+ * containers' names, images and ports, their status (phase, conditions and
+ * container states without timestamps, restarts, pod IP) and annotations up
+ * to 256 characters; Deployments keep the pod
  * template's labels, annotations and containers (no volumes, env, probes);
  * ReplicaSets keep only what links a pod to its Deployment. Services, HPAs
  * and the Istio and Gateway API objects are small and kept whole.
@@ -69,14 +70,6 @@ const CONTAINER_FIELDS = [
   'resources',
   'restartPolicy',
 ];
-const CONTAINER_STATUS_FIELDS = [
-  'name',
-  'ready',
-  'started',
-  'restartCount',
-  'image',
-  'state',
-];
 
 function containers(value: unknown, fields: string[]): unknown {
   if (!Array.isArray(value)) {
@@ -85,15 +78,56 @@ function containers(value: unknown, fields: string[]): unknown {
   return value.filter(isPlainObject).map(c => pick(c, fields));
 }
 
-function slimPodSpec(spec: Record<string, any>): Record<string, any> {
+function slimPodSpec(
+  spec: Record<string, any>,
+  fields: string[] = CONTAINER_FIELDS,
+): Record<string, any> {
   return {
     ...pick(spec, ['nodeName', 'serviceAccountName', 'hostNetwork']),
-    containers: containers(spec.containers, CONTAINER_FIELDS) ?? [],
+    containers: containers(spec.containers, fields) ?? [],
     ...(spec.initContainers && {
-      initContainers: containers(spec.initContainers, CONTAINER_FIELDS),
+      initContainers: containers(spec.initContainers, fields),
     }),
   };
 }
+
+/** Pods: resources matter on the Deployment's template, not on each pod. */
+const POD_CONTAINER_FIELDS = CONTAINER_FIELDS.filter(f => f !== 'resources');
+
+/** Conditions without timestamps and messages (the chain reads type and status). */
+function slimConditions(value: unknown): unknown {
+  return Array.isArray(value)
+    ? value
+        .filter(isPlainObject)
+        .map(c => pick(c, ['type', 'status', 'reason']))
+    : undefined;
+}
+
+/** A container state without timestamps or container ids. */
+function slimState(value: unknown): unknown {
+  if (!isPlainObject(value)) {
+    return undefined;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, detail] of Object.entries(value)) {
+    out[key] = isPlainObject(detail)
+      ? pick(detail, ['reason', 'exitCode'])
+      : {};
+  }
+  return out;
+}
+
+function slimContainerStatuses(value: unknown): unknown {
+  return Array.isArray(value)
+    ? value.filter(isPlainObject).map(c => ({
+        ...pick(c, ['name', 'ready', 'started', 'restartCount', 'image']),
+        ...(c.state !== undefined && { state: slimState(c.state) }),
+      }))
+    : undefined;
+}
+
+/** Longest annotation value kept on a pod (Istio's sidecar status is kilobytes). */
+const POD_ANNOTATION_LIMIT = 256;
 
 function slimKindFields(
   kind: WatchedKind,
@@ -103,27 +137,18 @@ function slimKindFields(
   switch (kind) {
     case 'pods':
       return {
-        spec: spec && slimPodSpec(spec),
+        spec: spec && slimPodSpec(spec, POD_CONTAINER_FIELDS),
         status: status && {
-          ...pick(status, [
-            'phase',
-            'reason',
-            'message',
-            'podIP',
-            'hostIP',
-            'startTime',
-            'conditions',
-          ]),
+          ...pick(status, ['phase', 'reason', 'message', 'podIP', 'startTime']),
+          ...(status.conditions && {
+            conditions: slimConditions(status.conditions),
+          }),
           ...(status.containerStatuses && {
-            containerStatuses: containers(
-              status.containerStatuses,
-              CONTAINER_STATUS_FIELDS,
-            ),
+            containerStatuses: slimContainerStatuses(status.containerStatuses),
           }),
           ...(status.initContainerStatuses && {
-            initContainerStatuses: containers(
+            initContainerStatuses: slimContainerStatuses(
               status.initContainerStatuses,
-              CONTAINER_STATUS_FIELDS,
             ),
           }),
         },
@@ -240,6 +265,13 @@ export function slimObject(
     problems,
     LAST_APPLIED,
   );
+  if (annotations && kind === 'pods') {
+    for (const [key, value] of Object.entries(annotations)) {
+      if (value.length > POD_ANNOTATION_LIMIT) {
+        delete annotations[key];
+      }
+    }
+  }
   const fields = slimKindFields(
     kind,
     isPlainObject(spec) ? spec : undefined,

@@ -1,0 +1,217 @@
+import { labelsMatch } from '@mesh-chain/plugin-mesh-common';
+import type { MeshEntityTarget } from '@mesh-chain/plugin-mesh-common';
+import {
+  LabelSelector,
+  parseLabelSelector,
+  selectorMatches,
+} from './chain/labelSelector';
+import type { CacheChange } from './cluster/ClusterCache';
+import type { ResolvedChain } from './engine/types';
+import type { WatchedKind } from './snapshot';
+
+/** What a resolved chain was built from, to tell which changes concern it. */
+interface Dependencies {
+  /** `kind/namespace/name` of the Deployments, HPAs and Pods in the chain. */
+  keys: Set<string>;
+  /** Namespaces whose Deployments, ReplicaSets and HPAs may change the chain. */
+  namespaces: Set<string>;
+  /** Pods carrying these labels (in that namespace, or any) belong to the chain. */
+  selectors: Array<{ namespace?: string; labels: Record<string, string> }>;
+  /** The entity's own selector: a matching object may join the chain. */
+  target?: LabelSelector;
+  targetNamespace?: string;
+}
+
+/** A memoized chain of one entity selector in one cluster. */
+export interface MemoEntry {
+  key: string;
+  cluster: string;
+  /** Store revision the chain was resolved at. */
+  revision: number;
+  resolvedAt: number;
+  resolved: ResolvedChain;
+  hash: string;
+  /** The resolved chain as JSON members (see MeshChainService.serialize). */
+  json: string;
+  /** A change that may concern this chain arrived since it was resolved. */
+  dirty: boolean;
+  deps: Dependencies;
+}
+
+/**
+ * Kinds whose changes concern every chain of their cluster: routing objects
+ * and Services are referenced by host names from anywhere, and change rarely.
+ */
+const EVERY_CHAIN: ReadonlySet<WatchedKind> = new Set<WatchedKind>([
+  'services',
+  'gateways',
+  'virtualservices',
+  'destinationrules',
+  'k8sgateways',
+  'httproutes',
+]);
+
+function objectKey(kind: string, namespace: string | undefined, name: string) {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+/** Reads what a resolved chain depends on. */
+export function dependenciesOf(
+  resolved: ResolvedChain,
+  target: MeshEntityTarget,
+): Dependencies {
+  const keys = new Set<string>();
+  const namespaces = new Set<string>();
+  const selectors: Dependencies['selectors'] = [];
+  const add = (
+    kind: WatchedKind,
+    ref: { namespace?: string; name: string },
+  ) => {
+    keys.add(objectKey(kind, ref.namespace, ref.name));
+    if (ref.namespace) {
+      namespaces.add(ref.namespace);
+    }
+  };
+  resolved.deployments.forEach(d => {
+    add('deployments', d.ref);
+    selectors.push({ namespace: d.ref.namespace, labels: d.selector ?? {} });
+  });
+  resolved.hpas.forEach(h => add('horizontalpodautoscalers', h.ref));
+  resolved.pods.forEach(p => add('pods', p.ref));
+  resolved.services.forEach(s => {
+    if (s.ref.namespace) {
+      namespaces.add(s.ref.namespace);
+    }
+    selectors.push({ namespace: s.ref.namespace, labels: s.selector ?? {} });
+  });
+  resolved.gateways.forEach(g => {
+    if (g.flavor === 'istio') {
+      if (g.selector && Object.keys(g.selector).length > 0) {
+        selectors.push({ labels: g.selector });
+      }
+    } else {
+      selectors.push({
+        namespace: g.ref.namespace,
+        labels: { 'gateway.networking.k8s.io/gateway-name': g.ref.name },
+      });
+    }
+  });
+  if (target.namespace) {
+    namespaces.add(target.namespace);
+  }
+  let parsed: LabelSelector | undefined;
+  try {
+    parsed = parseLabelSelector(target.labelSelector);
+  } catch {
+    parsed = undefined;
+  }
+  return {
+    keys,
+    namespaces,
+    selectors,
+    target: parsed,
+    targetNamespace: target.namespace,
+  };
+}
+
+/** Whether a change to a cache may change a chain with these dependencies. */
+export function concerns(deps: Dependencies, change: CacheChange): boolean {
+  if (change.bulk || EVERY_CHAIN.has(change.kind) || !deps.target) {
+    return true;
+  }
+  const namespace = change.namespace ?? '';
+  if (
+    change.name !== undefined &&
+    deps.keys.has(objectKey(change.kind, namespace, change.name))
+  ) {
+    return true;
+  }
+  const labelSets = (change.labels ?? []).filter(
+    (l): l is Record<string, string> => l !== undefined,
+  );
+  if (
+    (!deps.targetNamespace || deps.targetNamespace === namespace) &&
+    labelSets.some(labels => selectorMatches(deps.target!, labels))
+  ) {
+    return true;
+  }
+  if (change.kind === 'pods') {
+    return deps.selectors.some(
+      s =>
+        (s.namespace === undefined || s.namespace === namespace) &&
+        labelSets.some(labels => labelsMatch(s.labels, labels)),
+    );
+  }
+  // Deployments, ReplicaSets and HPAs of the chain's namespaces.
+  return deps.namespaces.has(namespace);
+}
+
+/**
+ * Memoized chains, kept while no change that concerns them arrives: a pod
+ * restarting in one namespace does not make every other component of the
+ * cluster resolve again. As a safety net against a dependency this misses,
+ * a chain older than `maxStaleMs` is resolved again once its cluster has
+ * changed at all.
+ */
+export class ChainMemo {
+  private readonly entries = new Map<string, MemoEntry>();
+  private readonly byCluster = new Map<string, Set<MemoEntry>>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxStaleMs = 60_000,
+  ) {}
+
+  get size() {
+    return this.entries.size;
+  }
+
+  /** A chain still valid at this store revision, if there is one. */
+  get(key: string, revision: number): MemoEntry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.dirty) {
+      return undefined;
+    }
+    if (
+      entry.revision !== revision &&
+      Date.now() - entry.resolvedAt > this.maxStaleMs
+    ) {
+      return undefined;
+    }
+    // Most recently used last, for eviction.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(entry: MemoEntry) {
+    this.delete(entry.key);
+    this.entries.set(entry.key, entry);
+    let set = this.byCluster.get(entry.cluster);
+    if (!set) {
+      set = new Set();
+      this.byCluster.set(entry.cluster, set);
+    }
+    set.add(entry);
+    while (this.entries.size > this.maxEntries) {
+      this.delete(this.entries.keys().next().value!);
+    }
+  }
+
+  /** Marks the chains of a cluster that a change may concern. */
+  invalidate(cluster: string, change: CacheChange) {
+    for (const entry of this.byCluster.get(cluster) ?? []) {
+      if (!entry.dirty && concerns(entry.deps, change)) {
+        entry.dirty = true;
+      }
+    }
+  }
+
+  private delete(key: string) {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.byCluster.get(entry.cluster)?.delete(entry);
+    }
+  }
+}
