@@ -66,6 +66,9 @@ function entityFor(scenario: string): Entity {
 }
 
 const fixtureApi: MeshApi = {
+  async getClusters() {
+    return [];
+  },
   async getChain(ref): Promise<MeshChainResponse> {
     await new Promise(r => setTimeout(r, 400));
     const clusters = (scenarios[ref.name] ?? scenarios.checkout)();

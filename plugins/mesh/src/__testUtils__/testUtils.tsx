@@ -53,7 +53,12 @@ export class FakeSignalApi implements SignalApi {
 export function renderWithEntity(
   element: ReactElement,
   entity: Entity,
-  options: { signals?: FakeSignalApi; initialRoute?: string } = {},
+  options: {
+    signals?: FakeSignalApi;
+    initialRoute?: string;
+    /** More `[apiRef, implementation]` pairs. */
+    apis?: Array<readonly [unknown, unknown]>;
+  } = {},
 ) {
   const client = new MeshClient({
     discoveryApi: mockApis.discovery.mock({
@@ -63,6 +68,7 @@ export function renderWithEntity(
   });
   const apis: any[] = [[meshApiRef, client]];
   if (options.signals) apis.push([signalApiRef, options.signals]);
+  apis.push(...(options.apis ?? []));
   return renderInTestApp(
     <EntityProvider entity={entity}>{element}</EntityProvider>,
     {

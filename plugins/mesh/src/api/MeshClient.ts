@@ -6,7 +6,24 @@ import type {
   RouteSimulationRequest,
   RouteSimulationResponse,
 } from '@mesh-chain/plugin-mesh-common';
-import type { MeshApi, MeshRequestOptions } from './types';
+import type { MeshApi, MeshClusterInfo, MeshRequestOptions } from './types';
+
+/** The header the mesh backend reads user credentials from. */
+export const MESH_AUTH_HEADER = 'backstage-mesh-auth';
+
+function headers(
+  options: MeshRequestOptions | undefined,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    Accept: 'application/json',
+    ...extra,
+    ...(options?.userAuth &&
+      Object.keys(options.userAuth).length > 0 && {
+        [MESH_AUTH_HEADER]: JSON.stringify(options.userAuth),
+      }),
+  };
+}
 
 /**
  * The default {@link MeshApi}: talks to the `mesh` backend plugin through
@@ -29,7 +46,7 @@ export class MeshClient implements MeshApi {
   ): Promise<MeshChainResponse> {
     const response = await this.fetchApi.fetch(
       await this.entityUrl(entityRef),
-      { signal: options?.signal, headers: { Accept: 'application/json' } },
+      { signal: options?.signal, headers: headers(options) },
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
@@ -47,10 +64,7 @@ export class MeshClient implements MeshApi {
       {
         method: 'POST',
         signal: options?.signal,
-        headers: {
-          Accept: 'application/json',
-          'Content-Type': 'application/json',
-        },
+        headers: headers(options, { 'Content-Type': 'application/json' }),
         body: JSON.stringify(request),
       },
     );
@@ -58,6 +72,19 @@ export class MeshClient implements MeshApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as RouteSimulationResponse;
+  }
+
+  async getClusters(options?: MeshRequestOptions): Promise<MeshClusterInfo[]> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('mesh');
+    const response = await this.fetchApi.fetch(`${baseUrl}/clusters`, {
+      signal: options?.signal,
+      headers: headers(undefined),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const body = (await response.json()) as { clusters: MeshClusterInfo[] };
+    return body.clusters;
   }
 
   private async entityUrl(entityRef: CompoundEntityRef): Promise<string> {

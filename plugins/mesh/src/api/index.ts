@@ -1,3 +1,3 @@
 export { meshApiRef } from './types';
-export type { MeshApi, MeshRequestOptions } from './types';
+export type { MeshApi, MeshClusterInfo, MeshRequestOptions } from './types';
 export { MeshClient } from './MeshClient';

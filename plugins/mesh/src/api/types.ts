@@ -14,6 +14,30 @@ import type {
 export interface MeshRequestOptions {
   /** Aborts the request, e.g. when the page moves on to another entity. */
   signal?: AbortSignal;
+  /**
+   * The signed-in user's credentials for clusters read with the user's own
+   * token (`google`, `oidc`, `aks`), shaped like the stock Kubernetes
+   * plugin's `auth` request field, e.g. `{ google: '<access token>' }`.
+   * Sent in the `backstage-mesh-auth` header.
+   */
+  userAuth?: Record<string, unknown>;
+}
+
+/**
+ * A cluster the mesh backend reads (`GET /api/mesh/clusters`).
+ *
+ * @public
+ */
+export interface MeshClusterInfo {
+  name: string;
+  title?: string;
+  dashboardUrl?: string;
+  /** The configured `authProvider`, e.g. `serviceAccount` or `google`. */
+  authProvider: string;
+  /** For `oidc` clusters, when the backend reports it. */
+  oidcTokenProvider?: string;
+  /** `user` when the cluster is read with the signed-in user's own token. */
+  authMode: 'server' | 'user';
 }
 
 /**
@@ -33,6 +57,9 @@ export interface MeshApi {
     entityRef: CompoundEntityRef,
     options?: MeshRequestOptions,
   ): Promise<MeshChainResponse>;
+
+  /** The clusters the mesh backend reads, and who holds their credentials. */
+  getClusters(options?: MeshRequestOptions): Promise<MeshClusterInfo[]>;
 
   /**
    * Where a request to a URL goes, cluster by cluster

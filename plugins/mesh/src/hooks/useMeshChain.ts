@@ -12,6 +12,7 @@ import {
   type MeshChainSignal,
 } from '@mesh-chain/plugin-mesh-common';
 import { meshApiRef } from '../api';
+import { useUserAuth } from './useUserAuth';
 
 /** Why the data last changed. */
 export type MeshChainUpdateReason = 'initial' | 'signal' | 'manual';
@@ -46,6 +47,7 @@ export interface MeshChainState {
  */
 export function useMeshChain(entity: Entity): MeshChainState {
   const api = useApi(meshApiRef);
+  const getUserAuth = useUserAuth();
   const entityRef = stringifyEntityRef(entity);
   const { lastSignal, isSignalsAvailable } = useSignal<
     MeshChainSignal & { [key: string]: any }
@@ -72,8 +74,10 @@ export function useMeshChain(entity: Entity): MeshChainState {
       inFlight.current = controller;
       setState(s => ({ ...s, refreshing: s.value !== undefined }));
       const ref = getCompoundEntityRef(entity);
-      api
-        .getChain(ref, { signal: controller.signal })
+      getUserAuth()
+        .then(userAuth =>
+          api.getChain(ref, { signal: controller.signal, userAuth }),
+        )
         .then(
           value => {
             if (controller.signal.aborted || !mounted.current) return;
@@ -106,7 +110,7 @@ export function useMeshChain(entity: Entity): MeshChainState {
     },
     // The entity's identity is what matters, not the object.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, entityRef],
+    [api, entityRef, getUserAuth],
   );
 
   useEffect(() => {

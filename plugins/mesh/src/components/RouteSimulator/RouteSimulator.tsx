@@ -13,6 +13,7 @@ import type {
   RouteSimulationResult,
 } from '@mesh-chain/plugin-mesh-common';
 import { meshApiRef } from '../../api';
+import { useUserAuth } from '../../hooks/useUserAuth';
 import { errorMessage } from '../../utils/format';
 import { HealthIcon } from '../common/HealthIcon';
 import { SectionCard } from '../common/SectionCard';
@@ -162,6 +163,7 @@ export function RouteSimulator(props: {
 }) {
   const classes = useStyles();
   const api = useApi(meshApiRef);
+  const getUserAuth = useUserAuth();
   const { entity, suggestedUrl, clusterTitles, onResult } = props;
   const [url, setUrl] = useState('');
   const [method, setMethod] = useState('GET');
@@ -204,6 +206,7 @@ export function RouteSimulator(props: {
       const result = await api.simulateRoute(
         getCompoundEntityRef(entity),
         request,
+        { userAuth: await getUserAuth() },
       );
       setResponse(result);
       onResult(result);
