@@ -400,6 +400,19 @@ describe('mesh backend plugin', () => {
   it('publishes a signal when a viewed chain changes in a cluster', async () => {
     const first = await get(REVIEWS);
     signals.length = 0;
+    // A change that does not concern the chain publishes nothing.
+    prod.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'unrelated',
+        namespace: 'elsewhere',
+        labels: { app: 'x' },
+      },
+      spec: { containers: [{ name: 'x', image: 'x' }] },
+    });
+    await new Promise(resolve => setTimeout(resolve, 600));
+    expect(signals).toEqual([]);
     const changedAt = Date.now();
     prod.apply({
       ...deployment(),
