@@ -28,11 +28,7 @@ import os from 'os';
 import path from 'path';
 import YAML from 'yaml';
 import { serveCommands } from './ipc';
-import {
-  ISTIO_CUSTOM_RESOURCES,
-  SERVED_DEFAULT_OBJECT_TYPES,
-  benchEntity,
-} from './entities';
+import { ISTIO_CUSTOM_RESOURCES, benchEntity } from './entities';
 import type { BackendStart } from './types';
 
 /**
@@ -116,9 +112,6 @@ function configFor(options: BackendStart) {
         },
       ],
       customResources: ISTIO_CUSTOM_RESOURCES,
-      ...(options.stockObjectTypes === 'served' && {
-        objectTypes: SERVED_DEFAULT_OBJECT_TYPES,
-      }),
     },
   };
 }

@@ -15,16 +15,6 @@ export const ISTIO_CUSTOM_RESOURCES = [
   },
 ];
 
-/** The stock plugin's default object types that the simulator serves. */
-export const SERVED_DEFAULT_OBJECT_TYPES = [
-  'pods',
-  'services',
-  'configmaps',
-  'deployments',
-  'replicasets',
-  'horizontalpodautoscalers',
-];
-
 export function benchEntity(name: string): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',

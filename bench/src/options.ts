@@ -26,7 +26,6 @@ export interface BenchOptions {
   /** The stock frontend's polling interval, ms. */
   stockPollMs: number;
   stockView: StockViewMode;
-  stockObjectTypes: 'default' | 'served';
   stockMetrics: boolean;
   backends: Array<'stock' | 'mesh'>;
   baseline: boolean;
@@ -60,8 +59,6 @@ simulated clusters and prints their figures side by side (mesh / stock).
   --stock-view MODE        frontend: GET /clusters + POST /services/:name, as
                            EntityKubernetesContent does (default); queries:
                            /resources/workloads/query + /resources/custom/query
-  --stock-object-types T   default: the stock plugin's default object types
-                           (default); served: only those the simulator serves
   --stock-metrics          let the stock plugin read pod metrics too
                            (skipMetricsLookup: false; off by default, as the
                            mesh view shows none)
@@ -99,7 +96,6 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockTrials: 0,
         stockPollMs: 10_000,
         stockView: 'frontend',
-        stockObjectTypes: 'default',
         stockMetrics: false,
         backends: ['stock', 'mesh'],
         baseline: false,
@@ -121,7 +117,6 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockTrials: 3,
         stockPollMs: 10_000,
         stockView: 'frontend',
-        stockObjectTypes: 'default',
         stockMetrics: false,
         backends: ['stock', 'mesh'],
         baseline: true,
@@ -189,14 +184,6 @@ export function parseOptions(argv: string[]): BenchOptions {
           throw new Error('--stock-view is frontend or queries');
         }
         o.stockView = v;
-        break;
-      }
-      case '--stock-object-types': {
-        const v = value();
-        if (v !== 'default' && v !== 'served') {
-          throw new Error('--stock-object-types is default or served');
-        }
-        o.stockObjectTypes = v;
         break;
       }
       case '--stock-metrics':

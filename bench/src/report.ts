@@ -300,17 +300,18 @@ export function describeRun(run: RunFigures): string {
     `Load average (1/5/15 min) at start ${run.loadAvgStart.join(
       ' / ',
     )}, at end ${run.loadAvgEnd?.join(' / ') ?? '-'}`,
-    `Settings: ${o.clusters} clusters, ${
-      o.latencyMs
-    } ms per cluster request, churn ${
-      o.churn
-    } writes/s per cluster, controllers ${o.controllers ? 'on' : 'off'}, ${
-      o.entities
-    } entities, ${o.durationS} s per concurrency level (after ${
-      o.warmupS
-    } s warm-up), stock view '${o.stockView}', stock object types '${
-      o.stockObjectTypes
-    }', backend log level '${o.logLevel}'`,
+    [
+      `Settings: ${o.clusters} clusters`,
+      `${o.latencyMs} ms per cluster request`,
+      `churn ${o.churn} writes/s per cluster`,
+      `controllers ${o.controllers ? 'on' : 'off'}`,
+      `${o.entities} entities`,
+      `${o.durationS} s per concurrency level after ${o.warmupS} s warm-up`,
+      `stock view '${o.stockView}' ${
+        o.stockMetrics ? 'with' : 'without'
+      } pod metrics`,
+      `backend log level '${o.logLevel}'`,
+    ].join(', '),
   ].join('\n');
 }
 

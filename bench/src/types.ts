@@ -40,8 +40,6 @@ export interface BackendStart {
   clusters: ClusterInfo[];
   /** Entity names (catalog Components with `backstage.io/kubernetes-id`). */
   entities: string[];
-  /** The stock plugin's object types: its defaults, or only the kinds the simulator serves. */
-  stockObjectTypes: 'default' | 'served';
   /** Let the stock plugin read pod metrics (it skips them by default here). */
   stockMetrics: boolean;
 }

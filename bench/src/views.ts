@@ -95,17 +95,6 @@ export function showsTimeout(result: ViewResult, timeout: string): boolean {
   return result.bodies.some(b => b.includes(`"timeout":"${timeout}"`));
 }
 
-/** The stock default object types the simulator does not serve (404). */
-const UNSERVED = [
-  'limitranges',
-  'resourcequotas',
-  'jobs',
-  'cronjobs',
-  'ingresses',
-  'statefulsets',
-  'daemonsets',
-];
-
 /**
  * Problems with a mesh page view of a generated component: every cluster
  * answers from its cache with the whole chain.
@@ -158,8 +147,7 @@ export function checkMeshView(
 
 /**
  * Problems with a stock page view: every cluster answers with the
- * component's workloads and Istio objects; the only errors allowed are the
- * 404s of the default kinds the simulator does not serve.
+ * component's workloads and Istio objects, and no error.
  */
 export function checkStockView(
   result: ViewResult,
@@ -172,14 +160,9 @@ export function checkStockView(
     for (const item of body.items ?? []) {
       const cluster = (found[item.cluster?.name] ??= {});
       for (const error of item.errors ?? []) {
-        const unserved =
-          error.errorType === 'NOT_FOUND' &&
-          UNSERVED.some(kind => error.resourcePath?.endsWith(`/${kind}`));
-        if (!unserved) {
-          problems.push(
-            `cluster ${item.cluster?.name}: error ${JSON.stringify(error)}`,
-          );
-        }
+        problems.push(
+          `cluster ${item.cluster?.name}: error ${JSON.stringify(error)}`,
+        );
       }
       for (const response of item.resources ?? []) {
         const items: Array<{ kind?: string }> = response.resources ?? [];
