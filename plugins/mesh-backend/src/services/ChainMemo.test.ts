@@ -1,3 +1,4 @@
+import type { CacheChange } from './cluster/ClusterCache';
 import type { ResolvedChain } from './engine/types';
 import { ChainMemo, concerns, dependenciesOf, MemoEntry } from './ChainMemo';
 
@@ -16,11 +17,16 @@ const resolved = {
       ref: ref('Gateway', 'istio-system', 'public'),
       flavor: 'istio',
       selector: { istio: 'ingressgateway' },
+      workload: { service: ref('Service', 'istio-system', 'ingress') },
     },
   ],
-  virtualServices: [],
+  virtualServices: [
+    { ref: ref('VirtualService', 'shop', 'cart'), hosts: ['cart.example.com'] },
+  ],
   httpRoutes: [],
-  destinationRules: [],
+  destinationRules: [
+    { ref: ref('DestinationRule', 'shop', 'cart'), host: 'cart' },
+  ],
   services: [
     { ref: ref('Service', 'shop', 'cart'), selector: { app: 'cart' } },
   ],
@@ -29,7 +35,18 @@ const resolved = {
   ],
   hpas: [{ ref: ref('HorizontalPodAutoscaler', 'shop', 'cart') }],
   pods: [{ ref: ref('Pod', 'shop', 'cart-1') }],
-  routes: [],
+  routes: [
+    {
+      destinations: [
+        { host: 'cart', fqdn: 'cart.shop.svc.cluster.local', weight: 90 },
+        {
+          host: 'payments.billing',
+          fqdn: 'payments.billing.svc.cluster.local',
+          weight: 10,
+        },
+      ],
+    },
+  ],
   links: [],
   diagnostics: [],
 } as unknown as ResolvedChain;
@@ -38,109 +55,155 @@ const deps = dependenciesOf(resolved, {
   labelSelector: 'backstage.io/kubernetes-id=cart',
 });
 
+const vs = (namespace: string, hosts: string[], destination: string) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'v', namespace },
+  spec: { hosts, http: [{ route: [{ destination: { host: destination } }] }] },
+});
+
+const dr = (namespace: string, host: string) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'DestinationRule',
+  metadata: { name: 'd', namespace },
+  spec: { host },
+});
+
+const change = (
+  kind: string,
+  namespace: string,
+  name: string,
+  extra: Partial<CacheChange> = {},
+) => ({ kind, namespace, name, labels: [{}], ...extra } as CacheChange);
+
 describe('concerns', () => {
-  it.each([
-    [
-      'a pod of the chain',
-      { kind: 'pods', namespace: 'shop', name: 'cart-1', labels: [{}] },
-    ],
+  it.each<[string, CacheChange]>([
+    ['a pod of the chain', change('pods', 'shop', 'cart-1')],
     [
       'a new pod the Service selects',
-      {
-        kind: 'pods',
-        namespace: 'shop',
-        name: 'cart-2',
+      change('pods', 'shop', 'cart-2', {
         labels: [undefined, { app: 'cart' }],
-      },
+      }),
     ],
     [
       'a pod that stops matching',
-      {
-        kind: 'pods',
-        namespace: 'shop',
-        name: 'x',
-        labels: [{ app: 'cart' }, { app: 'other' }],
-      },
+      change('pods', 'shop', 'x', { labels: [{ app: 'cart' }, { app: 'o' }] }),
     ],
     [
       'an ingress gateway pod anywhere',
-      {
-        kind: 'pods',
-        namespace: 'gw',
-        name: 'g',
-        labels: [{ istio: 'ingressgateway' }],
-      },
+      change('pods', 'gw', 'g', { labels: [{ istio: 'ingressgateway' }] }),
     ],
     [
       'an object with the entity label',
-      {
-        kind: 'deployments',
-        namespace: 'new',
-        name: 'cart',
+      change('deployments', 'new', 'cart', {
         labels: [undefined, { 'backstage.io/kubernetes-id': 'cart' }],
-      },
+      }),
     ],
     [
-      'an HPA in the namespace of the chain',
-      {
-        kind: 'horizontalpodautoscalers',
-        namespace: 'shop',
-        name: 'new',
-        labels: [{}],
-      },
+      'an HPA in its namespace',
+      change('horizontalpodautoscalers', 'shop', 'h'),
+    ],
+    ['a ReplicaSet in its namespace', change('replicasets', 'shop', 'rs')],
+    ['a Service of the chain', change('services', 'shop', 'cart')],
+    [
+      'a Service a route names but that did not exist',
+      change('services', 'billing', 'payments', { labels: [undefined, {}] }),
+    ],
+    ["the gateway's Service", change('services', 'istio-system', 'ingress')],
+    [
+      'a Service with the entity label',
+      change('services', 'x', 'y', {
+        labels: [undefined, { 'backstage.io/kubernetes-id': 'cart' }],
+      }),
     ],
     [
-      'a ReplicaSet in the namespace of the chain',
-      { kind: 'replicasets', namespace: 'shop', name: 'rs', labels: [{}] },
+      'a VirtualService of the chain',
+      change('virtualservices', 'shop', 'cart'),
     ],
     [
-      'any Service',
-      { kind: 'services', namespace: 'elsewhere', name: 's', labels: [{}] },
+      'a new VirtualService routing to its Service',
+      change('virtualservices', 'x', 'v', {
+        objects: [
+          undefined,
+          vs('x', ['a.example.com'], 'cart.shop.svc.cluster.local'),
+        ],
+      }),
     ],
     [
-      'any VirtualService',
-      {
-        kind: 'virtualservices',
-        namespace: 'elsewhere',
-        name: 'v',
-        labels: [{}],
-      },
+      'a VirtualService that stops routing to it',
+      change('virtualservices', 'x', 'v', {
+        objects: [
+          vs('x', ['a.example.com'], 'cart.shop'),
+          vs('x', ['a.example.com'], 'o'),
+        ],
+      }),
     ],
+    [
+      'a VirtualService for the same host',
+      change('virtualservices', 'x', 'v', {
+        objects: [undefined, vs('x', ['cart.example.com'], 'o')],
+      }),
+    ],
+    [
+      'a wildcard VirtualService',
+      change('virtualservices', 'x', 'v', {
+        objects: [undefined, vs('x', ['*.example.com'], 'o')],
+      }),
+    ],
+    [
+      'a DestinationRule for its host',
+      change('destinationrules', 'x', 'd', {
+        objects: [undefined, dr('x', 'cart.shop.svc.cluster.local')],
+      }),
+    ],
+    [
+      'an HTTPRoute to its Service',
+      change('httproutes', 'x', 'h', {
+        objects: [
+          undefined,
+          {
+            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: 'HTTPRoute',
+            metadata: { name: 'h', namespace: 'x' },
+            spec: {
+              hostnames: ['a.example.com'],
+              rules: [{ backendRefs: [{ name: 'cart' }] }],
+            },
+          },
+        ],
+      }),
+    ],
+    ['any Gateway', change('gateways', 'elsewhere', 'g')],
     ['a relist', { kind: 'pods', bulk: true }],
-  ] as const)('notices %s', (_what, change) => {
-    expect(concerns(deps, change as any)).toBe(true);
+  ])('notices %s', (_what, c) => {
+    expect(concerns(deps, c)).toBe(true);
   });
 
-  it.each([
+  it.each<[string, CacheChange]>([
     [
       'a pod of another app in the same namespace',
-      {
-        kind: 'pods',
-        namespace: 'shop',
-        name: 'o',
-        labels: [{ app: 'other' }],
-      },
+      change('pods', 'shop', 'o', { labels: [{ app: 'other' }] }),
     ],
     [
       'a pod with the same labels in another namespace',
-      {
-        kind: 'pods',
-        namespace: 'other',
-        name: 'c',
-        labels: [{ app: 'cart' }],
-      },
+      change('pods', 'other', 'c', { labels: [{ app: 'cart' }] }),
+    ],
+    ['a Deployment in another namespace', change('deployments', 'other', 'd')],
+    ['a Service of another component', change('services', 'other', 'other')],
+    [
+      'a VirtualService of another component',
+      change('virtualservices', 'other', 'v', {
+        objects: [vs('other', ['other.example.com'], 'other')],
+      }),
     ],
     [
-      'a Deployment in another namespace',
-      {
-        kind: 'deployments',
-        namespace: 'other',
-        name: 'd',
-        labels: [{ app: 'x' }],
-      },
+      'a DestinationRule of another component',
+      change('destinationrules', 'other', 'd', {
+        objects: [dr('other', 'other')],
+      }),
     ],
-  ] as const)('ignores %s', (_what, change) => {
-    expect(concerns(deps, change as any)).toBe(false);
+  ])('ignores %s', (_what, c) => {
+    expect(concerns(deps, c)).toBe(false);
   });
 });
 

@@ -45,6 +45,8 @@ export interface CacheChange {
   name?: string;
   /** Labels before and after the change (either may be absent). */
   labels?: Array<Record<string, string> | undefined>;
+  /** The object before and after the change (either may be absent). */
+  objects?: Array<KubeObject | undefined>;
 }
 
 /** The state of a cluster's cache, as `GET /clusters` shows it. */
@@ -718,6 +720,7 @@ export class ClusterCache {
               namespace,
               name,
               labels: [before?.metadata.labels, labels],
+              objects: [before, object],
             });
           }
         }
@@ -738,6 +741,7 @@ export class ClusterCache {
               namespace: meta.namespace,
               name: meta.name,
               labels: [before?.metadata.labels],
+              objects: [before],
             });
           }
         }
