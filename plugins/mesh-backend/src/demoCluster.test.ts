@@ -102,26 +102,6 @@ const EXPECTED: Record<
 
 /* eslint-enable jest/no-standalone-expect */
 
-/**
- * MESH-3002 when a seeded DestinationRule subset selects labels that no
- * seeded pod template carries (the data decides, not the scenario's name).
- */
-function seededSubsetProblems(scenario: (typeof SCENARIOS)[number]): string[] {
-  const objects = scenario.objects('dev');
-  const templates = objects
-    .filter(o => o.kind === 'Deployment')
-    .map(o => o.spec?.template?.metadata?.labels ?? {});
-  const orphan = objects
-    .filter(o => o.kind === 'DestinationRule')
-    .flatMap(o => o.spec?.subsets ?? [])
-    .some((subset: { labels?: Record<string, string> }) =>
-      templates.every(labels =>
-        Object.entries(subset.labels ?? {}).some(([k, v]) => labels[k] !== v),
-      ),
-    );
-  return orphan ? ['MESH-3002'] : [];
-}
-
 /** Codes of the diagnostics that say something is wrong. */
 function problems(chain: ClusterChain): string[] {
   return [
@@ -214,17 +194,8 @@ describe('mesh backend against the demo cluster', () => {
   it.each(SCENARIOS.map(s => [s.name, s.component]))(
     'resolves scenario %s (%s) to its chain and diagnostics',
     async (name, componentName) => {
-      const scenario = SCENARIOS.find(s => s.name === name)!;
       expect(EXPECTED[name]).toBeDefined();
-      const expected = {
-        ...EXPECTED[name],
-        codes: [
-          ...new Set([
-            ...EXPECTED[name].codes,
-            ...seededSubsetProblems(scenario),
-          ]),
-        ],
-      };
+      const expected = EXPECTED[name];
       // The simulated controllers settle the cluster (pods ready, HPA at
       // its limit) within moments; the chain follows through the watches.
       const chain = await waitFor(
