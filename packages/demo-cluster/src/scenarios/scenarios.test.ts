@@ -39,6 +39,9 @@ beforeAll(async () => {
             (d.status?.availableReplicas ?? 0) === d.spec.replicas,
         ) &&
         search?.status?.desiredReplicas === 4 &&
+        // The HPA reads the Deployment on its own sync period, after the
+        // Deployment has scaled.
+        search?.status?.currentReplicas === 4 &&
         (await dev.get('apps/v1', 'Deployment', 'search', 'shop'))?.status
           ?.availableReplicas === 4
       );
