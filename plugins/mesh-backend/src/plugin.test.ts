@@ -284,6 +284,7 @@ describe('mesh backend plugin', () => {
       clusters: [],
       hint: expect.stringContaining('backstage.io/kubernetes-id: bare'),
     });
+    expect(res.body.liveForMs).toBeUndefined();
   });
 
   it('follows the kubernetes-cluster annotation', async () => {
@@ -399,6 +400,8 @@ describe('mesh backend plugin', () => {
 
   it('publishes a signal when a viewed chain changes in a cluster', async () => {
     const first = await get(REVIEWS);
+    // The page is told how long it is followed (mesh.live.interestWindow).
+    expect(first.body.liveForMs).toBe(3_600_000);
     signals.length = 0;
     // A change that does not concern the chain publishes nothing.
     prod.apply({

@@ -152,7 +152,9 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
         );
     }
     // Type-checked against the spec; sent pre-serialized (see serialize).
-    const body: Parameters<typeof res.json>[0] = response;
+    const body: Parameters<typeof res.json>[0] = target
+      ? { ...response, liveForMs: live.followForMs }
+      : response;
     res.setHeader('cache-control', 'no-store');
     // The revision is a hash of the content (timestamps aside): a weak ETag
     // that also spares express from hashing the body.

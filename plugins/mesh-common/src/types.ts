@@ -507,6 +507,13 @@ export interface MeshChainResponse {
   /** Changes each time any cluster's part of the chain changes. */
   revision: string;
   generatedAt: string;
+  /**
+   * How long after this answer the backend keeps pushing changes of this
+   * entity (`mesh.live.interestWindow`). A page that stays open fetches the
+   * chain again before then to keep receiving them. Absent when the entity
+   * gets no live updates.
+   */
+  liveForMs?: number;
 }
 
 // ---------------------------------------------------------------------------

@@ -485,6 +485,12 @@ export const spec = {
           generatedAt: {
             type: 'string',
           },
+          liveForMs: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'How long after this answer the backend keeps pushing changes of this entity on its signal channel (mesh.live.interestWindow). A page that stays open fetches the chain again before then to keep receiving them. Absent when the entity gets no live updates.',
+          },
         },
         required: [
           'entityRef',

@@ -92,6 +92,11 @@ export class LiveUpdates {
     await this.flushing;
   }
 
+  /** How long after its last page view an entity keeps receiving updates. */
+  get followForMs(): number {
+    return this.options.settings.interestWindowMs;
+  }
+
   /** Entities followed right now (for tests and the clusters endpoint). */
   get followed(): number {
     return this.interests.size;
