@@ -14,8 +14,15 @@ import {
 import { meshApiRef } from '../api';
 import { useUserAuth } from './useUserAuth';
 
-/** Why the data last changed. */
-export type MeshChainUpdateReason = 'initial' | 'signal' | 'manual';
+/** The longest delay setTimeout takes (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * Why the data was last fetched: the first load, a signal, the user's
+ * refresh, or `renew`: a page left open asks again before the backend stops
+ * pushing its changes (`liveForMs`).
+ */
+export type MeshChainUpdateReason = 'initial' | 'signal' | 'manual' | 'renew';
 
 /** @public */
 export interface MeshChainState {
@@ -39,7 +46,9 @@ export interface MeshChainState {
 
 /**
  * The mesh chain of an entity, fetched once and again whenever the backend
- * signals a change on `meshSignalChannel(entityRef)`; no polling. A refresh
+ * signals a change on `meshSignalChannel(entityRef)`. No polling: a page left
+ * open for long fetches once more halfway through `liveForMs`, so that the
+ * backend keeps pushing its changes (served from its cache). A refresh
  * never drops what is on screen: the previous chain stays until the new one
  * arrives, and a failed refresh keeps it with `error` set.
  *
@@ -131,6 +140,21 @@ export function useMeshChain(entity: Entity): MeshChainState {
     if (lastSignal.revision && lastSignal.revision === revision.current) return;
     load('signal');
   }, [lastSignal, load]);
+
+  // The backend follows an entity for `liveForMs` after each fetch; a page
+  // that stays open asks again halfway through, so the changes keep coming.
+  const liveForMs = state.value?.liveForMs;
+  const updatedAt = state.updatedAt;
+  useEffect(() => {
+    if (!isSignalsAvailable || !liveForMs || updatedAt === undefined) {
+      return undefined;
+    }
+    const timer = setTimeout(
+      () => load('renew'),
+      Math.min(Math.max(liveForMs / 2, 1000), MAX_TIMEOUT_MS),
+    );
+    return () => clearTimeout(timer);
+  }, [isSignalsAvailable, liveForMs, updatedAt, load]);
 
   const refresh = useCallback(() => load('manual'), [load]);
 

@@ -496,6 +496,22 @@ describe('MeshContent', () => {
     await waitFor(() => expect(calls.count).toBe(2));
   });
 
+  it('fetches once more halfway through liveForMs, so a page left open keeps its live updates', async () => {
+    // The backend follows the entity for 2 s after each fetch.
+    const calls = serveChain({
+      ...chainResponse([healthyCluster()]),
+      liveForMs: 2000,
+    });
+    const signals = new FakeSignalApi();
+    await renderTab(signals);
+    await screen.findByRole('table', { name: 'Routes in dev' });
+    expect(calls.count).toBe(1);
+    await waitFor(() => expect(calls.count).toBe(2), { timeout: 3000 });
+    // The page stays as it was, still live.
+    expect(screen.getByRole('table', { name: 'Routes in dev' })).toBeVisible();
+    expect(screen.getByTestId('live-status')).toHaveTextContent('Live');
+  });
+
   it('keeps the data on screen when a refresh fails', async () => {
     serveChain(chainResponse([healthyCluster()]), 500);
     await renderTab();
