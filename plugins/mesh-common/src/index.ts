@@ -8,4 +8,5 @@
 export * from './types';
 export * from './annotations';
 export * from './diagnostics';
+export * from './ports';
 export * from './routing';

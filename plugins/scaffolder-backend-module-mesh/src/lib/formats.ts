@@ -4,6 +4,8 @@
  * Each check returns `undefined` when the value is fine, or what is wrong.
  */
 
+import { isIstioProtocolPortName } from '@mesh-chain/plugin-mesh-common';
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -264,20 +266,6 @@ export function checkImage(value: string): string | undefined {
   return undefined;
 }
 
-/** The Istio port-name prefixes (protocol selection by port name). @public */
-export const ISTIO_PORT_PROTOCOLS = [
-  'http',
-  'http2',
-  'https',
-  'grpc',
-  'grpc-web',
-  'tcp',
-  'tls',
-  'mongo',
-  'mysql',
-  'redis',
-] as const;
-
 /**
  * Whether a Service port follows Istio's protocol selection convention:
  * `<protocol>[-<suffix>]` name, or an `appProtocol`.
@@ -291,6 +279,5 @@ export function followsIstioPortNaming(port: {
   if (port.appProtocol) {
     return true;
   }
-  const name = port.name ?? '';
-  return ISTIO_PORT_PROTOCOLS.some(p => name === p || name.startsWith(`${p}-`));
+  return isIstioProtocolPortName(port.name);
 }

@@ -15,6 +15,8 @@ import {
   gatewayServerAdmits,
   getDiagnosticDefinition,
   hostsOverlap,
+  isIstioProtocolPortName,
+  ISTIO_PORT_PROTOCOLS,
   isWildcardHost,
   kubernetesServiceOf,
   labelsMatch,
@@ -54,19 +56,6 @@ function name(ref: ObjectRef | KubeObject): string {
 }
 
 const ISTIO_GATEWAY_API = 'networking.istio.io/v1';
-const PORT_PROTOCOLS = [
-  'http',
-  'http2',
-  'https',
-  'grpc',
-  'grpc-web',
-  'tcp',
-  'tls',
-  'mongo',
-  'mysql',
-  'redis',
-  'udp',
-];
 const FAILING_REASONS = new Set([
   'CrashLoopBackOff',
   'ImagePullBackOff',
@@ -1021,14 +1010,10 @@ function checkServices(ctx: ChainContext, out: Diagnostic[]) {
     }
     info.ports.forEach((p, i) => {
       const appProtocol = p.appProtocol?.toLocaleLowerCase('en-US');
-      const validName =
-        !!p.name &&
-        PORT_PROTOCOLS.some(
-          proto => p.name === proto || p.name!.startsWith(`${proto}-`),
-        );
+      const validName = isIstioProtocolPortName(p.name);
       if (
         appProtocol &&
-        !PORT_PROTOCOLS.includes(appProtocol) &&
+        !ISTIO_PORT_PROTOCOLS.includes(appProtocol) &&
         !appProtocol.startsWith('kubernetes.io/')
       ) {
         out.push(
