@@ -1,5 +1,5 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AksStrategy,
@@ -21,8 +21,17 @@ import type {
   ClusterDetails,
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import { promises as fs } from 'fs';
+import {
+  CATALOG_CLUSTER_FILTER,
+  CatalogEntity,
+  CatalogLocatorOptions,
+  catalogEntityToClusterDetails,
+  entityRefOf,
+  readCatalogLocatorOptions,
+} from './catalogClusters';
 import {
   MeshCluster,
   MeshClusterAuthMode,
@@ -80,18 +89,53 @@ interface Entry {
   details: ClusterDetails;
 }
 
+/** One `kubernetes.clusterLocatorMethods` entry. */
+type Source =
+  | { type: 'static'; entries: Entry[] }
+  | {
+      type: 'catalog';
+      at: string;
+      options: CatalogLocatorOptions;
+      /** The last list read successfully (kept when a read fails). */
+      entries: Entry[];
+    };
+
+/** How often catalog clusters are read again, by default. */
+const DEFAULT_CATALOG_REFRESH_MS = 30_000;
+
+/** Options of {@link ConfigMeshClusters.fromConfig}. */
+export interface ConfigMeshClustersOptions {
+  logger: LoggerService;
+  /**
+   * The catalog, to read clusters of a `catalog` locator; without it such
+   * locators are skipped with a warning.
+   */
+  catalog?: CatalogService;
+  /** Gives the credentials of catalog reads (the plugin's own). */
+  auth?: AuthService;
+  /**
+   * How long a read of catalog clusters is used before the catalog is asked
+   * again; defaults to `mesh.catalogClusterRefreshInterval`, else 30 seconds.
+   */
+  catalogRefreshIntervalMs?: number;
+}
+
 /**
  * Reads clusters from the stock Kubernetes plugin configuration
- * (`kubernetes.clusterLocatorMethods`, types `config` and
- * `localKubectlProxy`) and builds `KubeConfig`s with the stock plugin's own
+ * (`kubernetes.clusterLocatorMethods`, types `config`, `localKubectlProxy`
+ * and `catalog`) and builds `KubeConfig`s with the stock plugin's own
  * authentication strategies.
+ *
+ * Clusters of a `catalog` locator are read from the catalog like the stock
+ * plugin does, and read again when a call comes more than the refresh
+ * interval after the last read; if a read fails, the last list is kept.
  *
  * @public
  */
 export class ConfigMeshClusters implements MeshClustersService {
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: ConfigMeshClustersOptions,
   ): ConfigMeshClusters {
     const { logger } = options;
     const strategies: Record<string, AuthenticationStrategy> = {
@@ -114,7 +158,7 @@ export class ConfigMeshClusters implements MeshClustersService {
       return strategies[provider];
     };
 
-    const entries: Entry[] = [];
+    const sources: Source[] = [];
     const names = new Set<string>();
     const methods =
       config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
@@ -122,6 +166,7 @@ export class ConfigMeshClusters implements MeshClustersService {
       const type = method.getString('type');
       const at = `kubernetes.clusterLocatorMethods[${methodIndex}]`;
       if (type === 'config') {
+        const entries: Entry[] = [];
         const clusters = method.getOptionalConfigArray('clusters') ?? [];
         clusters.forEach((c, clusterIndex) => {
           const where = `${at}.clusters[${clusterIndex}]`;
@@ -132,8 +177,9 @@ export class ConfigMeshClusters implements MeshClustersService {
             );
           }
           names.add(details.name);
-          entries.push(toEntry(details, where));
+          entries.push(toEntry(details, where, strategyFor));
         });
+        sources.push({ type: 'static', entries });
       } else if (type === 'localKubectlProxy') {
         const details: ClusterDetails = {
           name: 'local',
@@ -149,96 +195,83 @@ export class ConfigMeshClusters implements MeshClustersService {
           );
         }
         names.add(details.name);
-        entries.push(toEntry(details, at));
+        sources.push({
+          type: 'static',
+          entries: [toEntry(details, at, strategyFor)],
+        });
+      } else if (type === 'catalog') {
+        if (!options.catalog || !options.auth) {
+          logger.warn(
+            `The mesh plugin was set up without the catalog service, so the clusters of the catalog locator (${at}) are not shown.`,
+          );
+          return;
+        }
+        sources.push({
+          type: 'catalog',
+          at,
+          options: readCatalogLocatorOptions(method),
+          entries: [],
+        });
       } else {
         logger.warn(
-          `The mesh plugin does not support cluster locator type '${type}' (${at}); its clusters are not shown. Supported: config, localKubectlProxy.`,
+          `The mesh plugin does not support cluster locator type '${type}' (${at}); its clusters are not shown. Supported: config, localKubectlProxy, catalog.`,
         );
       }
     });
 
-    function toEntry(details: ClusterDetails, where: string): Entry {
-      const provider = details.authMetadata[
-        ANNOTATION_KUBERNETES_AUTH_PROVIDER
-      ] as string;
-      const strategy = strategyFor(provider);
-      if (!strategy) {
-        throw new InputError(
-          `Cluster '${
-            details.name
-          }' (${where}) uses authProvider '${provider}', which the mesh plugin does not support; use one of ${[
-            ...SERVER_SIDE_PROVIDERS,
-            ...USER_PROVIDERS,
-          ].join(', ')}`,
-        );
-      }
-      const errors = strategy.validateCluster(details.authMetadata);
-      if (errors.length) {
-        throw new InputError(
-          `Invalid cluster '${details.name}' (${where}): ${errors
-            .map(e => e.message)
-            .join(', ')}`,
-        );
-      }
-      const authMode: MeshClusterAuthMode = USER_PROVIDERS.has(provider)
-        ? 'user'
-        : 'server';
-      return {
-        details,
-        cluster: {
-          name: details.name,
-          ...(details.title && { title: details.title }),
-          url: details.url,
-          authProvider: provider,
-          authMode,
-          skipTLSVerify: details.skipTLSVerify ?? false,
-          ...(details.caData && { caData: details.caData }),
-          ...(details.caFile && { caFile: details.caFile }),
-          ...(details.dashboardUrl && { dashboardUrl: details.dashboardUrl }),
-          ...(details.dashboardApp && { dashboardApp: details.dashboardApp }),
-        },
-      };
-    }
-
-    return new ConfigMeshClusters(entries, strategyFor);
+    const refreshMs =
+      options.catalogRefreshIntervalMs ??
+      readRefreshInterval(config) ??
+      DEFAULT_CATALOG_REFRESH_MS;
+    return new ConfigMeshClusters(sources, strategyFor, {
+      logger,
+      catalog: options.catalog,
+      auth: options.auth,
+      refreshMs,
+    });
   }
 
-  private readonly byName: Map<string, Entry>;
+  private byName = new Map<string, Entry>();
+  private all: Entry[] = [];
+  /** When the catalog was last asked (successfully or not), in ms. */
+  private lastRead = -Infinity;
+  private reading?: Promise<void>;
+  /** Duplicate names already warned about, so each is logged once. */
+  private readonly warnedDuplicates = new Set<string>();
+  /** Ignored entities already warned about (ref and reason). */
+  private readonly warnedIgnored = new Set<string>();
 
   private constructor(
-    private readonly entries: Entry[],
+    private readonly sources: Source[],
     private readonly strategyFor: (
       provider: string,
     ) => AuthenticationStrategy | undefined,
+    private readonly deps: {
+      logger: LoggerService;
+      catalog?: CatalogService;
+      auth?: AuthService;
+      refreshMs: number;
+    },
   ) {
-    this.byName = new Map(entries.map(e => [e.cluster.name, e]));
+    this.merge();
   }
 
   async listClusters(): Promise<MeshCluster[]> {
-    return this.entries.map(e => e.cluster);
+    await this.refresh();
+    return this.all.map(e => e.cluster);
   }
 
   async getCluster(name: string): Promise<MeshCluster> {
-    const entry = this.byName.get(name);
-    if (!entry) {
-      throw new NotFoundError(
-        `No cluster named '${name}' is configured under kubernetes.clusterLocatorMethods`,
-      );
-    }
-    return entry.cluster;
+    return (await this.entry(name)).cluster;
   }
 
   async getKubeConfig(
     cluster: string | MeshCluster,
     options?: { userAuth?: MeshUserAuth },
   ): Promise<KubeConfig> {
-    const name = typeof cluster === 'string' ? cluster : cluster.name;
-    const entry = this.byName.get(name);
-    if (!entry) {
-      throw new NotFoundError(
-        `No cluster named '${name}' is configured under kubernetes.clusterLocatorMethods`,
-      );
-    }
+    const entry = await this.entry(
+      typeof cluster === 'string' ? cluster : cluster.name,
+    );
     const strategy = this.strategyFor(entry.cluster.authProvider)!;
     const credential = await strategy.getCredential(
       entry.details,
@@ -246,6 +279,207 @@ export class ConfigMeshClusters implements MeshClustersService {
     );
     return buildKubeConfig(entry.cluster, credential);
   }
+
+  private async entry(name: string): Promise<Entry> {
+    await this.refresh();
+    const entry = this.byName.get(name);
+    if (!entry) {
+      throw new NotFoundError(
+        `No cluster named '${name}' is configured under kubernetes.clusterLocatorMethods`,
+      );
+    }
+    return entry;
+  }
+
+  /** Reads catalog clusters again if the last read is older than the interval. */
+  private async refresh(): Promise<void> {
+    if (!this.sources.some(s => s.type === 'catalog')) {
+      return;
+    }
+    if (!this.reading && Date.now() - this.lastRead >= this.deps.refreshMs) {
+      this.reading = this.readCatalog().finally(() => {
+        this.lastRead = Date.now();
+        this.reading = undefined;
+      });
+    }
+    if (this.reading) {
+      await this.reading;
+    }
+  }
+
+  private async readCatalog(): Promise<void> {
+    const { catalog, auth, logger } = this.deps;
+    let items: CatalogEntity[];
+    try {
+      const response = await catalog!.getEntities(
+        { filter: [CATALOG_CLUSTER_FILTER] },
+        { credentials: await auth!.getOwnServiceCredentials() },
+      );
+      items = response.items;
+    } catch (error) {
+      logger.warn(
+        `Could not read the clusters of the catalog locator from the catalog; keeping the ${
+          this.sources.flatMap(s => (s.type === 'catalog' ? s.entries : []))
+            .length
+        } catalog cluster(s) of the last read: ${(error as Error)?.message}`,
+      );
+      return;
+    }
+    for (const source of this.sources) {
+      if (source.type !== 'catalog') {
+        continue;
+      }
+      const entries: Entry[] = [];
+      for (const entity of items) {
+        const ref = entityRefOf(entity);
+        const where = `catalog entity ${ref}`;
+        try {
+          const details = await catalogEntityToClusterDetails(
+            entity,
+            source.options,
+          );
+          if ('ignored' in details) {
+            throw new InputError(details.ignored);
+          }
+          entries.push(
+            toEntry(details, where, this.strategyFor, {
+              catalog: true,
+            }),
+          );
+        } catch (error) {
+          const message = `Ignoring kubernetes-cluster Resource '${ref}' of the catalog locator (${
+            source.at
+          }): ${(error as Error).message}`;
+          if (!this.warnedIgnored.has(message)) {
+            this.warnedIgnored.add(message);
+            logger.warn(message);
+          }
+        }
+      }
+      source.entries = entries;
+    }
+    this.merge();
+  }
+
+  /** All clusters in locator order; on duplicate names the first wins. */
+  private merge() {
+    const byName = new Map<string, Entry>();
+    const all: Entry[] = [];
+    for (const source of this.sources) {
+      for (const entry of source.entries) {
+        const name = entry.cluster.name;
+        if (byName.has(name)) {
+          if (!this.warnedDuplicates.has(name)) {
+            this.warnedDuplicates.add(name);
+            this.deps.logger.warn(
+              `Duplicate cluster name '${name}' in kubernetes.clusterLocatorMethods; the mesh plugin uses the first one, rename the other (a catalog cluster is named by its entity's metadata.name)`,
+            );
+          }
+          continue;
+        }
+        byName.set(name, entry);
+        all.push(entry);
+      }
+    }
+    this.byName = byName;
+    this.all = all;
+  }
+}
+
+/** A cluster as the mesh plugin sees it; throws if it cannot be used. */
+function toEntry(
+  details: ClusterDetails,
+  where: string,
+  strategyFor: (provider: string) => AuthenticationStrategy | undefined,
+  options: { catalog?: boolean } = {},
+): Entry {
+  const provider = details.authMetadata[
+    ANNOTATION_KUBERNETES_AUTH_PROVIDER
+  ] as string;
+  const strategy = strategyFor(provider);
+  if (!strategy) {
+    const supported = [...SERVER_SIDE_PROVIDERS, ...USER_PROVIDERS].filter(
+      p => !options.catalog || p !== 'serviceAccount',
+    );
+    throw new InputError(
+      options.catalog
+        ? `it uses authProvider '${provider}', which the mesh plugin does not support; set the ${ANNOTATION_KUBERNETES_AUTH_PROVIDER} annotation to one of ${supported.join(
+            ', ',
+          )}`
+        : `Cluster '${
+            details.name
+          }' (${where}) uses authProvider '${provider}', which the mesh plugin does not support; use one of ${supported.join(
+            ', ',
+          )}`,
+    );
+  }
+  const errors = strategy.validateCluster(details.authMetadata);
+  if (errors.length) {
+    const message = errors.map(e => e.message).join(', ');
+    throw new InputError(
+      options.catalog
+        ? `it is invalid: ${message}`
+        : `Invalid cluster '${details.name}' (${where}): ${message}`,
+    );
+  }
+  const authMode: MeshClusterAuthMode = USER_PROVIDERS.has(provider)
+    ? 'user'
+    : 'server';
+  return {
+    details,
+    cluster: {
+      name: details.name,
+      ...(details.title && { title: details.title }),
+      url: details.url,
+      authProvider: provider,
+      authMode,
+      skipTLSVerify: details.skipTLSVerify ?? false,
+      ...(details.caData && { caData: details.caData }),
+      ...(details.caFile && { caFile: details.caFile }),
+      ...(details.dashboardUrl && { dashboardUrl: details.dashboardUrl }),
+      ...(details.dashboardApp && { dashboardApp: details.dashboardApp }),
+    },
+  };
+}
+
+function humanDurationMs(d: ReturnType<typeof readDurationFromConfig>) {
+  const day = 86_400_000;
+  return (
+    (d.years ?? 0) * 365 * day +
+    (d.months ?? 0) * 30 * day +
+    (d.weeks ?? 0) * 7 * day +
+    (d.days ?? 0) * day +
+    (d.hours ?? 0) * 3_600_000 +
+    (d.minutes ?? 0) * 60_000 +
+    (d.seconds ?? 0) * 1000 +
+    (d.milliseconds ?? 0)
+  );
+}
+
+/** `mesh.catalogClusterRefreshInterval`: a duration, or milliseconds. */
+function readRefreshInterval(config: Config): number | undefined {
+  const key = 'mesh.catalogClusterRefreshInterval';
+  if (!config.has(key)) {
+    return undefined;
+  }
+  let ms: number;
+  try {
+    const value = config.get(key);
+    ms =
+      typeof value === 'number'
+        ? value
+        : humanDurationMs(readDurationFromConfig(config, { key }));
+  } catch (error) {
+    throw new InputError(
+      `Invalid ${key}: ${
+        (error as Error).message
+      }; use a duration such as '30s' or { seconds: 30 }, or a number of milliseconds`,
+    );
+  }
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new InputError(`Invalid ${key}: ${ms} ms is not a duration`);
+  }
+  return ms;
 }
 
 function readConfigCluster(c: Config, where: string): ClusterDetails {

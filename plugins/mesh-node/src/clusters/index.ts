@@ -1,3 +1,4 @@
 export * from './types';
 export { ConfigMeshClusters, buildKubeConfig } from './ConfigMeshClusters';
+export type { ConfigMeshClustersOptions } from './ConfigMeshClusters';
 export { meshClustersServiceRef } from './serviceRef';

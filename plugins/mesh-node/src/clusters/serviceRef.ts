@@ -3,12 +3,14 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { ConfigMeshClusters } from './ConfigMeshClusters';
 import { MeshClustersService } from './types';
 
 /**
- * The clusters the mesh plugin and its modules work with, read from the
- * stock Kubernetes plugin's configuration.
+ * The clusters the mesh plugin and its modules work with, read like the
+ * stock Kubernetes plugin does from `kubernetes.clusterLocatorMethods`
+ * (`config`, `localKubectlProxy` and `catalog`).
  *
  * @public
  */
@@ -17,8 +19,13 @@ export const meshClustersServiceRef = createServiceRef<MeshClustersService>({
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: { config: coreServices.rootConfig, logger: coreServices.logger },
-      factory: ({ config, logger }) =>
-        ConfigMeshClusters.fromConfig(config, { logger }),
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      factory: ({ config, logger, auth, catalog }) =>
+        ConfigMeshClusters.fromConfig(config, { logger, auth, catalog }),
     }),
 });
