@@ -467,6 +467,10 @@ export class ClusterCache {
           state.staleSince = undefined;
           this.markAttempted(state);
         }
+        if (this.stopped) {
+          // Stopped during the list: open no watch.
+          break;
+        }
         const startedAt = Date.now();
         resourceVersion = await this.watchOnce(
           state,
@@ -578,9 +582,14 @@ export class ClusterCache {
             limit: this.settings.pageSize,
             continue: continueToken,
           };
-          const page = await this.listSlots.run(() =>
-            this.transport.getJson(path, query),
-          );
+          const page = await this.listSlots.run(() => {
+            // Stopped while waiting for a slot (e.g. the cluster was
+            // removed during its first sync): no request any more.
+            if (this.stopped) {
+              throw new Error(`mesh cache ${this.clusterName} is stopped`);
+            }
+            return this.transport.getJson(path, query);
+          });
           if (!page || !Array.isArray(page.items)) {
             throw new Error(`GET ${path} did not return a list`);
           }
