@@ -30,6 +30,16 @@ export interface Config {
      */
     requestTimeout?: HumanDuration | string | number;
 
+    /**
+     * How often the clusters of a `catalog` cluster locator are read again
+     * from the catalog (on the next use after this long), and how often the
+     * watch caches are matched to the cluster list: caches start for new
+     * clusters and stop for removed ones. A duration such as `30s`, or
+     * milliseconds.
+     * @default 30s
+     */
+    catalogClusterRefreshInterval?: HumanDuration | string | number;
+
     /** The watch caches of clusters with server-side credentials. */
     cache?: {
       /**

@@ -10,6 +10,11 @@ export interface MeshSettings {
   /** Deadline for answering a page view, per cluster. */
   requestTimeoutMs: number;
   cache: CacheSettings;
+  /**
+   * How often clusters of the `catalog` locator are read again, and the
+   * watch caches matched to the cluster list.
+   */
+  clusterRefreshMs: number;
   /** Most memoized chains kept (per target and cluster). */
   maxChains: number;
   live: {
@@ -122,6 +127,13 @@ export function readMeshSettings(root: Config): MeshSettings {
   return {
     clusterDomain,
     requestTimeoutMs,
+    clusterRefreshMs: durationMs(
+      mesh,
+      'mesh',
+      'catalogClusterRefreshInterval',
+      30_000,
+      10,
+    ),
     maxChains: positiveInt(cache, 'mesh.cache', 'maxChains', 5000),
     cache: {
       requestTimeoutMs,

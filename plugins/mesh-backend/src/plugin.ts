@@ -62,7 +62,13 @@ export const meshPlugin = createBackendPlugin({
         engine,
       }) {
         const settings = readMeshSettings(config);
-        const data = new ClusterDataService(clusters, settings.cache, logger);
+        const data = new ClusterDataService(
+          clusters,
+          settings.cache,
+          logger,
+          undefined,
+          settings.clusterRefreshMs,
+        );
         const chains = new MeshChainService(data, engine, settings, logger);
         const live = new LiveUpdates({
           chains,

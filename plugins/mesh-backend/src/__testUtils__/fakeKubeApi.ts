@@ -100,12 +100,13 @@ function status(code: number, reason: string, message: string) {
 export async function startFakeKubeApi(
   options: {
     objects?: Obj[];
-    token?: string;
+    /** The bearer token required; `null` accepts anonymous requests, like `kubectl proxy`. */
+    token?: string | null;
     /** Groups not served (CRDs missing), e.g. `networking.istio.io`. */
     missingGroups?: string[];
   } = {},
 ): Promise<FakeKubeApi> {
-  const token = options.token ?? 'test-token';
+  const token = options.token === undefined ? 'test-token' : options.token;
   let rv = 1000;
   let compactedBefore = 0;
   const objects = new Map<string, Obj>(); // resource|ns|name -> obj
@@ -210,7 +211,10 @@ export async function startFakeKubeApi(
       authorization: request.headers.get('authorization') ?? undefined,
     });
     await maybeHang();
-    if (request.headers.get('authorization') !== `Bearer ${token}`) {
+    if (
+      token !== null &&
+      request.headers.get('authorization') !== `Bearer ${token}`
+    ) {
       return status(401, 'Unauthorized', 'Unauthorized');
     }
     const group = params.group ?? '';
@@ -372,7 +376,7 @@ export async function startFakeKubeApi(
 
   return {
     url: `http://127.0.0.1:${port}`,
-    token,
+    token: token ?? '',
     requests,
     apply,
     remove,

@@ -60,6 +60,10 @@ export function serviceAccountCluster(
 export async function startMeshBackend(options: {
   clusters: object[];
   entities: Entity[];
+  /** Locators after the `config` one, e.g. `{ type: 'catalog' }`. */
+  moreLocators?: object[];
+  /** Replaces the mock catalog holding `entities`. */
+  catalog?: ServiceFactory;
   mesh?: JsonObject;
   extraFeatures?: Array<ServiceFactory | BackendFeature>;
   captureSignals?: boolean;
@@ -86,6 +90,7 @@ export async function startMeshBackend(options: {
         kubernetes: {
           clusterLocatorMethods: [
             { type: 'config', clusters: options.clusters },
+            ...(options.moreLocators ?? []),
           ],
         },
         mesh: {
@@ -96,7 +101,8 @@ export async function startMeshBackend(options: {
         },
       },
     }),
-    catalogServiceMock.factory({ entities: options.entities }),
+    options.catalog ??
+      catalogServiceMock.factory({ entities: options.entities }),
     createServiceFactory({
       service: actionsRegistryServiceRef,
       deps: {},

@@ -54,37 +54,102 @@ export class MeshCredentialsError extends Error {
  * uncached reads with the user's own credential for the others.
  */
 export class ClusterDataService {
-  private readonly caches = new Map<string, ClusterCache>();
+  private readonly caches = new Map<
+    string,
+    { cache: ClusterCache; signature: string }
+  >();
   /** List pages being fetched and parsed at once, over all clusters. */
   private readonly listSlots = new Semaphore(4);
   private readonly listeners = new Set<
     (cluster: string, change: CacheChange) => void
   >();
+  private started = false;
   private stopped = false;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly clusters: MeshClustersService,
     private readonly settings: CacheSettings,
     private readonly logger: LoggerService,
     private readonly onRequest?: (cluster: string, path: string) => void,
+    /** How often the caches are matched to the cluster list (0: only on calls). */
+    private readonly reconcileIntervalMs = 30_000,
   ) {}
 
-  /** Starts a watch cache for every cluster with server-side credentials. */
+  /**
+   * Starts a watch cache for every cluster with server-side credentials,
+   * then keeps the caches in step with the cluster list (clusters of the
+   * catalog locator come and go): on every `listClusters()` and every
+   * `reconcileIntervalMs`.
+   */
   async start(): Promise<void> {
-    for (const cluster of await this.clusters.listClusters()) {
-      if (cluster.authMode === 'server' && !this.stopped) {
-        this.cacheFor(cluster).start();
-      }
+    if (this.stopped) {
+      return;
+    }
+    this.started = true;
+    await this.listClusters();
+    if (this.reconcileIntervalMs > 0 && !this.stopped && !this.timer) {
+      this.timer = setInterval(() => {
+        this.listClusters().catch(error =>
+          this.logger.warn(`mesh: could not list the clusters: ${error}`),
+        );
+      }, this.reconcileIntervalMs);
+      // Never keeps the process (or a test) alive on its own.
+      this.timer.unref();
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.caches.values()].map(c => c.stop()));
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+    await Promise.all([...this.caches.values()].map(c => c.cache.stop()));
   }
 
-  listClusters(): Promise<MeshCluster[]> {
-    return this.clusters.listClusters();
+  /** The clusters now; starts and stops caches to match them. */
+  async listClusters(): Promise<MeshCluster[]> {
+    const clusters = await this.clusters.listClusters();
+    this.reconcile(clusters);
+    return clusters;
+  }
+
+  /**
+   * Stops and drops the caches of clusters that are gone (or whose
+   * connection settings changed), and, once started, starts caches for new
+   * server-credential clusters.
+   */
+  private reconcile(clusters: MeshCluster[]) {
+    if (this.stopped) {
+      return;
+    }
+    const wanted = new Map(
+      clusters.filter(c => c.authMode === 'server').map(c => [c.name, c]),
+    );
+    for (const [name, entry] of [...this.caches]) {
+      const cluster = wanted.get(name);
+      if (!cluster || signature(cluster) !== entry.signature) {
+        this.caches.delete(name);
+        this.logger.info(
+          `mesh: cluster '${name}' ${
+            cluster ? 'changed' : 'is no longer configured'
+          }; its watch cache is stopped`,
+        );
+        entry.cache
+          .stop()
+          .catch(error =>
+            this.logger.warn(
+              `mesh: stopping the cache of cluster '${name}' failed: ${error}`,
+            ),
+          );
+      }
+    }
+    if (this.started) {
+      for (const cluster of wanted.values()) {
+        this.cacheFor(cluster);
+      }
+    }
   }
 
   /** Called with a cluster's name and the change whenever its cache changes. */
@@ -101,28 +166,44 @@ export class ClusterDataService {
       : undefined;
   }
 
-  /** The watch cache of a server-credential cluster (created on first use). */
+  /**
+   * The watch cache of a server-credential cluster (created on first use,
+   * and started right away once the service has started).
+   */
   cacheFor(cluster: MeshCluster): ClusterCache {
-    let cache = this.caches.get(cluster.name);
-    if (!cache) {
-      cache = new ClusterCache(
-        cluster.name,
-        this.transportFor(cluster),
-        this.settings,
-        this.logger.child({ cluster: cluster.name }),
-        this.listSlots,
-      );
-      cache.onChange(change => {
-        for (const listener of this.listeners) {
-          listener(cluster.name, change);
-        }
-      });
-      this.caches.set(cluster.name, cache);
-      if (this.stopped) {
-        cache.stop();
+    const existing = this.caches.get(cluster.name);
+    if (existing && existing.signature === signature(cluster)) {
+      return existing.cache;
+    }
+    if (existing) {
+      // The cluster was configured anew (e.g. its catalog entity changed).
+      this.caches.delete(cluster.name);
+      existing.cache.stop().catch(() => {});
+    }
+    const cache = new ClusterCache(
+      cluster.name,
+      this.transportFor(cluster),
+      this.settings,
+      this.logger.child({ cluster: cluster.name }),
+      this.listSlots,
+    );
+    cache.onChange(change => {
+      for (const listener of this.listeners) {
+        listener(cluster.name, change);
       }
+    });
+    this.caches.set(cluster.name, { cache, signature: signature(cluster) });
+    if (this.stopped) {
+      cache.stop();
+    } else if (this.started) {
+      cache.start();
     }
     return cache;
+  }
+
+  /** Names of the clusters that have a watch cache now. */
+  cachedClusterNames(): string[] {
+    return [...this.caches.keys()];
   }
 
   transportFor(cluster: MeshCluster, userAuth?: MeshUserAuth): KubeTransport {
@@ -271,6 +352,17 @@ export class ClusterDataService {
     };
     return { snapshot: store.snapshot(() => meta), store, error };
   }
+}
+
+/** What a cache depends on: a change means a new cache. */
+function signature(cluster: MeshCluster): string {
+  return JSON.stringify([
+    cluster.url,
+    cluster.authProvider,
+    cluster.skipTLSVerify,
+    cluster.caData ?? null,
+    cluster.caFile ?? null,
+  ]);
 }
 
 function dedupe(errors: ClusterError[]): ClusterError[] {
