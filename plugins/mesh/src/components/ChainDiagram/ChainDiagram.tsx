@@ -95,6 +95,10 @@ const useStyles = makeStyles(theme => ({
   missing: {
     borderStyle: 'dashed',
     background: theme.palette.errorBackground ?? theme.palette.background.paper,
+    // errorBackground is light in both themes: its own text colour keeps
+    // the labels readable in the dark one.
+    color: theme.palette.errorText ?? theme.palette.text.primary,
+    '& *': { color: 'inherit' },
   },
   selected: {
     boxShadow: `0 0 0 2px ${theme.palette.primary.main}`,
