@@ -23,3 +23,18 @@ export async function screenshot(page: Page, name: string) {
     fullPage: true,
   });
 }
+
+/**
+ * Goes to a path of the app the way its links do (client-side, through the
+ * router), or loads it when the page has no app yet.
+ */
+export async function navigate(page: Page, path: string) {
+  if (!page.url().startsWith('http')) {
+    await page.goto(path);
+    return;
+  }
+  await page.evaluate(to => {
+    window.history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate', { state: null }));
+  }, path);
+}
