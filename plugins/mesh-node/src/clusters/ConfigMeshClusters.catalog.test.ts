@@ -34,6 +34,7 @@ function setup(options: {
   locators: object[];
   catalog: Pick<CatalogService, 'getEntities'>;
   refreshMs?: number;
+  readTimeoutMs?: number;
 }) {
   const logger = mockServices.logger.mock();
   const clusters = ConfigMeshClusters.fromConfig(
@@ -45,6 +46,9 @@ function setup(options: {
       auth: mockServices.auth(),
       catalog: options.catalog as CatalogService,
       catalogRefreshIntervalMs: options.refreshMs ?? 60_000,
+      ...(options.readTimeoutMs && {
+        catalogReadTimeoutMs: options.readTimeoutMs,
+      }),
     },
   );
   const warnings = () =>
@@ -296,6 +300,16 @@ describe('ConfigMeshClusters with the catalog locator', () => {
     });
     expect((await clusters.listClusters()).map(c => c.name)).toEqual(['prod']);
     expect(warnings()).toContain('no catalog');
+  });
+
+  it('does not hang when the catalog does not answer: config clusters come at once after the read timeout', async () => {
+    const { clusters, warnings } = setup({
+      locators: [configLocator, { type: 'catalog' }],
+      catalog: { getEntities: jest.fn(() => new Promise<never>(() => {})) },
+      readTimeoutMs: 50,
+    });
+    expect((await clusters.listClusters()).map(c => c.name)).toEqual(['prod']);
+    expect(warnings()).toContain('the catalog did not answer within 50 ms');
   });
 
   it('shares one catalog read between concurrent calls', async () => {

@@ -102,6 +102,8 @@ type Source =
 
 /** How often catalog clusters are read again, by default. */
 const DEFAULT_CATALOG_REFRESH_MS = 30_000;
+/** How long a read of catalog clusters may take before it counts as failed. */
+const DEFAULT_CATALOG_READ_TIMEOUT_MS = 5_000;
 
 /** Options of {@link ConfigMeshClusters.fromConfig}. */
 export interface ConfigMeshClustersOptions {
@@ -118,6 +120,12 @@ export interface ConfigMeshClustersOptions {
    * again; defaults to `mesh.catalogClusterRefreshInterval`, else 30 seconds.
    */
   catalogRefreshIntervalMs?: number;
+  /**
+   * How long a read of catalog clusters may take; a slower one counts as
+   * failed (the last list is kept), so a hanging catalog never hangs the
+   * callers. Default 5 seconds.
+   */
+  catalogReadTimeoutMs?: number;
 }
 
 /**
@@ -228,6 +236,8 @@ export class ConfigMeshClusters implements MeshClustersService {
       catalog: options.catalog,
       auth: options.auth,
       refreshMs,
+      readTimeoutMs:
+        options.catalogReadTimeoutMs ?? DEFAULT_CATALOG_READ_TIMEOUT_MS,
     });
   }
 
@@ -251,6 +261,7 @@ export class ConfigMeshClusters implements MeshClustersService {
       catalog?: CatalogService;
       auth?: AuthService;
       refreshMs: number;
+      readTimeoutMs: number;
     },
   ) {
     this.merge();
@@ -308,13 +319,29 @@ export class ConfigMeshClusters implements MeshClustersService {
   }
 
   private async readCatalog(): Promise<void> {
-    const { catalog, auth, logger } = this.deps;
+    const { catalog, auth, logger, readTimeoutMs } = this.deps;
     let items: CatalogEntity[];
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const response = await catalog!.getEntities(
-        { filter: [CATALOG_CLUSTER_FILTER] },
-        { credentials: await auth!.getOwnServiceCredentials() },
-      );
+      const read = (async () =>
+        catalog!.getEntities(
+          { filter: [CATALOG_CLUSTER_FILTER] },
+          { credentials: await auth!.getOwnServiceCredentials() },
+        ))();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `the catalog did not answer within ${readTimeoutMs} ms`,
+              ),
+            ),
+          readTimeoutMs,
+        );
+      });
+      // A read that loses the race may still fail later: nothing waits on it.
+      read.catch(() => {});
+      const response = await Promise.race([read, timeout]);
       items = response.items;
     } catch (error) {
       logger.warn(
@@ -324,6 +351,8 @@ export class ConfigMeshClusters implements MeshClustersService {
         } catalog cluster(s) of the last read: ${(error as Error)?.message}`,
       );
       return;
+    } finally {
+      clearTimeout(timer);
     }
     for (const source of this.sources) {
       if (source.type !== 'catalog') {
