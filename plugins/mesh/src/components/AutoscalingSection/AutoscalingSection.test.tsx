@@ -11,6 +11,16 @@ describe('AutoscalingSection', () => {
     );
   });
 
+  it('says "1 replica", not "1 replicas"', async () => {
+    const chain = healthyCluster();
+    chain.hpas[0].currentReplicas = 1;
+    chain.hpas[0].minReplicas = 1;
+    await renderSection(<AutoscalingSection chain={chain} />);
+    expect(screen.getByText(/replica now/).parentElement).toHaveTextContent(
+      '1 replica now, wants 3 · min 1 · max 10',
+    );
+  });
+
   it('shows every metric, current against target, with what it means', async () => {
     await renderSection(<AutoscalingSection chain={healthyCluster()} />);
     const rows = within(screen.getByLabelText('Metrics of checkout-v1'))

@@ -129,7 +129,8 @@ function ReplicaRange(props: { hpa: HpaInfo }) {
   return (
     <div className={classes.range}>
       <Typography variant="body2" className={classes.rangeText}>
-        <span className={classes.big}>{hpa.currentReplicas}</span> replicas now
+        <span className={classes.big}>{hpa.currentReplicas}</span>{' '}
+        {hpa.currentReplicas === 1 ? 'replica' : 'replicas'} now
         {hpa.desiredReplicas !== hpa.currentReplicas ? (
           <>
             , wants <strong>{hpa.desiredReplicas}</strong>
