@@ -354,8 +354,24 @@ export class ClusterDataService {
   }
 }
 
+/**
+ * Signatures by cluster object: the cluster service hands out the same
+ * objects until a cluster changes, so a page view's reconcile does not
+ * serialize CA bundles again.
+ */
+const signatures = new WeakMap<MeshCluster, string>();
+
 /** What a cache depends on: a change means a new cache. */
 function signature(cluster: MeshCluster): string {
+  let known = signatures.get(cluster);
+  if (known === undefined) {
+    known = computeSignature(cluster);
+    signatures.set(cluster, known);
+  }
+  return known;
+}
+
+function computeSignature(cluster: MeshCluster): string {
   return JSON.stringify([
     cluster.url,
     cluster.authProvider,
