@@ -45,6 +45,35 @@ function kubectl(cluster: 'dev' | 'prod', ...args: string[]): string {
   );
 }
 
+/** Scales the canary's v1 Deployment in the dev cluster. */
+function scaleCheckoutV1(replicas: number) {
+  kubectl(
+    'dev',
+    '-n',
+    'shop',
+    'scale',
+    'deployment/checkout-v1',
+    `--replicas=${replicas}`,
+  );
+}
+
+/** Sets the canary's route weights (v1, v2) in the dev cluster. */
+function setCheckoutWeights(v1: number, v2: number) {
+  kubectl(
+    'dev',
+    '-n',
+    'shop',
+    'patch',
+    'virtualservice/checkout',
+    '--type=json',
+    '-p',
+    JSON.stringify([
+      { op: 'replace', path: '/spec/http/0/route/0/weight', value: v1 },
+      { op: 'replace', path: '/spec/http/0/route/1/weight', value: v2 },
+    ]),
+  );
+}
+
 /** Opens a component's Service Mesh tab on one cluster, waiting out catalog ingestion. */
 async function openTab(page: Page, component: string, cluster = 'dev') {
   const chain = page.getByRole('group', {
@@ -302,14 +331,7 @@ test.describe('Service Mesh tab', () => {
           .locator('dd');
       await expect(count('Desired')).toHaveText('3');
 
-      kubectl(
-        'dev',
-        '-n',
-        'shop',
-        'scale',
-        'deployment/checkout-v1',
-        '--replicas=5',
-      );
+      scaleCheckoutV1(5);
       await expect(count('Desired')).toHaveText('5', { timeout: 15_000 });
       await expect(count('Ready')).toHaveText('5', { timeout: 30_000 });
       await expect(drawer).toBeVisible();
@@ -323,19 +345,7 @@ test.describe('Service Mesh tab', () => {
       ).toBeVisible();
 
       // Shift the canary's weights.
-      kubectl(
-        'dev',
-        '-n',
-        'shop',
-        'patch',
-        'virtualservice/checkout',
-        '--type=json',
-        '-p',
-        JSON.stringify([
-          { op: 'replace', path: '/spec/http/0/route/0/weight', value: 70 },
-          { op: 'replace', path: '/spec/http/0/route/1/weight', value: 30 },
-        ]),
-      );
+      setCheckoutWeights(70, 30);
       const row = section(page, 'Routes').getByTestId('route-row').first();
       await expect(row.getByText('70%')).toBeVisible({ timeout: 15_000 });
       await expect(row.getByText('30%')).toBeVisible();
@@ -345,27 +355,8 @@ test.describe('Service Mesh tab', () => {
       await screenshot(page, 'mesh-live-weights');
     } finally {
       // Put the demo back as the scenario seeded it.
-      kubectl(
-        'dev',
-        '-n',
-        'shop',
-        'scale',
-        'deployment/checkout-v1',
-        '--replicas=3',
-      );
-      kubectl(
-        'dev',
-        '-n',
-        'shop',
-        'patch',
-        'virtualservice/checkout',
-        '--type=json',
-        '-p',
-        JSON.stringify([
-          { op: 'replace', path: '/spec/http/0/route/0/weight', value: 90 },
-          { op: 'replace', path: '/spec/http/0/route/1/weight', value: 10 },
-        ]),
-      );
+      scaleCheckoutV1(3);
+      setCheckoutWeights(90, 10);
     }
   });
 
