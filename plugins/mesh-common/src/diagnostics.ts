@@ -130,8 +130,8 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     severity: 'error',
     category: 'routing',
     meaning:
-      'A regex in a match is not valid RE2 (Envoy rejects backreferences, lookahead and lookbehind, and malformed patterns). The proxy refuses the configuration.',
-    fix: 'Rewrite the pattern in RE2 syntax; remember that it must match the whole value.',
+      'A regex in a match (or a `uriRegexRewrite`) is not valid RE2 as Istio checks it: backreferences, lookahead and lookbehind, atomic groups, possessive quantifiers, malformed patterns and patterns longer than 1024 characters are refused. Istio rejects the object, or the proxy refuses the configuration.',
+    fix: 'Rewrite the pattern in RE2 syntax as the message says; remember that it must match the whole value.',
     istioctl: ['IST0122'],
   }),
   d({

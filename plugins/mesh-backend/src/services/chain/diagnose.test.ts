@@ -224,6 +224,48 @@ describe('diagnostics', () => {
     expect(diagnostics[0].message).toMatch(message);
   });
 
+  it('reports each regex RE2 refuses with its field and what to write instead', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        const http = vsSpec(o).http[0];
+        http.match[0].uri = { regex: '/(a)\\1' };
+        http.match[0].headers['end-user'] = { regex: '(?=x)jason' };
+        http.rewrite = { uriRegexRewrite: { match: '(?>/v1)', rewrite: '/' } };
+      }),
+    );
+    expect(diagnostics.map(d => [d.code, d.path, d.message, d.fix])).toEqual([
+      [
+        'MESH-1009',
+        'spec.http[0].match[0].uri.regex',
+        'VirtualService bookinfo/reviews http[0] match[0] uri.regex "/(a)\\1" is not valid RE2: backreference \\1 is not supported by RE2.',
+        expect.stringContaining('write out what the group matches again'),
+      ],
+      [
+        'MESH-1009',
+        'spec.http[0].match[0].headers.end-user.regex',
+        'VirtualService bookinfo/reviews http[0] match[0] headers.end-user.regex "(?=x)jason" is not valid RE2: lookahead (?=…) is not supported by RE2.',
+        expect.stringContaining('RE2 has no lookaround'),
+      ],
+      [
+        'MESH-1009',
+        'spec.http[0].rewrite.uriRegexRewrite.match',
+        'VirtualService bookinfo/reviews http[0] rewrite.uriRegexRewrite.match "(?>/v1)" is not valid RE2: atomic group (?>…) is not supported by RE2.',
+        expect.stringContaining('Write a plain group (?:…)'),
+      ],
+    ]);
+  });
+
+  it('accepts valid RE2 that JavaScript regexes do not know', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        const match = vsSpec(o).http[0].match[0];
+        match.uri = { regex: '(?i)^/API/(?P<id>\\d+)\\z' };
+        match.headers['end-user'] = { regex: '\\pL+|[[:^digit:]]+' };
+      }),
+    );
+    expect(diagnostics).toEqual([]);
+  });
+
   it('reports a missing HTTPRoute parent Gateway and an invalid HTTPRoute regex', () => {
     const objs = loadFixtureObjects('gateway-api').filter(
       o => !(o.kind === 'Gateway' && o.metadata.name === 'web'),
