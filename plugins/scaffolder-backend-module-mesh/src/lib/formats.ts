@@ -4,7 +4,10 @@
  * Each check returns `undefined` when the value is fine, or what is wrong.
  */
 
-import { isIstioProtocolPortName } from '@mesh-chain/plugin-mesh-common';
+import {
+  isIstioProtocolPortName,
+  re2Problem,
+} from '@mesh-chain/plugin-mesh-common';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -125,18 +128,21 @@ export function checkPath(value: string): string | undefined {
   return undefined;
 }
 
-/** A regular expression for an Istio `regex` match (RE2 syntax). @public */
+/**
+ * A regular expression for an Istio `regex` match: RE2 syntax as Istio
+ * checks it, compiled by the same function as the route simulation and the
+ * diagnostics (`compileRe2` in mesh-common).
+ *
+ * @public
+ */
 export function checkRegex(value: string): string | undefined {
-  if (/\(\?[=!<]/.test(value) || /\\[1-9]/.test(value)) {
-    return "uses look-around or back-references, which Envoy's RE2 engine does not support";
+  const problem = re2Problem(value);
+  if (!problem) {
+    return undefined;
   }
-  try {
-    // eslint-disable-next-line no-new
-    new RegExp(value);
-  } catch (e) {
-    return `is not a valid regular expression (${(e as Error).message})`;
-  }
-  return undefined;
+  return `is not valid RE2, which Istio requires: ${
+    problem.error
+  }. ${problem.fix.replace(/\.$/, '')}`;
 }
 
 /**
