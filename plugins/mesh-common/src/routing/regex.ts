@@ -118,8 +118,8 @@ function explainSyntaxError(e: RE2JSSyntaxException): Re2Problem {
   }
   if (e.error === 'invalid repeat count') {
     return {
-      error: `repeat count ${input} is too large for RE2`,
-      fix: 'RE2 allows counts up to 1000, and nested counts that multiply to at most 1000; use + or * for "any number".',
+      error: `repeat count ${input} is not valid in RE2`,
+      fix: 'RE2 allows {n,m} with n <= m <= 1000, and nested counts that multiply to at most 1000; use + or * for "any number".',
     };
   }
   return {
