@@ -385,7 +385,12 @@ export class ObjectApi {
     const structure = fieldStructure(this.models, t, t.versions[0]);
     if (!structure || ctx.seed) return obj;
     const { unknown } = checkFields(structure, obj);
-    enforceFieldValidation(ctx, t, version, unknown);
+    enforceFieldValidation(
+      ctx,
+      t,
+      version,
+      unknown.map(u => u.path),
+    );
     return unknown.length ? pruneUnknownFields(structure, obj) : obj;
   }
 
@@ -791,7 +796,7 @@ export class ObjectApi {
     const { unknown, misshapen } = checkFields(structure, config);
     if (unknown.length === 0 && misshapen.length === 0) return;
     throw typedPatchError(t, apiVersionOf(t, version), namespace, name, [
-      ...unknown.map(p => `.${p}: field not declared in schema`),
+      ...unknown.map(u => `.${u.path}: field not declared in schema`),
       ...misshapen.map(
         m =>
           `.${m.path}: expected ${

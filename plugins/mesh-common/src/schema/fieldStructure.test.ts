@@ -192,7 +192,9 @@ describe('FieldStructure', () => {
         },
       },
     };
-    expect(checkFields(structure(), typos).unknown).toEqual([
+    const { unknown } = checkFields(structure(), typos);
+    expect(unknown[0].known).toEqual(['name', 'labels']);
+    expect(unknown.map(u => u.path)).toEqual([
       'metadata.labelz',
       'spec.template.containers[0].imagePullPolice',
       'spec.template.containers[1].env.MODE.valeu',
@@ -221,7 +223,7 @@ describe('FieldStructure', () => {
   it('leaves places marked free-form alone', () => {
     const withStatus = { ...deployment, status: { observed: true } };
     expect(checkFields(structure(), withStatus).unknown).toEqual([
-      'status.observed',
+      { path: 'status.observed', known: ['conditions'] },
     ]);
     expect(checkFields(structure(['status']), withStatus).unknown).toEqual([]);
   });

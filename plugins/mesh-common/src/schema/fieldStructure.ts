@@ -149,10 +149,17 @@ export interface MisshapenField {
   got: string;
 }
 
+/** A field the schema does not declare. @public */
+export interface UnknownField {
+  /** e.g. `spec.replica`. */
+  path: string;
+  /** The fields the schema declares there, e.g. `replicas`, for hints. */
+  known: readonly string[];
+}
+
 /** What {@link checkFields} finds. @public */
 export interface FieldCheck {
-  /** Paths of fields the schema does not declare, e.g. `spec.replica`. */
-  unknown: string[];
+  unknown: UnknownField[];
   misshapen: MisshapenField[];
 }
 
@@ -189,7 +196,7 @@ function walk(
       } else if (shape.fields.has(key)) {
         walk(structure, v, [...pattern, key], child(path, key), out);
       } else {
-        out.unknown.push(child(path, key));
+        out.unknown.push({ path: child(path, key), known: [...shape.fields] });
       }
     }
   } else if (shape.kind === 'list') {
