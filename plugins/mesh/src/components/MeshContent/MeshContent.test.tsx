@@ -506,11 +506,13 @@ describe('MeshContent', () => {
     await renderTab(signals);
     await screen.findByRole('table', { name: 'Routes in dev' });
     expect(calls.count).toBe(1);
-    await waitFor(() => expect(calls.count).toBe(2), { timeout: 3000 });
+    // Due after 1 s; the margin only absorbs a busy machine (without the
+    // renewal there is never a second fetch, however long we wait).
+    await waitFor(() => expect(calls.count).toBe(2), { timeout: 20_000 });
     // The page stays as it was, still live.
     expect(screen.getByRole('table', { name: 'Routes in dev' })).toBeVisible();
     expect(screen.getByTestId('live-status')).toHaveTextContent('Live');
-  });
+  }, 30_000);
 
   it('keeps the data on screen when a refresh fails', async () => {
     serveChain(chainResponse([healthyCluster()]), 500);
