@@ -4,7 +4,7 @@ import { createApplyChainAction } from '../actions/applyChain';
 import { fakeClusters } from '../__testUtils__/clusters';
 import { readApplyTargets, targetFor } from './targets';
 
-const config = (targets: unknown) =>
+const config = (targets: any) =>
   new ConfigReader({ mesh: { scaffolder: { targets } } });
 
 describe('readApplyTargets', () => {
