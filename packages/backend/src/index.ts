@@ -5,15 +5,21 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionModuleMeshSamplePolicy } from './permissionPolicyModule';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
-// Auth: guest sign-in for local use.
+// Auth: the providers configured under auth.providers are offered. Guest
+// sign-in is for development only (app-config.yaml; the guest provider
+// refuses to work outside NODE_ENV=development); app-config.production.yaml
+// signs in with GitHub, resolved to a User of the catalog.
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 // Catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -33,11 +39,11 @@ backend.add(import('@mesh-chain/plugin-scaffolder-backend-module-mesh'));
 // Events: lets catalog and signals share events across backend replicas
 backend.add(import('@backstage/plugin-events-backend'));
 
-// Permissions
+// Permissions: the sample policy (src/permissionPolicy.ts), not allow-all.
+// Everyone signed in reads and runs templates; the Kubernetes proxy and
+// whatever the policy does not name are for mesh.permissions.adminGroups.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(permissionModuleMeshSamplePolicy);
 
 // Search (in-memory Lunr engine) with the catalog collator
 backend.add(import('@backstage/plugin-search-backend'));

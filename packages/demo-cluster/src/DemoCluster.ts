@@ -21,7 +21,19 @@ import { MetricsProvider } from './controllers/metrics';
 import { DEFAULT_TIMING, DemoTiming } from './controllers/runtime';
 import { buildKubeconfig } from './kubeconfig';
 import { baseObjects, scenarioObjects } from './scenarios';
-import { DEFAULT_TOKENS, TokenPolicy, checkTokens } from './server/auth';
+import {
+  DEFAULT_TOKENS,
+  DEMO_SERVICE_ACCOUNT_NAMESPACE,
+  RESTRICTED_NAMESPACE,
+  SCAFFOLDER_SERVICE_ACCOUNT,
+  TEAM_GROUP,
+  TokenIdentity,
+  VIEWER_SERVICE_ACCOUNT,
+  VIEWERS_GROUP,
+  checkTokens,
+} from './rbac/identities';
+import { bootstrapPolicy } from './rbac/policy';
+import { StoreRbac, reconcilePolicy } from './rbac/StoreRbac';
 import { KubeApiServer } from './server/KubeApiServer';
 import { DemoClusterStats, StatsRecorder } from './server/stats';
 import { StatePersister, readState } from './store/persistence';
@@ -75,8 +87,19 @@ export interface DemoClusterOptions {
   timing?: Partial<DemoTiming>;
   /** Run the controllers (default true). */
   controllers?: boolean;
-  /** Bearer tokens and what they may do (default: DEFAULT_TOKENS). */
-  tokens?: Record<string, TokenPolicy>;
+  /**
+   * Bearer tokens and who they authenticate as (default: DEFAULT_TOKENS).
+   * What each identity may do is decided by the RBAC objects in the
+   * cluster.
+   */
+  tokens?: Record<string, TokenIdentity>;
+  /**
+   * Namespaces the scaffolder identity (`demo-scaffolder-token`, service
+   * account backstage/mesh-scaffolder) may write the chain's kinds to: each
+   * is created if missing, with a RoleBinding to the `mesh-scaffolder`
+   * ClusterRole. Default: none (it may write nowhere).
+   */
+  scaffolderNamespaces?: string[];
   /** Serve the Istio and Gateway API kinds, as if their CRDs were installed (default true). */
   crds?: { istio?: boolean; gatewayApi?: boolean };
   /** Changes kept for resuming watches (default 10,000); older resume attempts get 410. */
@@ -87,13 +110,32 @@ export interface DemoClusterOptions {
   logger?: (message: string) => void;
 }
 
-/** The tokens of a demo cluster. @public */
+/**
+ * The tokens of a demo cluster (an empty string when the `tokens` option
+ * left one out). What each may do comes from the cluster's RBAC objects.
+ *
+ * @public
+ */
 export interface DemoClusterTokens {
-  /** May do everything. */
+  /** User demo-admin in system:masters: cluster-admin (kubectl). */
   admin: string;
-  /** May get, list and watch only. */
+  /**
+   * ServiceAccount backstage/mesh-viewer: get/list/watch of what the mesh
+   * and Kubernetes plugins read, everywhere (the portal's credential).
+   */
+  viewer: string;
+  /**
+   * ServiceAccount backstage/mesh-scaffolder: writes the chain's kinds in
+   * the `scaffolderNamespaces` only (the template's credential).
+   */
+  scaffolder: string;
+  /** User demo-readonly in group demo:viewers, bound to the viewer's role. */
   readonly: string;
-  /** May do everything except in `restrictedNamespace` (and cluster-wide lists of namespaced kinds). */
+  /**
+   * User demo-restricted in group demo:team: edits every app namespace
+   * except `restrictedNamespace`, through RoleBindings only (so no
+   * cluster-wide lists or watches).
+   */
   restricted: string;
   restrictedNamespace: string;
 }
@@ -113,7 +155,7 @@ export interface DemoCluster {
   /** `https://127.0.0.1:PORT` (or http:// without TLS). */
   readonly url: string;
   readonly port: number;
-  /** A kubeconfig (YAML) whose current context uses the admin token; contexts `<name>-readonly` and `<name>-restricted` use the others. */
+  /** A kubeconfig (YAML) whose current context uses the admin token; contexts `<name>-viewer`, `<name>-scaffolder`, `<name>-readonly` and `<name>-restricted` use the others. */
   readonly kubeconfig: string;
   /** A kubeconfig for another token. */
   kubeconfigFor(token: string): string;
@@ -213,6 +255,14 @@ function checkOptions(o: DemoClusterOptions) {
     fail('latencyMs', `must be 0 or more, not ${o.latencyMs}`);
   }
   if (o.tokens) checkTokens(o.tokens, 'startDemoCluster: tokens');
+  for (const n of o.scaffolderNamespaces ?? []) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)) {
+      fail(
+        'scaffolderNamespaces',
+        `must hold namespace names (lowercase DNS labels), not '${n}'`,
+      );
+    }
+  }
   if (o.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name)) {
     fail('name', `must be a lowercase DNS label like 'dev', not '${o.name}'`);
   }
@@ -294,6 +344,18 @@ export async function startDemoCluster(
       }
     }
   }
+  // RBAC: the default roles and the demo's identities, reconciled on
+  // every start (a restored state gets what it lacks).
+  reconcilePolicy(
+    api,
+    store,
+    bootstrapPolicy({
+      namespaces: store
+        .list(mustFindByKind('v1', 'Namespace'))
+        .map(n => n.metadata.name),
+      scaffolderNamespaces: options.scaffolderNamespaces ?? [],
+    }),
+  );
   const persister = options.state
     ? new StatePersister(store, options.state, name)
     : undefined;
@@ -321,6 +383,7 @@ export async function startDemoCluster(
   const stats = new StatsRecorder();
   let latency = options.latencyMs ?? 0;
   const tokens = options.tokens ?? { ...DEFAULT_TOKENS };
+  const rbac = new StoreRbac(store);
   const timeScale = options.timeScale ?? 1;
   const timing = { ...DEFAULT_TIMING, ...(options.timing ?? {}) };
   const server = new KubeApiServer({
@@ -328,6 +391,7 @@ export async function startDemoCluster(
     store,
     stats,
     tokens,
+    rbac,
     latencyMs: () => latency,
     served: api.served,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
@@ -344,19 +408,19 @@ export async function startDemoCluster(
   let urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   if (urlHost.includes(':')) urlHost = `[${urlHost}]`;
   const url = `${serving ? 'https' : 'http'}://${urlHost}:${port}`;
-  const tokenFor = (access: 'admin' | 'read' | 'restricted') =>
-    Object.entries(tokens).find(([, p]) =>
-      access === 'restricted'
-        ? (p.denyNamespaces ?? []).length > 0
-        : p.access === access && !(p.denyNamespaces ?? []).length,
-    )?.[0] ?? '';
+  const tokenFor = (matches: (identity: TokenIdentity) => boolean) =>
+    Object.entries(tokens).find(([, identity]) => matches(identity))?.[0] ?? '';
+  const inGroup = (group: string) => (identity: TokenIdentity) =>
+    Boolean(identity.groups?.includes(group));
+  const isServiceAccount = (sa: string) => (identity: TokenIdentity) =>
+    identity.serviceAccount === `${DEMO_SERVICE_ACCOUNT_NAMESPACE}/${sa}`;
   const demoTokens: DemoClusterTokens = {
-    admin: tokenFor('admin'),
-    readonly: tokenFor('read'),
-    restricted: tokenFor('restricted'),
-    restrictedNamespace:
-      Object.values(tokens).find(p => p.denyNamespaces?.length)
-        ?.denyNamespaces?.[0] ?? '',
+    admin: tokenFor(inGroup('system:masters')),
+    viewer: tokenFor(isServiceAccount(VIEWER_SERVICE_ACCOUNT)),
+    scaffolder: tokenFor(isServiceAccount(SCAFFOLDER_SERVICE_ACCOUNT)),
+    readonly: tokenFor(inGroup(VIEWERS_GROUP)),
+    restricted: tokenFor(inGroup(TEAM_GROUP)),
+    restrictedNamespace: RESTRICTED_NAMESPACE,
   };
   const kubeconfigFor = (token: string, suffix = '') =>
     buildKubeconfig({
@@ -371,12 +435,10 @@ export async function startDemoCluster(
     caPem: ca?.certPem,
     users: [
       { suffix: '', token: demoTokens.admin },
-      ...(demoTokens.readonly
-        ? [{ suffix: 'readonly', token: demoTokens.readonly }]
-        : []),
-      ...(demoTokens.restricted
-        ? [{ suffix: 'restricted', token: demoTokens.restricted }]
-        : []),
+      { suffix: 'viewer', token: demoTokens.viewer },
+      { suffix: 'scaffolder', token: demoTokens.scaffolder },
+      { suffix: 'readonly', token: demoTokens.readonly },
+      { suffix: 'restricted', token: demoTokens.restricted },
     ].filter(u => u.token),
   });
   const admin = {

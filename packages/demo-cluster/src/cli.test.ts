@@ -29,6 +29,10 @@ describe('parseCli', () => {
     });
     expect(parseCli([]).options).toMatchObject({ port: 6443, scenario: 'dev' });
     expect(
+      parseCli(['--scaffolder-namespaces', 'apps, sandbox']).options
+        .scaffolderNamespaces,
+    ).toEqual(['apps', 'sandbox']);
+    expect(
       parseCli(['--no-tls', '--no-controllers', '--time-scale', '10']).options,
     ).toMatchObject({
       tls: false,
@@ -45,16 +49,22 @@ describe('parseCli', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-cluster-cli-'));
     try {
       const file = path.join(dir, 'tokens.yaml');
+      // The old shape (access levels) is refused with what to do instead.
       fs.writeFileSync(file, 'ci-token: {user: ci, access: write}\n');
       expect(() => parseCli(['--tokens', file])).toThrow(
-        `--tokens: ${file}["ci-token"].access must be 'admin' or 'read', not 'write'`,
+        `--tokens: ${file}["ci-token"].access is not a field of a token identity (user, groups, serviceAccount); what an identity may do is set by RBAC Roles and bindings`,
+      );
+      fs.writeFileSync(file, 'ci-token: {serviceAccount: deployer}\n');
+      expect(() => parseCli(['--tokens', file])).toThrow(
+        `--tokens: ${file}["ci-token"].serviceAccount must be <namespace>/<name>, e.g. backstage/mesh-viewer, not 'deployer'`,
       );
       fs.writeFileSync(
         file,
-        'ci-token: {user: ci, access: read, denyNamespaces: [finance]}\n',
+        'ci-token: {serviceAccount: ci/deployer}\nme: {user: me, groups: [team]}\n',
       );
       expect(parseCli(['--tokens', file]).options.tokens).toEqual({
-        'ci-token': { user: 'ci', access: 'read', denyNamespaces: ['finance'] },
+        'ci-token': { serviceAccount: 'ci/deployer' },
+        me: { user: 'me', groups: ['team'] },
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

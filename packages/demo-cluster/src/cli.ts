@@ -7,7 +7,7 @@ import { parseArgs } from 'util';
 import YAML from 'yaml';
 import { startDemoCluster } from './DemoCluster';
 import { CLUSTER_PRESETS, SCENARIOS } from './scenarios';
-import { checkTokens } from './server/auth';
+import { checkTokens } from './rbac/identities';
 
 const USAGE = `Usage: yarn demo-cluster [options]
 
@@ -32,12 +32,25 @@ Options:
   --latency-ms MS           add MS milliseconds to every API request
   --time-scale N            run simulated time N times faster (default 1)
   --no-controllers          do not run the simulated controllers
-  --tokens FILE             bearer tokens (YAML or JSON), replacing the defaults:
-                              my-token: { user: me, access: read, denyNamespaces: [finance] }
+  --tokens FILE             bearer tokens (YAML or JSON) and who they authenticate
+                            as, replacing the defaults (RBAC decides what they may do):
+                              my-token: { user: me, groups: [team] }
+                              ci-token: { serviceAccount: ci/deployer }
+  --scaffolder-namespaces NAMES
+                            namespaces the scaffolder identity may write to,
+                            comma-separated (default: none); each is created
+                            with a RoleBinding to the mesh-scaffolder ClusterRole
   --help                    show this help
 
-Tokens: demo-admin-token (everything), demo-readonly-token (get/list/watch),
-demo-restricted-token (everything except namespace finance).
+Tokens (what each may do is RBAC: kubectl get clusterroles,clusterrolebindings):
+  demo-admin-token       cluster-admin (system:masters)
+  demo-viewer-token      ServiceAccount backstage/mesh-viewer: reads what the
+                         portal shows (ClusterRole mesh-viewer)
+  demo-scaffolder-token  ServiceAccount backstage/mesh-scaffolder: writes the
+                         chain's kinds in --scaffolder-namespaces only
+  demo-readonly-token    user demo-readonly (group demo:viewers): as the viewer
+  demo-restricted-token  user demo-restricted (group demo:team): edits app
+                         namespaces except finance, no cluster-wide lists
 `;
 
 /** A command line mistake: the message names the option and the fix. */
@@ -78,6 +91,7 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
         'time-scale': { type: 'string' },
         'no-controllers': { type: 'boolean' },
         tokens: { type: 'string' },
+        'scaffolder-namespaces': { type: 'string' },
         help: { type: 'boolean' },
       },
       allowPositionals: false,
@@ -113,6 +127,10 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
       timeScale: number('time-scale', v['time-scale'], 0.001),
       controllers: v['no-controllers'] ? false : undefined,
       tokens,
+      scaffolderNamespaces: v['scaffolder-namespaces']
+        ?.split(',')
+        .map(n => n.trim())
+        .filter(Boolean),
     },
   };
 }

@@ -15,8 +15,22 @@ export type {
   DemoClusterTokens,
 } from './DemoCluster';
 export type { DemoClusterStats } from './server/stats';
-export { DEFAULT_TOKENS } from './server/auth';
-export type { TokenPolicy } from './server/auth';
+export { DEFAULT_TOKENS } from './rbac/identities';
+export type { TokenIdentity } from './rbac/identities';
+export {
+  authorize,
+  ruleAllows,
+  forbiddenMessage,
+  serviceAccountUser,
+} from './rbac/authorizer';
+export type {
+  Decision,
+  PolicyRule,
+  RequestAttributes,
+  Subject,
+  UserInfo,
+} from './rbac/authorizer';
+export { VIEWER_RULES, SCAFFOLDER_RULES } from './rbac/policy';
 export type { DemoTiming } from './controllers/runtime';
 export { LOAD_ANNOTATION, parseLoad, formatLoad } from './controllers/load';
 export type { LoadSpec } from './controllers/load';

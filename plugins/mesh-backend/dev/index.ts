@@ -28,7 +28,7 @@ async function main() {
           title: 'In-process demo cluster',
           url: demo.url,
           authProvider: 'serviceAccount',
-          serviceAccountToken: demo.tokens.readonly,
+          serviceAccountToken: demo.tokens.viewer, // read-only, as in production
           caData: demo.caData,
         },
       ],

@@ -23,13 +23,14 @@ export const scaffolderModuleMesh = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         clusters: meshClustersServiceRef,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, clusters, catalog }) {
+      async init({ scaffolder, config, logger, clusters, catalog }) {
         scaffolder.addActions(
           createRenderChainAction(),
-          createApplyChainAction({ clusters, config }),
+          createApplyChainAction({ clusters, config, logger }),
           createRegisterLocalAction({ catalog, config }),
         );
       },

@@ -5,6 +5,12 @@
  * wording.
  */
 import type { StatusCause } from './errors';
+import {
+  RBAC_KINDS,
+  RBAC_VALIDATORS,
+  defaultRbacObject,
+  validatePathSegmentName,
+} from '../rbac/validation';
 import { fromLabelSelectorSpec, labelSelectorSpecToString } from './selectors';
 import type { KubeObject } from '../types';
 
@@ -43,6 +49,7 @@ function duplicate(field: string, value: unknown): StatusCause {
 
 /** Validates `metadata.name` the way the API server does for the kind. */
 export function validateName(kind: string, name: unknown): Causes {
+  if (RBAC_KINDS.has(kind)) return validatePathSegmentName(name);
   if (typeof name !== 'string' || name === '') {
     return [
       {
@@ -295,6 +302,10 @@ const DEFAULTERS: Record<string, (o: any) => void> = {
 export function applyDefaults(obj: KubeObject, group: string) {
   const key = group === 'gateway.networking.k8s.io' ? obj.kind : obj.kind;
   if (group === 'networking.istio.io') return;
+  if (group === 'rbac.authorization.k8s.io') {
+    defaultRbacObject(obj);
+    return;
+  }
   if (group === 'gateway.networking.k8s.io' && obj.kind !== 'HTTPRoute') {
     if (obj.kind === 'Gateway') {
       for (const l of obj.spec?.listeners ?? []) {
@@ -454,6 +465,7 @@ function istioPortCauses(field: string, port: unknown): Causes {
 }
 
 const VALIDATORS: Record<string, (o: any, old?: any) => Causes> = {
+  ...RBAC_VALIDATORS,
   Deployment(o, old) {
     const causes = validateWorkload(o, old);
     const strategy = o.spec?.strategy;

@@ -27,7 +27,7 @@ export interface ResourceType {
   statusSubresource: boolean;
   /** Custom resources are served read/write only while "installed". */
   crd?: 'istio' | 'gateway-api';
-  /** Computed on request, never stored (the metrics API). */
+  /** Computed on request, never stored (the metrics API, access reviews). */
   virtual?: boolean;
 }
 
@@ -284,6 +284,48 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     subresources: ['status'],
     generation: true,
     statusSubresource: true,
+  }),
+  rt({
+    group: 'rbac.authorization.k8s.io',
+    versions: ['v1'],
+    plural: 'clusterroles',
+    singular: 'clusterrole',
+    kind: 'ClusterRole',
+    namespaced: false,
+  }),
+  rt({
+    group: 'rbac.authorization.k8s.io',
+    versions: ['v1'],
+    plural: 'clusterrolebindings',
+    singular: 'clusterrolebinding',
+    kind: 'ClusterRoleBinding',
+    namespaced: false,
+  }),
+  rt({
+    group: 'rbac.authorization.k8s.io',
+    versions: ['v1'],
+    plural: 'roles',
+    singular: 'role',
+    kind: 'Role',
+    namespaced: true,
+  }),
+  rt({
+    group: 'rbac.authorization.k8s.io',
+    versions: ['v1'],
+    plural: 'rolebindings',
+    singular: 'rolebinding',
+    kind: 'RoleBinding',
+    namespaced: true,
+  }),
+  rt({
+    group: 'authorization.k8s.io',
+    versions: ['v1'],
+    plural: 'selfsubjectaccessreviews',
+    singular: '',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    verbs: ['create'],
+    virtual: true,
   }),
   rt({
     group: 'metrics.k8s.io',

@@ -71,6 +71,16 @@ const MODELS: Record<string, [string, string, string]> = {
     'HorizontalPodAutoscaler',
   ],
   ...Object.fromEntries(
+    ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].map(kind => [
+      `${kind.toLowerCase()}s.rbac.authorization.k8s.io/v1`,
+      ['kubernetes-models', `rbac.authorization.k8s.io/v1/${kind}`, kind] as [
+        string,
+        string,
+        string,
+      ],
+    ]),
+  ),
+  ...Object.fromEntries(
     ['v1', 'v1beta1', 'v1alpha3'].flatMap(v =>
       (
         [

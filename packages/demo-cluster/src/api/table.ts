@@ -159,7 +159,42 @@ function hpaTargets(o: KubeObject): string {
   return parts.join(', ') + more;
 }
 
+/** Subjects of a binding of one kind, as the RBAC printers show them. */
+function subjectsOf(o: KubeObject, kind: string): string {
+  return ((o.subjects ?? []) as any[])
+    .filter(s => s?.kind === kind)
+    .map(s =>
+      kind === 'ServiceAccount'
+        ? `${s.namespace ?? o.metadata.namespace ?? ''}/${s.name}`
+        : s.name,
+    )
+    .join(', ');
+}
+
+const CREATED_AT: Column = {
+  name: 'Created At',
+  type: 'string',
+  format: 'date',
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  priority: 0,
+  cell: o => o.metadata.creationTimestamp ?? '',
+};
+
+const BINDING: Column[] = [
+  NAME,
+  col('Role', o => `${o.roleRef?.kind ?? ''}/${o.roleRef?.name ?? ''}`),
+  AGE,
+  col('Users', o => subjectsOf(o, 'User'), 1),
+  col('Groups', o => subjectsOf(o, 'Group'), 1),
+  col('ServiceAccounts', o => subjectsOf(o, 'ServiceAccount'), 1),
+];
+
 const COLUMNS: Record<string, Column[]> = {
+  'rbac.authorization.k8s.io/Role': [NAME, CREATED_AT],
+  'rbac.authorization.k8s.io/ClusterRole': [NAME, CREATED_AT],
+  'rbac.authorization.k8s.io/RoleBinding': BINDING,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': BINDING,
   Namespace: [NAME, col('Status', o => o.status?.phase ?? ''), AGE],
   Node: [
     NAME,

@@ -1,6 +1,7 @@
 /*
  * The HTTP(S) front of the simulator: routes Kubernetes REST paths to the
- * ObjectApi, authenticates bearer tokens, authorizes verbs, negotiates
+ * ObjectApi, authenticates bearer tokens, authorizes every request with
+ * RBAC (non-resource URLs such as discovery included), negotiates
  * JSON / Table / PartialObjectMetadata responses, streams watches and logs,
  * adds the configured latency and counts requests.
  */
@@ -11,7 +12,6 @@ import YAML from 'yaml';
 import {
   ApiError,
   badRequest,
-  forbidden,
   methodNotAllowed,
   notFound,
   toApiError,
@@ -41,7 +41,12 @@ import { IncludeObject, toTable } from '../api/table';
 import type { MetricsProvider } from '../controllers/metrics';
 import type { Store } from '../store/Store';
 import type { KubeObject } from '../types';
-import { bearerToken, denial, TokenPolicy } from './auth';
+import { reviewResponse } from '../rbac/accessReview';
+import { decodeAccessReview } from '../rbac/accessReviewProtobuf';
+import type { RequestAttributes, UserInfo } from '../rbac/authorizer';
+import { TokenIdentity, bearerToken, userInfoOf } from '../rbac/identities';
+import type { StoreRbac } from '../rbac/StoreRbac';
+import { forbiddenError, requestAttributes } from './auth';
 import {
   coreVersions,
   group as groupDoc,
@@ -61,7 +66,10 @@ export interface KubeApiServerOptions {
   api: ObjectApi;
   store: Store;
   stats: StatsRecorder;
-  tokens: Record<string, TokenPolicy>;
+  /** Bearer tokens and who they authenticate as. */
+  tokens: Record<string, TokenIdentity>;
+  /** Decides what each identity may do. */
+  rbac: StoreRbac;
   latencyMs: () => number;
   served: (t: ResourceType) => boolean;
   bookmarkIntervalMs: number;
@@ -111,6 +119,10 @@ function negotiate(accept: string | undefined, query: URLSearchParams): Format {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyBytes(req).then(b => b.toString('utf8'));
+}
+
+function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -123,7 +135,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -338,10 +350,18 @@ export class KubeApiServer {
     }
 
     const token = bearerToken(req.headers.authorization);
-    const policy = token ? this.options.tokens[token] : undefined;
-    if (!policy) {
+    const identity = token ? this.options.tokens[token] : undefined;
+    if (!identity) {
       throw unauthorized();
     }
+    const user = userInfoOf(identity);
+    const attrs = requestAttributes({
+      method,
+      path,
+      watch: isWatch,
+      fieldSelector: query.get('fieldSelector') ?? undefined,
+    });
+    this.authorize(user, attrs);
 
     if (path.startsWith('/openapi/')) {
       this.serveOpenApi(res, path, req);
@@ -360,23 +380,6 @@ export class KubeApiServer {
     }
 
     const { type, namespace, name, subresource } = route;
-    const denied = denial(policy, {
-      verb,
-      resource: type,
-      subresource,
-      namespace,
-      name,
-    });
-    if (denied) {
-      throw forbidden(
-        {
-          group: type.group,
-          plural: subresource ? `${type.plural}/${subresource}` : type.plural,
-        },
-        name,
-        denied,
-      );
-    }
     if (subresource && !type.subresources.includes(subresource)) {
       throw new ApiError(
         404,
@@ -393,7 +396,7 @@ export class KubeApiServer {
     const format = negotiate(req.headers.accept, query);
     const apiVersion = apiVersionOf(type, route.version);
     const ctx: WriteContext & { force?: boolean } = {
-      caller: { user: policy.user, groups: policy.groups ?? [] },
+      caller: { user: user.name, groups: [...user.groups] },
       dryRun: this.dryRun(query),
       fieldManager: query.get('fieldManager') ?? undefined,
       userAgent: req.headers['user-agent'],
@@ -404,6 +407,21 @@ export class KubeApiServer {
     ctx.warnings = [];
     const { api } = this.options;
 
+    if (type.kind === 'SelfSubjectAccessReview') {
+      if (method !== 'POST' || name) throw methodNotAllowed();
+      const raw = await readBodyBytes(req);
+      const contentType = req.headers['content-type'] ?? '';
+      const body = contentType.startsWith('application/vnd.kubernetes.protobuf')
+        ? decodeAccessReview(raw)
+        : parseBody(raw.toString('utf8'), contentType);
+      const review = reviewResponse(
+        body,
+        (u, a) => this.options.rbac.authorize(u, a),
+        user,
+      );
+      this.send(res, 201, JSON.stringify(review));
+      return;
+    }
     if (type.virtual) {
       this.serveMetrics(res, route, query, method, isWatch);
       return;
@@ -487,6 +505,11 @@ export class KubeApiServer {
             name,
           ),
         );
+        // Server-side apply of an object that does not exist creates it:
+        // the caller must also be allowed to create it (by name).
+        if (!existed && contentType.startsWith(PATCH_TYPES.apply)) {
+          this.authorize(user, { ...attrs, verb: 'create' });
+        }
         const patched = api.patch(
           type,
           namespace,
@@ -580,6 +603,14 @@ export class KubeApiServer {
       values.push(value);
     }
     res.setHeader('Warning', values);
+  }
+
+  /** Throws kube-apiserver's 403 unless RBAC allows the request. */
+  private authorize(user: UserInfo, attrs: RequestAttributes) {
+    const decision = this.options.rbac.authorize(user, attrs);
+    if (!decision.allowed) {
+      throw forbiddenError(user, attrs, decision.reason);
+    }
   }
 
   private dryRun(query: URLSearchParams): boolean {

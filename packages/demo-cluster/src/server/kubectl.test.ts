@@ -383,6 +383,43 @@ spec:
     );
   });
 
+  it('shows RBAC objects and answers auth can-i for each identity', async () => {
+    expect(await ok(['get', 'clusterroles'])).toMatch(
+      /^NAME\s+CREATED AT\n[\s\S]*\nmesh-viewer\s+\d{4}-/,
+    );
+    expect(await ok(['get', 'clusterrolebindings', '-o', 'wide'])).toMatch(
+      /\nmesh-viewer\s+ClusterRole\/mesh-viewer\s+\S+\s+demo:viewers\s+backstage\/mesh-viewer/,
+    );
+    const canI = async (context: string, ...args: string[]) =>
+      (
+        await kubectl(['--context', `kc-${context}`, 'auth', 'can-i', ...args])
+      ).stdout.trim();
+    expect(await canI('viewer', 'list', 'pods', '-A')).toBe('yes');
+    expect(
+      await canI(
+        'viewer',
+        'watch',
+        'virtualservices.networking.istio.io',
+        '-n',
+        'shop',
+      ),
+    ).toBe('yes');
+    expect(await canI('viewer', 'get', 'secrets', '-n', 'shop')).toBe('no');
+    expect(await canI('viewer', 'create', 'deployments', '-n', 'shop')).toBe(
+      'no',
+    );
+    // No namespace is bound for the scaffolder in this cluster.
+    expect(
+      await canI('scaffolder', 'create', 'deployments', '-n', 'shop'),
+    ).toBe('no');
+    expect(
+      await canI('restricted', 'patch', 'deployments/scale', '-n', 'shop'),
+    ).toBe('yes');
+    expect(await canI('restricted', 'list', 'pods', '-n', 'finance')).toBe(
+      'no',
+    );
+  });
+
   it('lists nodes and shows resource usage with kubectl top', async () => {
     const nodes = await ok(['get', 'nodes']);
     expect(nodes).toMatch(/demo-node-1\s+Ready\s+worker\s+\S+\s+v1\.32\.0/);

@@ -32,9 +32,11 @@ import {
   entityRefOf,
   readCatalogLocatorOptions,
 } from './catalogClusters';
+import { SEPARATE_CREDENTIAL_PROVIDERS } from './credentials';
 import {
   MeshCluster,
   MeshClusterAuthMode,
+  MeshClusterCredential,
   MeshClustersService,
   MeshUserAuth,
 } from './types';
@@ -278,17 +280,68 @@ export class ConfigMeshClusters implements MeshClustersService {
 
   async getKubeConfig(
     cluster: string | MeshCluster,
-    options?: { userAuth?: MeshUserAuth },
+    options?: { userAuth?: MeshUserAuth; credential?: MeshClusterCredential },
   ): Promise<KubeConfig> {
     const entry = await this.entry(
       typeof cluster === 'string' ? cluster : cluster.name,
     );
+    if (options?.credential) {
+      return this.kubeConfigWith(entry, options.credential);
+    }
     const strategy = this.strategyFor(entry.cluster.authProvider)!;
     const credential = await strategy.getCredential(
       entry.details,
       (options?.userAuth ?? {}) as any,
     );
     return buildKubeConfig(entry.cluster, credential);
+  }
+
+  /** The cluster's URL and CA with another credential the backend holds. */
+  private async kubeConfigWith(
+    entry: Entry,
+    credential: MeshClusterCredential,
+  ): Promise<KubeConfig> {
+    const { authProvider, authMetadata } = credential;
+    const strategy = SEPARATE_CREDENTIAL_PROVIDERS.includes(authProvider)
+      ? this.strategyFor(authProvider)
+      : undefined;
+    if (!strategy) {
+      throw new InputError(
+        `A separate credential for cluster '${
+          entry.cluster.name
+        }' cannot use authProvider '${authProvider}'; use one of ${SEPARATE_CREDENTIAL_PROVIDERS.join(
+          ', ',
+        )}`,
+      );
+    }
+    if (
+      authProvider === 'serviceAccount' &&
+      !authMetadata.serviceAccountToken
+    ) {
+      // Never the pod's own token: that is the cluster's read credential.
+      throw new InputError(
+        `A separate serviceAccount credential for cluster '${entry.cluster.name}' needs its serviceAccountToken`,
+      );
+    }
+    const details: ClusterDetails = {
+      ...entry.details,
+      authMetadata: {
+        ...authMetadata,
+        [ANNOTATION_KUBERNETES_AUTH_PROVIDER]: authProvider,
+      },
+    };
+    const errors = strategy.validateCluster(details.authMetadata);
+    if (errors.length) {
+      throw new InputError(
+        `Invalid credential for cluster '${entry.cluster.name}': ${errors
+          .map(e => e.message)
+          .join(', ')}`,
+      );
+    }
+    return buildKubeConfig(
+      entry.cluster,
+      await strategy.getCredential(details, {} as any),
+    );
   }
 
   private async entry(name: string): Promise<Entry> {

@@ -2,3 +2,4 @@ export * from './types';
 export { ConfigMeshClusters, buildKubeConfig } from './ConfigMeshClusters';
 export type { ConfigMeshClustersOptions } from './ConfigMeshClusters';
 export { meshClustersServiceRef } from './serviceRef';
+export { readClusterCredential } from './credentials';

@@ -53,6 +53,26 @@ export interface MeshCluster {
 export type MeshUserAuth = Record<string, unknown>;
 
 /**
+ * A credential the backend holds for a cluster besides the cluster's own
+ * (the one under `kubernetes.clusterLocatorMethods`, which the portal reads
+ * with): e.g. the write credential of a scaffolder target. It is configured
+ * like a cluster's auth (see {@link readClusterCredential}) and used with
+ * the stock plugin's strategy for its provider. Its fields are secrets:
+ * never log or return them.
+ *
+ * @public
+ */
+export interface MeshClusterCredential {
+  /**
+   * A provider whose credential the backend holds: `serviceAccount`, `aws`,
+   * `googleServiceAccount` or `azure`.
+   */
+  authProvider: string;
+  /** The provider's fields: `serviceAccountToken`, or the AWS role annotations. */
+  authMetadata: Record<string, string>;
+}
+
+/**
  * Access to the configured clusters, shared by the mesh backend and its
  * modules (the scaffolder actions use it to apply manifests).
  *
@@ -69,9 +89,11 @@ export interface MeshClustersService {
    * credentials (AWS, Google) expire.
    *
    * For `user` clusters, `userAuth` must carry the user's credential.
+   * With `credential`, the KubeConfig authenticates with that credential
+   * instead of the cluster's own (same URL and CA).
    */
   getKubeConfig(
     cluster: string | MeshCluster,
-    options?: { userAuth?: MeshUserAuth },
+    options?: { userAuth?: MeshUserAuth; credential?: MeshClusterCredential },
   ): Promise<KubeConfig>;
 }

@@ -12,8 +12,11 @@ import { createRenderChainAction } from './renderChain';
 /*
  * mesh:chain:apply against the demo cluster: a Kubernetes API simulator over
  * real HTTPS that implements server-side apply (field ownership, conflicts),
- * dryRun=All, 422 validation with field causes and 403 for a read-only token,
- * with controllers that roll Deployments out and run HPAs.
+ * dryRun=All, 422 validation with field causes and RBAC (403s worded as
+ * kube-apiserver words them), with controllers that roll Deployments out and
+ * run HPAs. As in the portal, the cluster is configured with the read-only
+ * viewer token and the target with the scaffolder's write token, which the
+ * cluster binds in namespaces `orders` and `search` only.
  */
 
 jest.setTimeout(30_000);
@@ -28,6 +31,7 @@ describe('mesh:chain:apply against the demo cluster', () => {
     cluster = await startDemoCluster({
       scenario: ['base', 'nodeport'],
       timeScale: 100,
+      scaffolderNamespaces: ['orders', 'search'],
     });
   });
   afterAll(async () => {
@@ -35,7 +39,11 @@ describe('mesh:chain:apply against the demo cluster', () => {
   });
   beforeEach(() => workspace.clear());
 
-  function applyAction(token = cluster.tokens.admin) {
+  function applyAction({
+    clusterToken = cluster.tokens.viewer,
+    writeToken = cluster.tokens.scaffolder as string | null,
+    namespaces = ['orders', 'search', 'shop'],
+  } = {}) {
     const config = new ConfigReader({
       kubernetes: {
         clusterLocatorMethods: [
@@ -46,7 +54,7 @@ describe('mesh:chain:apply against the demo cluster', () => {
                 name: 'dev',
                 url: cluster.url,
                 authProvider: 'serviceAccount',
-                serviceAccountToken: token,
+                serviceAccountToken: clusterToken,
                 caData: cluster.caData,
               },
             ],
@@ -54,7 +62,17 @@ describe('mesh:chain:apply against the demo cluster', () => {
         ],
       },
       mesh: {
-        scaffolder: { targets: [{ cluster: 'dev', namespaces: ['*'] }] },
+        scaffolder: {
+          targets: [
+            {
+              cluster: 'dev',
+              namespaces,
+              ...(writeToken && {
+                credentials: { serviceAccountToken: writeToken },
+              }),
+            },
+          ],
+        },
       },
     });
     return createApplyChainAction({
@@ -111,7 +129,8 @@ describe('mesh:chain:apply against the demo cluster', () => {
       waitTimeoutSeconds: 20,
     });
     expect(first.results.map((r: any) => `${r.kind} ${r.result}`)).toEqual([
-      'Namespace created',
+      // An admin created it, with the RoleBinding that lets templates write.
+      'Namespace unchanged',
       'Service created',
       'Deployment created',
       'HorizontalPodAutoscaler created',
@@ -134,6 +153,10 @@ describe('mesh:chain:apply against the demo cluster', () => {
         f.operation,
       ]),
     ).toContainEqual(['backstage-mesh', 'Apply']);
+    // Written by the scaffolder's identity, not the portal's.
+    expect(deployment?.metadata.managedFields).not.toContainEqual(
+      expect.objectContaining({ manager: 'demo-cluster' }),
+    );
     const vs = await cluster.get(
       'networking.istio.io/v1',
       'VirtualService',
@@ -176,12 +199,17 @@ describe('mesh:chain:apply against the demo cluster', () => {
   });
 
   it('applies nothing when the server rejects one object, and removes the namespace it created', async () => {
+    // A deployer that may create namespaces (here: the admin token).
+    const deployer = applyAction({
+      writeToken: cluster.tokens.admin,
+      namespaces: ['*'],
+    });
     await render(
       chain('reports', {
         service: { type: 'NodePort', port: 80, nodePort: 30080 },
       }),
     );
-    const error = await apply().catch(e => e);
+    const error = await apply({}, deployer).catch(e => e);
     expect(error.message).toMatch(
       /The cluster 'dev' would reject 1 of 6 objects \(server-side dry run\), so nothing was applied:\n {2}- Service reports\/reports: 422 Invalid: .*30080/,
     );
@@ -194,15 +222,57 @@ describe('mesh:chain:apply against the demo cluster', () => {
     ).toBeUndefined();
   });
 
-  it('reports a token that may not write, and writes nothing', async () => {
-    await render(chain('billing'));
-    const error = await apply({}, applyAction(cluster.tokens.readonly)).catch(
+  it('is refused by the configuration before the cluster is asked, naming namespace and target', async () => {
+    await render(chain('payments'));
+    cluster.resetStats();
+    const error = await apply().catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      "Templates may not apply to namespace 'payments' of cluster 'dev' (allowed namespaces in 'dev': orders, search, shop (mesh.scaffolder.targets[0])). An administrator can allow it under mesh.scaffolder.targets in app-config.yaml, with a credential whose RBAC allows writing there.",
+    );
+    expect(cluster.stats().total).toBe(0);
+  });
+
+  it("reports the cluster's 403 when its RBAC does not let the target's credential write there", async () => {
+    // The configuration allows shop; the cluster binds the scaffolder in
+    // orders and search only.
+    await render({
+      ...chain('billing'),
+      namespace: 'shop',
+      createNamespace: false,
+    });
+    await cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop' },
+    });
+    const error = await apply().catch(e => e);
+    expect(error.message).toMatch(
+      /^Cluster 'dev' refused to let the credentials of mesh\.scaffolder\.targets\[0\] write to namespace 'shop' \(403 Forbidden by its RBAC\)\. The configuration allows it, the cluster does not: bind that credential's identity in each of these namespaces to a role that may write the chain's kinds/,
+    );
+    expect(error.message).toContain(
+      'services "billing" is forbidden: User "system:serviceaccount:backstage:mesh-scaffolder" cannot patch resource "services" in API group "" in the namespace "shop"',
+    );
+    expect(error.message).not.toContain(cluster.tokens.scaffolder);
+    expect(
+      await cluster.get('apps/v1', 'Deployment', 'billing', 'shop'),
+    ).toBeUndefined();
+  });
+
+  it('never writes with the read-only viewer credential', async () => {
+    // A target without credentials writes with the cluster's own: here the
+    // portal's viewer token, which the cluster lets read only.
+    await render(chain('orders'));
+    const error = await apply({}, applyAction({ writeToken: null })).catch(
       e => e,
     );
-    expect(error.message).toMatch(/rejected Namespace billing: 403 Forbidden/);
-    expect(error.message).toMatch(/grant its identity get\/create\/patch/);
-    expect(error.message).not.toContain(cluster.tokens.readonly);
-    expect(await cluster.get('v1', 'Namespace', 'billing')).toBeUndefined();
+    expect(error.message).toMatch(
+      /^Cluster 'dev' refused to let the cluster's own credential \(mesh\.scaffolder\.targets\[0\] has no credentials\) write to namespace 'orders' \(403 Forbidden by its RBAC\)/,
+    );
+    expect(error.message).toContain(
+      'namespaces "orders" is forbidden: User "system:serviceaccount:backstage:mesh-viewer" cannot patch resource "namespaces" in API group "" in the namespace "orders"',
+    );
+    expect(error.message).not.toContain(cluster.tokens.viewer);
   });
 
   it('stops when the shared gateway does not exist', async () => {
@@ -214,6 +284,8 @@ describe('mesh:chain:apply against the demo cluster', () => {
     await expect(apply()).rejects.toThrow(
       /Gateway istio-system\/private-gateway \(referenced by VirtualService search\/search spec.gateways\[0\]\) does not exist[\s\S]*Nothing was applied/,
     );
-    expect(await cluster.get('v1', 'Namespace', 'search')).toBeUndefined();
+    expect(
+      await cluster.get('apps/v1', 'Deployment', 'search', 'search'),
+    ).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import path from 'path';
 import { ConfigMeshClusters } from '@mesh-chain/plugin-mesh-node';
 import { FakeCluster } from '../__testUtils__/FakeCluster';
 import { fakeClusters } from '../__testUtils__/clusters';
+import type { ChainClusterClient } from '../cluster/MeshObjectApi';
 import { createApplyChainAction } from './applyChain';
 import { createRenderChainAction } from './renderChain';
 
@@ -155,7 +156,7 @@ describe('mesh:chain:apply', () => {
       expect.objectContaining({
         name: 'NotAllowedError',
         message: expect.stringMatching(
-          /may not apply to namespace 'payments' of cluster 'dev' \(allowed namespaces in 'dev': shop, team-\*\)\. An administrator can allow it under mesh.scaffolder.targets/,
+          /may not apply to namespace 'payments' of cluster 'dev' \(allowed namespaces in 'dev': shop, team-\* \(mesh\.scaffolder\.targets\[0\]\)\)\. An administrator can allow it under mesh.scaffolder.targets/,
         ),
       }),
     );
@@ -164,6 +165,77 @@ describe('mesh:chain:apply', () => {
     );
     await expect(run({ cluster: 'dev' }, {}, action([]))).rejects.toThrow(
       /no targets are configured, so templates may not apply to any cluster/,
+    );
+    expect(clusters.kubeConfigRequests).toBe(0);
+  });
+
+  it("reads with the cluster's credential and writes with the target's", async () => {
+    await render();
+    const calls: string[] = [];
+    const as = (role: string): ChainClusterClient => {
+      const record = <T>(what: string, result: T) => {
+        calls.push(`${role} ${what}`);
+        return result;
+      };
+      return {
+        served: (v, k) => record('served', cluster.served(v, k)),
+        get: o => record('get', cluster.get(o)),
+        apply: (o, opts) => record('apply', cluster.apply(o, opts)),
+        deleteNamespace: n => record('delete', cluster.deleteNamespace(n)),
+      };
+    };
+    const act = createApplyChainAction({
+      clusters,
+      config: new ConfigReader({
+        mesh: {
+          scaffolder: {
+            targets: [
+              {
+                cluster: 'dev',
+                namespaces: ['shop'],
+                credentials: { serviceAccountToken: 'writer-token' },
+              },
+            ],
+          },
+        },
+      }),
+      clientFactory: kc =>
+        as(kc.getCurrentUser()?.token === 'writer-token' ? 'writer' : 'reader'),
+      pollIntervalMs: 5,
+    });
+    const ctx = createMockActionContext({
+      input: { cluster: 'dev', waitForAvailable: true },
+      workspacePath: workspace.path,
+    });
+    await act.handler(ctx as any);
+    expect(new Set(calls)).toEqual(
+      new Set(['reader served', 'reader get', 'writer apply']),
+    );
+    // The token is in no log line and no output.
+    const said = JSON.stringify([
+      (ctx.logger.info as jest.Mock | undefined)?.mock?.calls,
+      (ctx.output as jest.Mock).mock.calls,
+    ]);
+    expect(said).not.toContain('writer-token');
+  });
+
+  it('refuses manifests spanning targets that may have different credentials', async () => {
+    const service = (namespace: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: ${namespace}}\nspec: {selector: {app: web}, ports: [{name: http, port: 80}]}\n`;
+    await expect(
+      run(
+        {
+          cluster: 'dev',
+          manifests: `${service('shop')}---\n${service('team-a')}`,
+        },
+        {},
+        action([
+          { cluster: 'dev', namespaces: ['shop'] },
+          { cluster: 'dev', namespaces: ['team-*'] },
+        ]),
+      ),
+    ).rejects.toThrow(
+      'The manifests write to namespaces of different targets (shop: mesh.scaffolder.targets[0]; team-a: mesh.scaffolder.targets[1]), which may have different credentials; apply them in separate steps',
     );
     expect(clusters.kubeConfigRequests).toBe(0);
   });

@@ -1,10 +1,14 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   classifyClusterError,
+  type MeshCluster,
   type MeshClustersService,
 } from '@mesh-chain/plugin-mesh-node';
 import { createHash } from 'crypto';
@@ -22,8 +26,12 @@ import {
   orderForApply,
   waitForDeployments,
 } from '../cluster/applyManifests';
-import { ChainClusterClient, MeshObjectApi } from '../cluster/MeshObjectApi';
-import { assertTargetAllowed, readApplyTargets } from '../cluster/targets';
+import {
+  ChainClusterClient,
+  MeshObjectApi,
+  readWriteClient,
+} from '../cluster/MeshObjectApi';
+import { ApplyTarget, readApplyTargets, targetFor } from '../cluster/targets';
 import { checkDns1123Label } from '../lib/formats';
 import { isNamespacedKind } from '../lib/models';
 import { parseInput, z as zod, Zod } from '../lib/zod';
@@ -35,7 +43,7 @@ const inputSchema = (z: Zod) =>
       cluster: z
         .string()
         .describe(
-          'Cluster to apply to, by its name under kubernetes.clusterLocatorMethods (the same clusters the Kubernetes plugin shows). It must be allowed by mesh.scaffolder.targets.',
+          'Cluster to apply to, by its name under kubernetes.clusterLocatorMethods (the same clusters the Kubernetes plugin shows). It must be allowed by mesh.scaffolder.targets, whose credentials it writes with.',
         ),
       manifestsPath: z
         .string()
@@ -139,6 +147,8 @@ export interface ApplyChainActionOptions {
   clientFactory?: (kc: KubeConfig) => ChainClusterClient;
   /** How often to poll Deployments while waiting (default 2000 ms). */
   pollIntervalMs?: number;
+  /** Warns at start-up about targets without their own write credential. */
+  logger?: LoggerService;
 }
 
 function markdownTable(results: ObjectResult[], cluster: string): string {
@@ -166,6 +176,36 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
     options.clientFactory ??
     ((kc: KubeConfig) => MeshObjectApi.fromKubeConfig(kc));
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
+  const targets = readApplyTargets(config);
+  for (const target of targets) {
+    if (!target.credential) {
+      options.logger?.warn(
+        `${target.at} (cluster '${target.cluster}') has no credentials, so mesh:chain:apply writes with the cluster's own credential from kubernetes.clusterLocatorMethods, which the portal reads with; give the target a credential of its own that may write only where templates may (${target.at}.credentials.serviceAccountToken)`,
+      );
+    }
+  }
+
+  /** Reads with the cluster's credential, writes with the target's. */
+  async function clientFor(
+    cluster: MeshCluster,
+    target: ApplyTarget,
+  ): Promise<ChainClusterClient> {
+    if (!target.credential) {
+      return clientFactory(await clusters.getKubeConfig(cluster.name));
+    }
+    const writer = clientFactory(
+      await clusters.getKubeConfig(cluster.name, {
+        credential: target.credential,
+      }),
+    );
+    // A cluster read with the signed-in user's credential: the scaffolder
+    // has none, so the target's credential reads too.
+    if (cluster.authMode !== 'server') {
+      return writer;
+    }
+    const reader = clientFactory(await clusters.getKubeConfig(cluster.name));
+    return readWriteClient(reader, writer);
+  }
 
   return createTemplateAction({
     id: 'mesh:chain:apply',
@@ -288,7 +328,6 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
           ),
         ),
       ];
-      const targets = readApplyTargets(config);
       let cluster;
       try {
         cluster = await clusters.getCluster(input.cluster);
@@ -302,12 +341,10 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
           }`,
         );
       }
-      for (const ns of namespaces) {
-        assertTargetAllowed(targets, cluster.name, ns);
-      }
-      if (cluster.authMode !== 'server') {
+      const target = targetFor(targets, cluster.name, namespaces);
+      if (cluster.authMode !== 'server' && !target.credential) {
         throw new InputError(
-          `cluster: '${cluster.name}' authenticates with the signed-in user's own credential (${cluster.authProvider}), which the scaffolder does not have; apply to a cluster whose credential the backend holds (e.g. serviceAccount)`,
+          `cluster: '${cluster.name}' authenticates with the signed-in user's own credential (${cluster.authProvider}), which the scaffolder does not have; give ${target.at} credentials the backend holds (e.g. serviceAccountToken), or apply to a cluster whose credential the backend holds`,
         );
       }
 
@@ -345,10 +382,15 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
       const results = await ctx.checkpoint({
         key: `mesh.apply.${cluster.name}.${key}`,
         fn: async () => {
-          const kc = await clusters.getKubeConfig(cluster.name);
+          ctx.logger.info(
+            target.credential
+              ? `Writing to cluster '${cluster.name}' with the credentials of ${target.at}`
+              : `Writing to cluster '${cluster.name}' with its own credential (${target.at} has no credentials)`,
+          );
+          const client = await clientFor(cluster, target);
           try {
             const applied = await applyManifests({
-              client: clientFactory(kc),
+              client,
               cluster: cluster.name,
               objects: ordered,
               external,
@@ -360,7 +402,7 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
           } catch (error) {
             if (error instanceof ApplyFailedError) {
               ctx.logger.error(markdownTable(error.results, cluster.name));
-              throw error;
+              throw forbiddenByCluster(error, cluster.name, target) ?? error;
             }
             throw toClusterError(error, cluster.name);
           }
@@ -371,10 +413,10 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
 
       if (input.waitForAvailable) {
         const deployments = ordered.filter(o => o.kind === 'Deployment');
-        const kc = await clusters.getKubeConfig(cluster.name);
+        const client = await clientFor(cluster, target);
         try {
           await waitForDeployments({
-            client: clientFactory(kc),
+            client,
             cluster: cluster.name,
             deployments,
             timeoutMs: input.waitTimeoutSeconds * 1000,
@@ -399,6 +441,41 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
       }
     },
   });
+}
+
+/**
+ * When the cluster's RBAC refused the target's write credential (403), an
+ * error that says so first: which namespaces, which target, what to grant.
+ */
+function forbiddenByCluster(
+  error: ApplyFailedError,
+  cluster: string,
+  target: ApplyTarget,
+): ApplyFailedError | undefined {
+  const refused = error.results.filter(r => r.message?.startsWith('403 '));
+  if (refused.length === 0) {
+    return undefined;
+  }
+  const namespaces = [
+    ...new Set(
+      refused.map(r => (r.kind === 'Namespace' ? r.name : r.namespace ?? '')),
+    ),
+  ];
+  const credential = target.credential
+    ? `the credentials of ${target.at}`
+    : `the cluster's own credential (${target.at} has no credentials)`;
+  return new ApplyFailedError(
+    `Cluster '${cluster}' refused to let ${credential} write to namespace${
+      namespaces.length > 1 ? 's' : ''
+    } ${namespaces
+      .map(n => `'${n}'`)
+      .join(
+        ', ',
+      )} (403 Forbidden by its RBAC). The configuration allows it, the cluster does not: bind that credential's identity in each of these namespaces to a role that may write the chain's kinds (a RoleBinding to a ClusterRole like mesh-scaffolder, see the scaffolder module's README), or remove the namespace from ${
+      target.at
+    }.namespaces.\n${error.message}`,
+    error.results,
+  );
 }
 
 /**

@@ -128,6 +128,27 @@ export class MeshObjectApi
   }
 }
 
+/**
+ * A client that reads with one credential and writes with another:
+ * discovery, existing objects and rollout status through `reader` (the
+ * portal's read-only credential), server-side applies and deletes through
+ * `writer` (the target's write credential), so neither needs more than its
+ * job.
+ *
+ * @public
+ */
+export function readWriteClient(
+  reader: ChainClusterClient,
+  writer: ChainClusterClient,
+): ChainClusterClient {
+  return {
+    served: (apiVersion, kind) => reader.served(apiVersion, kind),
+    get: object => reader.get(object),
+    apply: (object, options) => writer.apply(object, options),
+    deleteNamespace: name => writer.deleteNamespace(name),
+  };
+}
+
 /** The HTTP status of a failed request, if it got an answer. @public */
 export function statusOf(error: unknown): number | undefined {
   if (error instanceof ApiException) {

@@ -1,56 +1,88 @@
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  readClusterCredential,
+  type MeshClusterCredential,
+} from '@mesh-chain/plugin-mesh-node';
 
 /** Where `mesh:chain:apply` may write, from `mesh.scaffolder.targets`. @public */
 export interface ApplyTarget {
   cluster: string;
   /** Namespace patterns; `*` matches any run of characters. */
   namespaces: string[];
+  /**
+   * The credential templates write with (`credentials`). Without it they
+   * write with the cluster's own credential from
+   * `kubernetes.clusterLocatorMethods`, which is what the portal reads with.
+   */
+  credential?: MeshClusterCredential;
+  /** Where the target is configured, e.g. `mesh.scaffolder.targets[0]`. */
+  at: string;
 }
 
-/** Reads `mesh.scaffolder.targets`. @public */
+/**
+ * Reads `mesh.scaffolder.targets`, with each target's write credential
+ * (`credentials`, configured like a cluster's auth: `serviceAccountToken`,
+ * or `authProvider` and its fields).
+ *
+ * @public
+ */
 export function readApplyTargets(config: Config): ApplyTarget[] {
   const targets =
     config.getOptionalConfigArray('mesh.scaffolder.targets') ?? [];
   return targets.map((t, i) => {
+    const at = `mesh.scaffolder.targets[${i}]`;
     const cluster = t.getString('cluster');
     const namespaces = t.getStringArray('namespaces');
     if (namespaces.length === 0) {
       throw new InputError(
-        `mesh.scaffolder.targets[${i}].namespaces is empty; list the namespaces templates may write to in cluster '${cluster}' (or ['*'] for all)`,
+        `${at}.namespaces is empty; list the namespaces templates may write to in cluster '${cluster}' (or ['*'] for all)`,
       );
     }
-    return { cluster, namespaces };
+    const credentials = t.getOptionalConfig('credentials');
+    return {
+      cluster,
+      namespaces,
+      at,
+      ...(credentials && {
+        credential: readClusterCredential(credentials, `${at}.credentials`),
+      }),
+    };
   });
 }
 
+/** Whether a namespace matches a pattern where `*` is any run of characters. */
 function matches(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return regex.test(value);
+  const parts = pattern.split('*');
+  if (parts.length === 1) {
+    return pattern === value;
+  }
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (
+    !value.startsWith(first) ||
+    !value.endsWith(last) ||
+    value.length < first.length + last.length
+  ) {
+    return false;
+  }
+  let at = first.length;
+  const end = value.length - last.length;
+  for (const middle of parts.slice(1, -1)) {
+    const found = value.indexOf(middle, at);
+    if (found < 0 || found + middle.length > end) {
+      return false;
+    }
+    at = found + middle.length;
+  }
+  return true;
 }
 
-/**
- * Throws `NotAllowedError` unless the configured targets allow writing to
- * the namespace of the cluster.
- *
- * @public
- */
-export function assertTargetAllowed(
+function refusal(
   targets: ApplyTarget[],
   cluster: string,
   namespace: string,
-): void {
-  const allowed = targets.some(
-    t => t.cluster === cluster && t.namespaces.some(p => matches(p, namespace)),
-  );
-  if (allowed) {
-    return;
-  }
+): NotAllowedError {
   const forCluster = targets.filter(t => t.cluster === cluster);
   let known: string;
   if (targets.length === 0) {
@@ -62,10 +94,61 @@ export function assertTargetAllowed(
     )}`;
   } else {
     known = `allowed namespaces in '${cluster}': ${forCluster
-      .flatMap(t => t.namespaces)
-      .join(', ')}`;
+      .map(t => `${t.namespaces.join(', ')} (${t.at})`)
+      .join('; ')}`;
   }
-  throw new NotAllowedError(
-    `Templates may not apply to namespace '${namespace}' of cluster '${cluster}' (${known}). An administrator can allow it under mesh.scaffolder.targets in app-config.yaml.`,
+  return new NotAllowedError(
+    `Templates may not apply to namespace '${namespace}' of cluster '${cluster}' (${known}). An administrator can allow it under mesh.scaffolder.targets in app-config.yaml, with a credential whose RBAC allows writing there.`,
   );
+}
+
+/**
+ * The target that allows writing to all of the namespaces in the cluster
+ * (the first that allows each); throws `NotAllowedError` naming the
+ * namespace and the configured targets when none does, and `InputError`
+ * when the namespaces belong to targets with different credentials.
+ *
+ * @public
+ */
+export function targetFor(
+  targets: ApplyTarget[],
+  cluster: string,
+  namespaces: string[],
+): ApplyTarget {
+  const chosen = new Map<ApplyTarget, string[]>();
+  for (const namespace of namespaces) {
+    const target = targets.find(
+      t =>
+        t.cluster === cluster && t.namespaces.some(p => matches(p, namespace)),
+    );
+    if (!target) {
+      throw refusal(targets, cluster, namespace);
+    }
+    chosen.set(target, [...(chosen.get(target) ?? []), namespace]);
+  }
+  const [first, ...others] = chosen.keys();
+  if (others.length > 0) {
+    throw new InputError(
+      `The manifests write to namespaces of different targets (${[...chosen]
+        .map(([t, ns]) => `${ns.join(', ')}: ${t.at}`)
+        .join(
+          '; ',
+        )}), which may have different credentials; apply them in separate steps`,
+    );
+  }
+  return first;
+}
+
+/**
+ * Throws `NotAllowedError` unless the configured targets allow writing to
+ * the namespace of the cluster; returns the target that does.
+ *
+ * @public
+ */
+export function assertTargetAllowed(
+  targets: ApplyTarget[],
+  cluster: string,
+  namespace: string,
+): ApplyTarget {
+  return targetFor(targets, cluster, [namespace]);
 }
