@@ -63,13 +63,14 @@ free_port() {
 }
 
 # Stops the processes in the caller's `pids` array: TERM, then KILL whatever
-# still runs after 30 s (a backend finishes its requests first).
+# still runs after 10 s (a production backend waits for its open requests,
+# among them the events bus's long polls of up to 55 s).
 stop_pids() {
   local pid attempt alive
   for pid in "${pids[@]:-}"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
-  for attempt in $(seq 1 60); do
+  for attempt in $(seq 1 20); do
     alive=""
     for pid in "${pids[@]:-}"; do
       [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && alive=1
