@@ -6,6 +6,9 @@
 #   script/lib/postgres.sh start DIR PORT   # prints POSTGRES_* settings
 #   script/lib/postgres.sh stop DIR
 #
+# With MESH_POSTGRES_THROWAWAY=1 (the tests) it does not wait for the disk
+# (fsync off): faster, and data that a crash may lose.
+#
 # The cluster lives in DIR (data, log, socket). It listens on 127.0.0.1:PORT
 # and on a unix socket in DIR/run; both ask for a password (SCRAM), except
 # the socket for the user who owns the cluster (peer), and the socket's
@@ -28,10 +31,11 @@ pg_bin() {
   printf '%s' "$dir"
 }
 
-# Runs a PostgreSQL command as the cluster's owner.
+# Runs a PostgreSQL command as the cluster's owner (from /, which the
+# `postgres` user can always enter).
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -49,19 +53,26 @@ postgres_start() {
       return 1
     }
     chown postgres: "$dir"
+    as_owner test -w "$dir" || {
+      echo "The postgres user cannot reach $dir (a parent folder is private, such as /root): set MESH_DEMO_DIR to a folder others can enter" >&2
+      return 1
+    }
   fi
   chmod 700 "$dir"
   if [ ! -f "$data/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$data" --auth-local=peer --auth-host=scram-sha-256 \
-      --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
+      --encoding=UTF8 --locale=C.UTF-8 ${MESH_POSTGRES_THROWAWAY:+--no-sync} >"$dir/initdb.log" 2>&1 || {
       cat "$dir/initdb.log" >&2
       return 1
     }
   fi
   as_owner mkdir -p "$run"
+  local options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$run' -c unix_socket_permissions=0700"
+  if [ -n "${MESH_POSTGRES_THROWAWAY:-}" ]; then
+    options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
   if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$run' -c unix_socket_permissions=0700" \
+    as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start -o "$options" \
       >/dev/null || {
       tail -20 "$dir/postgres.log" >&2
       return 1
