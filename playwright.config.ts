@@ -1,9 +1,12 @@
 /*
  * Browser tests: real Chromium (Debian's /usr/bin/chromium) driven by
  * Playwright, against the app that `script/server` starts (frontend, backend
- * and the demo clusters). Screenshots land in screenshots/ (git-ignored).
+ * and the demo clusters), with a demo state of their own (.demo-e2e/, wiped
+ * at start), never the user's .demo/. Screenshots land in screenshots/
+ * (git-ignored).
  */
 import { defineConfig } from '@playwright/test';
+import { E2E_DEMO_DIR } from './e2e/demoDir';
 
 const chromiumPath =
   process.env.CHROMIUM_PATH ??
@@ -12,6 +15,8 @@ const chromiumPath =
 
 export default defineConfig({
   testDir: 'e2e',
+  // e2e/production runs against the production build (script/test production).
+  testIgnore: 'production/**',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
@@ -21,9 +26,13 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'e2e-test-results',
   webServer: {
-    command: 'script/server',
+    command: `rm -rf '${E2E_DEMO_DIR}' && script/server`,
+    env: { MESH_DEMO_DIR: E2E_DEMO_DIR },
     url: 'http://localhost:3000',
-    reuseExistingServer: !process.env.CI,
+    // A server already running on :3000 is the user's, on .demo/: the tests
+    // only use one they were told is theirs (started with
+    // MESH_DEMO_DIR=.demo-e2e script/server).
+    reuseExistingServer: !process.env.CI && !!process.env.E2E_REUSE_SERVER,
     timeout: 300_000,
     stdout: 'ignore',
     stderr: 'pipe',

@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import path from 'path';
 import { test as base, expect, Locator, Page } from '@playwright/test';
+import { E2E_DEMO_DIR } from './demoDir';
 import { navigate, screenshot, signInAsGuest } from './helpers';
 
 /*
@@ -13,8 +14,6 @@ import { navigate, screenshot, signInAsGuest } from './helpers';
  * app does (client-side navigation): a full load of the development bundle
  * costs about 12 s, a navigation a fraction of a second.
  */
-
-const ROOT = path.join(__dirname, '..');
 
 const test = base.extend<{}, { appPage: Page }>({
   appPage: [
@@ -36,11 +35,7 @@ const test = base.extend<{}, { appPage: Page }>({
 function kubectl(cluster: 'dev' | 'prod', ...args: string[]): string {
   return execFileSync(
     'kubectl',
-    [
-      '--kubeconfig',
-      path.join(ROOT, '.demo', `${cluster}.kubeconfig`),
-      ...args,
-    ],
+    ['--kubeconfig', path.join(E2E_DEMO_DIR, `${cluster}.kubeconfig`), ...args],
     { encoding: 'utf8', timeout: 30_000 },
   );
 }

@@ -11,8 +11,8 @@ test('a service owner creates a service behind Istio and opens its Service Mesh 
   page,
 }) => {
   test.setTimeout(480_000);
-  // A new name each run: the demo cluster and the catalog keep what earlier
-  // runs created (delete .demo/ to start over).
+  // A new name each run (the tests' demo state, .demo-e2e/, is wiped when
+  // they start, but a server reused with E2E_REUSE_SERVER keeps it).
   const name = `e2e-${Date.now().toString(36)}`;
 
   await signInAsGuest(page);

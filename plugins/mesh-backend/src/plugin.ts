@@ -39,6 +39,7 @@ export const meshPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
         events: eventsServiceRef,
@@ -54,6 +55,7 @@ export const meshPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         lifecycle,
+        rootLifecycle,
         catalog,
         signals,
         events,
@@ -111,6 +113,9 @@ export const meshPlugin = createBackendPlugin({
             }`,
           );
         });
+        // Before the events bus shuts down: the other replicas take over
+        // publishing this one's live updates at once.
+        rootLifecycle.addBeforeShutdownHook(() => live.leave());
         lifecycle.addShutdownHook(async () => {
           await live.stop();
           await data.stop();

@@ -10,9 +10,19 @@ import { randomUUID } from 'crypto';
 import type { MeshSettings } from '../../config';
 import type { ClusterDataService } from '../cluster/ClusterDataService';
 import { combineRevisions, MeshChainService } from '../MeshChainService';
+import { PublisherElection } from './PublisherElection';
 
 /** The events topic on which replicas tell each other what pages show. */
 export const MESH_VIEWED_TOPIC = 'mesh.chain.viewed';
+
+/** The events topic on which replicas say they run, or that they stop. */
+export const MESH_REPLICA_TOPIC = 'mesh.replica';
+
+/** How often a replica says it runs. */
+const HEARTBEAT_MS = 15_000;
+
+/** A replica not heard from for this long is taken as gone. */
+const REPLICA_TIMEOUT_MS = 4 * HEARTBEAT_MS;
 
 /** What a replica announces when it served an entity's chain. */
 interface ViewedEvent {
@@ -24,6 +34,12 @@ interface ViewedEvent {
   viewedAt: number;
 }
 
+/** What a replica says on MESH_REPLICA_TOPIC. */
+interface ReplicaEvent {
+  origin: string;
+  state: 'running' | 'left';
+}
+
 interface Interest {
   entityRef: string;
   target: MeshEntityTarget;
@@ -32,6 +48,8 @@ interface Interest {
   lastAnnounced: number;
   /** The served hashes changed since this replica last announced them. */
   changedSinceAnnounce: boolean;
+  /** Replica id -> the latest view it announced (decides who publishes). */
+  announcers: Map<string, number>;
 }
 
 /**
@@ -43,15 +61,21 @@ interface Interest {
  * Several replicas: every replica watches every cluster and hears, over the
  * events bus, which entities any replica served (with the hashes it served),
  * so whichever replica holds a user's signals connection, and whichever
- * replica served the page, the change is announced. Revisions are content
- * hashes, identical on every replica, so replicas publish identical signals
- * and the page fetches at most once per revision.
+ * replica served the page, the change is announced. Signals reach every
+ * replica's pages through the events bus, so one replica publishes each
+ * entity's signals: the one that announced its latest view, while it runs
+ * (see `PublisherElection`).
  */
 export class LiveUpdates {
   private readonly interests = new Map<string, Interest>();
   private readonly dirty = new Set<string>();
   private readonly origin = randomUUID();
+  private readonly election = new PublisherElection(
+    this.origin,
+    REPLICA_TIMEOUT_MS,
+  );
   private timer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
   private firstDirtyAt = 0;
   private flushing?: Promise<void>;
   private unsubscribe?: () => void;
@@ -75,21 +99,58 @@ export class LiveUpdates {
     await this.options.events.subscribe({
       // A subscriber id of its own: every replica hears every announcement.
       id: `mesh-live-${this.origin}`,
-      topics: [MESH_VIEWED_TOPIC],
+      topics: [MESH_VIEWED_TOPIC, MESH_REPLICA_TOPIC],
       onEvent: async params => {
-        const event = params.eventPayload as ViewedEvent;
-        if (event?.origin !== this.origin && event?.entityRef) {
-          this.record(event, false);
+        const event = params.eventPayload as Partial<
+          ViewedEvent & ReplicaEvent
+        >;
+        if (!event?.origin || event.origin === this.origin) {
+          return;
+        }
+        if (event.state === 'left') {
+          this.election.left(event.origin, Date.now());
+          return;
+        }
+        this.election.heard(event.origin, Date.now());
+        if (event.entityRef) {
+          this.record(event as ViewedEvent, false);
         }
       },
     });
+    await this.sayRunning();
+    this.heartbeat = setInterval(() => this.sayRunning(), HEARTBEAT_MS);
+    this.heartbeat.unref?.();
+  }
+
+  /** Tells the other replicas that this one stops (before the events bus does). */
+  async leave(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.announceReplica('left');
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     await this.flushing;
+  }
+
+  private async sayRunning() {
+    await this.announceReplica('running');
+  }
+
+  private async announceReplica(state: ReplicaEvent['state']) {
+    try {
+      await this.options.events.publish({
+        topic: MESH_REPLICA_TOPIC,
+        eventPayload: { origin: this.origin, state } satisfies ReplicaEvent,
+      });
+    } catch (error) {
+      this.options.logger.warn(
+        `mesh: could not tell other replicas that this one is ${state}: ${error}`,
+      );
+    }
   }
 
   /** How long after its last page view an entity keeps receiving updates. */
@@ -125,6 +186,7 @@ export class LiveUpdates {
     }
     interest.lastAnnounced = now;
     interest.changedSinceAnnounce = false;
+    interest.announcers.set(this.origin, now);
     try {
       await this.options.events.publish({
         topic: MESH_VIEWED_TOPIC,
@@ -159,6 +221,7 @@ export class LiveUpdates {
         for (const [cluster, hash] of Object.entries(event.hashes)) {
           existing.hashes[cluster] ??= hash;
         }
+        announced(existing, event);
       }
       // Most recently viewed last, for eviction.
       this.interests.delete(key);
@@ -172,7 +235,11 @@ export class LiveUpdates {
       lastViewed: event.viewedAt,
       lastAnnounced: 0,
       changedSinceAnnounce: true,
+      announcers: new Map(),
     };
+    if (!local) {
+      announced(interest, event);
+    }
     this.interests.set(key, interest);
     while (this.interests.size > this.options.settings.maxEntities) {
       this.interests.delete(this.interests.keys().next().value!);
@@ -245,7 +312,10 @@ export class LiveUpdates {
           changed.push(name);
         }
       }
-      if (changed.length > 0) {
+      if (
+        changed.length > 0 &&
+        this.election.publishes(interest.announcers, Date.now())
+      ) {
         const signal: MeshChainSignal = {
           entityRef: interest.entityRef,
           revision: combineRevisions(interest.hashes),
@@ -270,4 +340,10 @@ export class LiveUpdates {
       }
     }
   }
+}
+
+/** Notes the view another replica announced. */
+function announced(interest: Interest, event: ViewedEvent) {
+  const previous = interest.announcers.get(event.origin) ?? 0;
+  interest.announcers.set(event.origin, Math.max(previous, event.viewedAt));
 }
