@@ -3,7 +3,10 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { getMeshEntityTarget } from '@mesh-chain/plugin-mesh-common';
+import {
+  getMeshEntityTarget,
+  MESH_AUTH_HEADER,
+} from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import express, { RequestHandler, Router } from 'express';
 import { z } from 'zod';
@@ -12,9 +15,6 @@ import type { ClusterDataService } from './services/cluster/ClusterDataService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess, parseEntityParts } from './services/MeshAccess';
 import type { MeshChainService } from './services/MeshChainService';
-
-/** The header that carries the user's credentials for user-auth clusters. */
-export const MESH_AUTH_HEADER = 'backstage-mesh-auth';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {

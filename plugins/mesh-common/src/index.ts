@@ -7,6 +7,7 @@
 
 export * from './types';
 export * from './annotations';
+export * from './headers';
 export * from './diagnostics';
 export * from './ports';
 export * from './routing';
