@@ -1,5 +1,5 @@
 import type { CacheChange } from './cluster/ClusterCache';
-import type { ResolvedChain } from './engine/types';
+import type { ResolvedClusterChain } from '@mesh-chain/plugin-mesh-common';
 import { ChainMemo, concerns, dependenciesOf, MemoEntry } from './ChainMemo';
 
 const ref = (kind: string, namespace: string, name: string) => ({
@@ -49,7 +49,7 @@ const resolved = {
   ],
   links: [],
   diagnostics: [],
-} as unknown as ResolvedChain;
+} as unknown as ResolvedClusterChain;
 
 const deps = dependenciesOf(resolved, {
   labelSelector: 'backstage.io/kubernetes-id=cart',

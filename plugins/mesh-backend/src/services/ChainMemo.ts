@@ -1,13 +1,15 @@
-import { labelsMatch } from '@mesh-chain/plugin-mesh-common';
-import type { MeshEntityTarget } from '@mesh-chain/plugin-mesh-common';
 import {
   LabelSelector,
+  matchLabelsMatch,
   parseLabelSelector,
   selectorMatches,
-} from './chain/labelSelector';
+} from '@mesh-chain/plugin-mesh-common';
+import type {
+  MeshEntityTarget,
+  ResolvedClusterChain,
+  WatchedKind,
+} from '@mesh-chain/plugin-mesh-common';
 import type { CacheChange } from './cluster/ClusterCache';
-import type { ResolvedChain } from './engine/types';
-import type { WatchedKind } from './snapshot';
 
 /** What a resolved chain was built from, to tell which changes concern it. */
 interface Dependencies {
@@ -39,7 +41,7 @@ export interface MemoEntry {
   /** Store revision the chain was resolved at. */
   revision: number;
   resolvedAt: number;
-  resolved: ResolvedChain;
+  resolved: ResolvedClusterChain;
   hash: string;
   /** The resolved chain as JSON members (see MeshChainService.serialize). */
   json: string;
@@ -128,7 +130,7 @@ function objectKey(kind: string, namespace: string | undefined, name: string) {
 
 /** Reads what a resolved chain depends on. */
 export function dependenciesOf(
-  resolved: ResolvedChain,
+  resolved: ResolvedClusterChain,
   target: MeshEntityTarget,
 ): Dependencies {
   const keys = new Set<string>();
@@ -299,7 +301,7 @@ export function concerns(deps: Dependencies, change: CacheChange): boolean {
     return deps.selectors.some(
       s =>
         (s.namespace === undefined || s.namespace === namespace) &&
-        labelSets.some(labels => labelsMatch(s.labels, labels)),
+        labelSets.some(labels => matchLabelsMatch(s.labels, labels)),
     );
   }
   // Deployments, ReplicaSets and HPAs of the chain's namespaces.

@@ -7,7 +7,10 @@ import { component } from '../__testUtils__/testBackend';
 import { waitFor } from '../__testUtils__/waitFor';
 import { readMeshSettings } from '../config';
 import { ClusterDataService } from './cluster/ClusterDataService';
-import type { ChainEngine, ResolvedChain } from './engine';
+import type {
+  ChainEngine,
+  ResolvedClusterChain,
+} from '@mesh-chain/plugin-mesh-common';
 import { MeshChainService } from './MeshChainService';
 
 /** A stand-in for the chain logic: lists what the snapshot holds. */
@@ -41,7 +44,7 @@ function stubEngine(): jest.Mocked<ChainEngine> {
         routes: [],
         links: [],
         diagnostics: [],
-      } as unknown as ResolvedChain;
+      } as unknown as ResolvedClusterChain;
     }),
     simulate: jest.fn(),
   };

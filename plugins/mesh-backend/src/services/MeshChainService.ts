@@ -18,8 +18,13 @@ import { createHash } from 'crypto';
 import type { MeshSettings } from '../config';
 import { ClusterDataService, DirectRead } from './cluster/ClusterDataService';
 import { ChainMemo, dependenciesOf, MemoEntry } from './ChainMemo';
-import type { ChainEngine, ResolvedChain } from './engine/types';
-import { ClusterSnapshot, WATCHED_KINDS, WatchedKind } from './snapshot';
+import {
+  ChainEngine,
+  ClusterSnapshot,
+  ResolvedClusterChain,
+  WATCHED_KINDS,
+  WatchedKind,
+} from '@mesh-chain/plugin-mesh-common';
 
 /** The chain logic failed on this cluster's data. */
 class ResolveError extends Error {}
@@ -61,7 +66,7 @@ export interface ChainRevisions {
   clusters: Record<string, string>;
 }
 
-const EMPTY_RESOLVED: ResolvedChain = {
+const EMPTY_RESOLVED: ResolvedClusterChain = {
   istio: false,
   gatewayApi: false,
   gateways: [],
@@ -341,7 +346,7 @@ export class MeshChainService {
     clusterName: string,
     snapshot: ClusterSnapshot,
     target: MeshEntityTarget,
-  ): ResolvedChain {
+  ): ResolvedClusterChain {
     try {
       return this.engine.resolve(snapshot, target, {
         clusterDomain: this.settings.clusterDomain,
@@ -551,7 +556,7 @@ export class MeshChainService {
 
 function assemble(
   summary: ClusterChain['cluster'],
-  resolved: ResolvedChain,
+  resolved: ResolvedClusterChain,
   snapshot: ClusterSnapshot,
 ): ClusterChain {
   return {

@@ -1,1 +1,17 @@
+/*
+ * The chain engine: one place that follows references, matches labels,
+ * normalises hosts and diagnoses the chain, for the backend, the browser and
+ * the command line alike (no Node built-ins).
+ */
+export * from './kube/KubeObject';
+export * from './kube/watchedKinds';
+export * from './kube/labelSelector';
 export * from './kube/quantity';
+export * from './snapshot/ClusterSnapshot';
+export * from './snapshot/MemorySnapshot';
+export { resolveClusterChain } from './resolve/resolveClusterChain';
+export type {
+  ResolveChainOptions,
+  ResolvedClusterChain,
+} from './resolve/ChainContext';
+export * from './ChainEngine';

@@ -1,15 +1,11 @@
-import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import {
-  MemorySnapshot,
-  type ClusterSnapshot,
-  type KubeObject,
-  type WatchedKind,
-} from '../snapshot';
-import { loadFixture, loadFixtureObjects } from './__testUtils__/fixtures';
-import {
-  resolveClusterChain,
-  ResolvedClusterChain,
-} from './resolveClusterChain';
+import { objectKey } from '../../types';
+import { MemorySnapshot } from '../snapshot/MemorySnapshot';
+import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
+import type { KubeObject } from '../kube/KubeObject';
+import type { WatchedKind } from '../kube/watchedKinds';
+import { loadFixture, loadFixtureObjects } from '../__testUtils__/fixtures';
+import type { ResolvedClusterChain } from './ChainContext';
+import { resolveClusterChain } from './resolveClusterChain';
 
 const options = { clusterDomain: 'cluster.local' };
 

@@ -1,36 +1,17 @@
-import type { ClusterError } from '@mesh-chain/plugin-mesh-common';
-import {
-  ClusterSnapshot,
-  KubeObject,
-  WATCHED_KINDS,
-  WatchedKind,
-} from './types';
+import type { ClusterError } from '../../types';
+import type { KubeObject } from '../kube/KubeObject';
+import { WatchedKind, watchedKindOf } from '../kube/watchedKinds';
+import type { ClusterSnapshot } from './ClusterSnapshot';
 
 const ALL = '';
 
-/** Finds the WatchedKind of an object from its apiVersion and kind. */
-export function watchedKindOf(obj: {
-  apiVersion: string;
-  kind: string;
-}): WatchedKind | undefined {
-  const [group, version] = obj.apiVersion.includes('/')
-    ? obj.apiVersion.split('/')
-    : ['', obj.apiVersion];
-  for (const [id, info] of Object.entries(WATCHED_KINDS)) {
-    // Istio serves v1, v1beta1 and v1alpha3 of the same objects.
-    const sameVersion =
-      info.version === version ||
-      (info.group === 'networking.istio.io' && group === info.group);
-    if (info.group === group && info.kind === obj.kind && sameVersion) {
-      return id as WatchedKind;
-    }
-  }
-  return undefined;
-}
-
 /**
- * A snapshot over objects held in memory, indexed by kind and namespace.
- * Used for direct reads and in tests; the watch cache keeps its own indexes.
+ * A snapshot over objects held in memory, indexed by kind and namespace:
+ * for objects loaded from files and in tests (the backend's watch cache
+ * keeps its own store). Objects of other kinds are left out; Istio objects
+ * are accepted in any version the CRDs serve.
+ *
+ * @public
  */
 export class MemorySnapshot implements ClusterSnapshot {
   static fromObjects(

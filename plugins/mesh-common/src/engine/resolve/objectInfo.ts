@@ -13,9 +13,9 @@ import type {
   ServicePortInfo,
   ServiceType,
   TrafficPolicySummary,
-} from '@mesh-chain/plugin-mesh-common';
-import { serviceFqdn } from '@mesh-chain/plugin-mesh-common';
-import type { KubeObject } from '../snapshot';
+} from '../../types';
+import { serviceFqdn } from '../../routing/hosts';
+import type { KubeObject } from '../kube/KubeObject';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 

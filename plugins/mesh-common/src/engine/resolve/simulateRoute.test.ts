@@ -1,9 +1,6 @@
-import {
-  ClusterChain,
-  RouteSimulationRequest,
-  simulateRoute,
-} from '@mesh-chain/plugin-mesh-common';
-import { loadFixture } from './__testUtils__/fixtures';
+import { ClusterChain, RouteSimulationRequest } from '../../types';
+import { simulateRoute } from '../../routing/simulate';
+import { loadFixture } from '../__testUtils__/fixtures';
 import { resolveClusterChain } from './resolveClusterChain';
 
 function chainOf(fixture: string, id: string): ClusterChain {

@@ -6,11 +6,12 @@
  * component: cold (indexes built) and warm (indexes reused), plus a burst
  * of 16 requests resolved back to back as a single Node process would.
  *
- * Run: yarn --cwd plugins/mesh-backend bench:chain
+ * Run: yarn --cwd plugins/mesh-common bench:chain
  */
-import { simulateRoute } from '@mesh-chain/plugin-mesh-common';
-import { MemorySnapshot, type KubeObject } from '../../snapshot';
-import { resolveClusterChain } from '../resolveClusterChain';
+import { simulateRoute } from '../../routing/simulate';
+import { MemorySnapshot } from '../snapshot/MemorySnapshot';
+import type { KubeObject } from '../kube/KubeObject';
+import { resolveClusterChain } from '../resolve/resolveClusterChain';
 
 const OBJECTS_PER_APP = 9;
 

@@ -5,32 +5,26 @@
  * VirtualServices for one host, conflicting Gateways) look at the whole
  * cluster through the indexes.
  */
-import type {
-  Diagnostic,
-  ObjectRef,
-  StringMatch,
-} from '@mesh-chain/plugin-mesh-common';
+import type { Diagnostic, ObjectRef, StringMatch } from '../../types';
 import {
   expandHost,
   gatewayServerAdmits,
-  getDiagnosticDefinition,
   hostsOverlap,
-  isIstioProtocolPortName,
-  ISTIO_PORT_PROTOCOLS,
   isWildcardHost,
   kubernetesServiceOf,
-  labelsMatch,
   parseGatewayServerHost,
-  re2Error,
-  weightSum,
-} from '@mesh-chain/plugin-mesh-common';
-import type { KubeObject } from '../snapshot';
-import { destinationKey } from './ChainIndex';
-import { containersOf, refOf } from './convert';
-import { forwardedPort, istioServers } from './gateways';
-import { formatLabels } from './labelSelector';
-import type { ChainContext } from './resolveClusterChain';
-import { httpRouteParents, vsGateways } from './routes';
+} from '../../routing/hosts';
+import { getDiagnosticDefinition } from '../../diagnostics';
+import { isIstioProtocolPortName, ISTIO_PORT_PROTOCOLS } from '../../ports';
+import { re2Error } from '../../routing/regex';
+import { weightSum } from '../../routing/weights';
+import type { KubeObject } from '../kube/KubeObject';
+import { destinationKey } from '../reads/ChainIndex';
+import { containersOf, refOf } from '../resolve/objectInfo';
+import { forwardedPort, istioServers } from '../resolve/gateways';
+import { formatLabels, serviceSelectorMatches } from '../kube/labelSelector';
+import type { ChainContext } from '../resolve/ChainContext';
+import { httpRouteParents, vsGateways } from '../resolve/routeInfo';
 
 function diag(
   code: string,
@@ -671,10 +665,8 @@ function checkGateways(ctx: ChainContext, out: Diagnostic[]) {
         const sameWorkload =
           formatLabels(otherSelector) === formatLabels(selector) ||
           (gw.pods.length > 0 &&
-            gw.pods.some(
-              p =>
-                Object.keys(otherSelector).length > 0 &&
-                labelsMatch(otherSelector, p.metadata.labels),
+            gw.pods.some(p =>
+              serviceSelectorMatches(otherSelector, p.metadata.labels),
             ));
         if (!sameWorkload) continue;
         for (const s of servers) {
@@ -952,8 +944,7 @@ function checkServices(ctx: ChainContext, out: Diagnostic[]) {
       .filter(
         d =>
           d.info.ref.namespace === ref.namespace &&
-          hasSelector &&
-          labelsMatch(info.selector, d.info.podLabels),
+          serviceSelectorMatches(info.selector, d.info.podLabels),
       )
       .map(d => d.obj.spec?.template ?? {});
     const specs = [...pods, ...templates];

@@ -6,25 +6,19 @@
  */
 import type {
   ChainLink,
-  ClusterChain,
-  DestinationRuleInfo,
   DestinationRuleSubsetInfo,
   Diagnostic,
   GatewayInfo,
   Health,
-  MeshEntityTarget,
   ObjectRef,
   ResourceBase,
-  VirtualServiceInfo,
-} from '@mesh-chain/plugin-mesh-common';
-import {
-  DEFAULT_ROOT_NAMESPACE,
-  hostMatches,
-  labelsMatch,
-  objectKey,
-} from '@mesh-chain/plugin-mesh-common';
-import type { ClusterSnapshot, KubeObject } from '../snapshot';
-import { ChainIndex, destinationKey } from './ChainIndex';
+} from '../../types';
+import type { MeshEntityTarget } from '../../annotations';
+import { DEFAULT_ROOT_NAMESPACE, hostMatches } from '../../routing/hosts';
+import { objectKey } from '../../types';
+import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
+import type { KubeObject } from '../kube/KubeObject';
+import { ChainIndex, destinationKey } from '../reads/ChainIndex';
 import {
   baseOf,
   deploymentInfo,
@@ -34,14 +28,19 @@ import {
   refOf,
   serviceInfo,
   trafficPolicyOf,
-} from './convert';
-import { diagnoseChain } from './diagnose';
+} from './objectInfo';
+import { diagnoseChain } from '../diagnostics/diagnose';
+import type {
+  ChainContext,
+  ResolveChainOptions,
+  ResolvedClusterChain,
+} from './ChainContext';
+import { resolveGatewayApiGateway, resolveIstioGateway } from './gateways';
 import {
-  ResolvedGateway,
-  resolveGatewayApiGateway,
-  resolveIstioGateway,
-} from './gateways';
-import { parseLabelSelector } from './labelSelector';
+  matchLabelsMatch,
+  parseLabelSelector,
+  serviceSelectorMatches,
+} from '../kube/labelSelector';
 import {
   DestinationResolver,
   externalUrlsOf,
@@ -50,53 +49,7 @@ import {
   httpRouteRoutes,
   virtualServiceRoutes,
   vsGateways,
-} from './routes';
-
-/** Options of {@link resolveClusterChain}. @public */
-export interface ResolveChainOptions {
-  /** Kubernetes DNS domain, e.g. `cluster.local`. */
-  clusterDomain: string;
-  /** Istio's configuration root namespace; default `istio-system`. */
-  rootNamespace?: string;
-}
-
-/** What {@link resolveClusterChain} returns: the chain minus what the caller knows. @public */
-export type ResolvedClusterChain = Omit<
-  ClusterChain,
-  'cluster' | 'source' | 'observedAt' | 'error' | 'warnings'
->;
-
-/** Everything the diagnostics need, objects and their JSON side by side. */
-export interface ChainContext {
-  snapshot: ClusterSnapshot;
-  index: ChainIndex;
-  clusterDomain: string;
-  rootNamespace: string;
-  cluster: string;
-  services: Array<{
-    obj: KubeObject;
-    info: ClusterChain['services'][number];
-    pods: KubeObject[];
-  }>;
-  deployments: Array<{
-    obj: KubeObject;
-    info: ClusterChain['deployments'][number];
-    pods: KubeObject[];
-  }>;
-  hpas: Array<{
-    obj: KubeObject;
-    info: ClusterChain['hpas'][number];
-    target?: KubeObject;
-  }>;
-  pods: Array<{ obj: KubeObject; info: ClusterChain['pods'][number] }>;
-  virtualServices: Array<{ obj: KubeObject; info: VirtualServiceInfo }>;
-  httpRoutes: Array<{ obj: KubeObject; info: VirtualServiceInfo }>;
-  gateways: ResolvedGateway[];
-  destinationRules: Array<{ obj: KubeObject; info: DestinationRuleInfo }>;
-  routes: ClusterChain['routes'];
-  /** Gateways (by `flavor:ns/name`) that references name but do not exist. */
-  missingGateways: Set<string>;
-}
+} from './routeInfo';
 
 function uniq(objs: Iterable<KubeObject>): KubeObject[] {
   const seen = new Map<string, KubeObject>();
@@ -192,8 +145,10 @@ export function resolveClusterChain(
         .filter(
           d =>
             d.metadata.namespace === obj.metadata.namespace &&
-            Object.keys(obj.spec?.selector ?? {}).length > 0 &&
-            labelsMatch(obj.spec?.selector, d.spec?.template?.metadata?.labels),
+            serviceSelectorMatches(
+              obj.spec?.selector,
+              d.spec?.template?.metadata?.labels,
+            ),
         )
         .map(d => d.spec?.template ?? {});
       return {
@@ -433,7 +388,7 @@ export function resolveClusterChain(
       .map((s: any) => {
         const labels: Record<string, string> = s.labels ?? {};
         const pods = covered.flatMap(c =>
-          c.pods.filter(p => labelsMatch(labels, p.metadata.labels)),
+          c.pods.filter(p => matchLabelsMatch(labels, p.metadata.labels)),
         );
         const policy = trafficPolicyOf(s.trafficPolicy);
         return {
@@ -598,8 +553,7 @@ function chainLinks(
     const deps = ctx.deployments.filter(
       d =>
         d.info.ref.namespace === s.info.ref.namespace &&
-        Object.keys(selector).length > 0 &&
-        labelsMatch(selector, d.info.podLabels),
+        serviceSelectorMatches(selector, d.info.podLabels),
     );
     for (const d of deps) add(from, objectKey(d.info.ref), 'selects');
     if (Object.keys(selector).length > 0 && s.pods.length === 0) {

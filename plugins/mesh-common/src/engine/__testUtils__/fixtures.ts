@@ -1,9 +1,10 @@
 import fs from 'fs';
 import path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { MemorySnapshot, type KubeObject } from '../../snapshot';
+import { MemorySnapshot } from '../snapshot/MemorySnapshot';
+import type { KubeObject } from '../kube/KubeObject';
 
-const FIXTURES = path.resolve(__dirname, '..', '__fixtures__');
+const FIXTURES = path.resolve(__dirname, '..', '__fixtures__', 'chains');
 
 /** Objects of fixture files in `__fixtures__` (names without `.yaml`). */
 export function loadFixtureObjects(...names: string[]): KubeObject[] {

@@ -1,15 +1,11 @@
 /*
  * Gateways (Istio and Gateway API) and the workload that serves them.
  */
-import type {
-  GatewayInfo,
-  GatewayServer,
-  ServiceType,
-} from '@mesh-chain/plugin-mesh-common';
-import { labelsMatch } from '@mesh-chain/plugin-mesh-common';
-import type { KubeObject } from '../snapshot';
-import type { ChainIndex } from './ChainIndex';
-import { baseOf, isPodReady, refOf, serviceAddresses } from './convert';
+import type { GatewayInfo, GatewayServer, ServiceType } from '../../types';
+import type { KubeObject } from '../kube/KubeObject';
+import { serviceSelectorMatches } from '../kube/labelSelector';
+import type { ChainIndex } from '../reads/ChainIndex';
+import { baseOf, isPodReady, refOf, serviceAddresses } from './objectInfo';
 
 /** A gateway in the chain with the objects behind its workload. */
 export interface ResolvedGateway {
@@ -85,11 +81,7 @@ function gatewayService(
     pod.metadata.namespace ?? '',
   )) {
     const selector = svc.spec?.selector;
-    if (
-      selector &&
-      Object.keys(selector).length > 0 &&
-      labelsMatch(selector, pod.metadata.labels)
-    ) {
+    if (serviceSelectorMatches(selector, pod.metadata.labels)) {
       if (
         !best ||
         (TYPE_RANK[svc.spec?.type ?? 'ClusterIP'] ?? 0) >

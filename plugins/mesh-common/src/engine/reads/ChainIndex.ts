@@ -8,9 +8,11 @@ import {
   isWildcardHost,
   kubernetesServiceOf,
   serviceFqdn,
-} from '@mesh-chain/plugin-mesh-common';
-import type { ClusterSnapshot, KubeObject, WatchedKind } from '../snapshot';
-import { LabelSelector, selectorMatches } from './labelSelector';
+} from '../../routing/hosts';
+import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
+import type { KubeObject } from '../kube/KubeObject';
+import type { WatchedKind } from '../kube/watchedKinds';
+import { LabelSelector, selectorMatches } from '../kube/labelSelector';
 
 type Entry = { revisions: number[]; value: unknown };
 

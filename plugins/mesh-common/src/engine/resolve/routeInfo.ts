@@ -8,7 +8,7 @@ import type {
   RouteInfo,
   RouteMatch,
   StringMatch,
-} from '@mesh-chain/plugin-mesh-common';
+} from '../../types';
 import {
   gatewayServerAdmits,
   hostMatches,
@@ -16,10 +16,10 @@ import {
   normalizeGatewayRef,
   parseGatewayServerHost,
   serviceFqdn,
-} from '@mesh-chain/plugin-mesh-common';
-import type { KubeObject } from '../snapshot';
-import { destinationKey } from './ChainIndex';
-import { refOf } from './convert';
+} from '../../routing/hosts';
+import type { KubeObject } from '../kube/KubeObject';
+import { destinationKey } from '../reads/ChainIndex';
+import { refOf } from './objectInfo';
 
 /** Resolves a destination to the Service and DestinationRule it uses. */
 export interface DestinationResolver {

@@ -1,6 +1,7 @@
-import { MemorySnapshot, type KubeObject } from '../snapshot';
-import { loadFixtureObjects } from './__testUtils__/fixtures';
-import { resolveClusterChain } from './resolveClusterChain';
+import { MemorySnapshot } from '../snapshot/MemorySnapshot';
+import type { KubeObject } from '../kube/KubeObject';
+import { loadFixtureObjects } from '../__testUtils__/fixtures';
+import { resolveClusterChain } from '../resolve/resolveClusterChain';
 
 /*
  * Each check on a small change to the healthy canary cluster (bookinfo
