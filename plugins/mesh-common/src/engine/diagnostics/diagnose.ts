@@ -7,6 +7,7 @@
  */
 import type { Diagnostic, ObjectRef, StringMatch } from '../../types';
 import {
+  destinationFqdn,
   expandHost,
   gatewayServerAdmits,
   hostsOverlap,
@@ -19,12 +20,12 @@ import { isIstioProtocolPortName, ISTIO_PORT_PROTOCOLS } from '../../ports';
 import { re2Error } from '../../routing/regex';
 import { weightSum } from '../../routing/weights';
 import type { KubeObject } from '../kube/KubeObject';
-import { destinationKey } from '../reads/ChainIndex';
 import { containersOf, refOf } from '../resolve/objectInfo';
-import { forwardedPort, istioServers } from '../resolve/gateways';
+import { forwardedPort, istioServers } from '../resolve/gatewayInfo';
 import { formatLabels, serviceSelectorMatches } from '../kube/labelSelector';
 import type { ChainContext } from '../resolve/ChainContext';
-import { httpRouteParents, vsGateways } from '../resolve/routeInfo';
+import { httpRouteParents } from '../resolve/httpRouteRoutes';
+import { vsGateways } from '../resolve/virtualServiceRoutes';
 
 function diag(
   code: string,
@@ -117,7 +118,7 @@ function checkVirtualService(
       name: gname,
     };
     if (ctx.missingGateways.has(`istio:${g}`)) {
-      const existing = ctx.snapshot
+      const existing = ctx.reads
         .list('gateways', gns)
         .map(x => x.metadata.name);
       out.push(
@@ -315,8 +316,8 @@ function checkVirtualService(
         const d = rd.destination;
         const path = `${base}.route[${j}].destination`;
         const svcName = kubernetesServiceOf(d.host, ns, ctx.clusterDomain);
-        const fqdn = destinationKey(d.host, ns, ctx.clusterDomain).fqdn;
-        const svc = ctx.index.servicesByFqdn().get(fqdn);
+        const fqdn = destinationFqdn(d.host, ns, ctx.clusterDomain);
+        const svc = ctx.reads.lookup('serviceByFqdn', fqdn)[0];
         if (svcName && !svcName.exact) {
           out.push(
             diag(
@@ -340,7 +341,7 @@ function checkVirtualService(
         }
         if (!svc) {
           if (svcName) {
-            const nearby = ctx.snapshot
+            const nearby = ctx.reads
               .list('services', svcName.namespace)
               .map(s => s.metadata.name)
               .slice(0, 5);
@@ -445,12 +446,13 @@ function checkVirtualService(
   }
 
   // Several VirtualServices for one host on one gateway (whole cluster).
-  const byHost = ctx.index.virtualServicesByHost();
   for (const h of new Set(
     listOf(spec.hosts).map((x: string) => expandHost(x, ns, ctx.clusterDomain)),
   )) {
     if (isWildcardHost(h) && h === '*') continue;
-    const others = (byHost.get(h) ?? []).filter(o => o !== vs);
+    const others = ctx.reads
+      .lookup('virtualServicesByHost', h)
+      .filter(o => o !== vs);
     for (const g of gateways) {
       const clash = others.filter(o => vsGateways(o).includes(g));
       if (clash.length > 0) {
@@ -535,7 +537,7 @@ function checkHttpRoute(
   const ref = refOf(route);
   httpRouteParents(route).forEach((g, i) => {
     const [gns, gname] = g.split('/');
-    const gw = ctx.snapshot.get('k8sgateways', gns, gname);
+    const gw = ctx.reads.get('k8sgateways', gns, gname);
     const why = gw && routeAcceptance(route, gw);
     if (gw && why) {
       out.push(
@@ -601,7 +603,7 @@ function checkHttpRoute(
     );
     refs.forEach((b, j) => {
       const bns = b.namespace ?? route.metadata.namespace ?? '';
-      const svc = ctx.snapshot.get('services', bns, b.name);
+      const svc = ctx.reads.get('services', bns, b.name);
       if (!svc) {
         out.push(
           diag(
@@ -637,7 +639,7 @@ function checkHttpRoute(
 }
 
 function checkGateways(ctx: ChainContext, out: Diagnostic[]) {
-  const allIstio = ctx.snapshot.list('gateways');
+  const allIstio = ctx.reads.list('gateways');
   for (const gw of ctx.gateways) {
     const ref = gw.info.ref;
     if (gw.info.flavor === 'istio') {
@@ -802,20 +804,20 @@ function checkServiceExposure(svc: KubeObject, out: Diagnostic[]) {
 }
 
 function checkDestinationRules(ctx: ChainContext, out: Diagnostic[]) {
-  const drIndex = ctx.index.destinationRulesByHost();
-  const services = ctx.index.servicesByFqdn();
+  const serviceExists = (fqdn: string) =>
+    ctx.reads.lookup('serviceByFqdn', fqdn).length > 0;
   for (const { obj, info } of ctx.destinationRules) {
     const ref = info.ref;
     const ns = obj.metadata.namespace ?? '';
     const svcName = kubernetesServiceOf(info.host, ns, ctx.clusterDomain);
     if (
       !isWildcardHost(info.fqdn) &&
-      (!services.has(info.fqdn) || (svcName && !svcName.exact))
+      (!serviceExists(info.fqdn) || (svcName && !svcName.exact))
     ) {
       out.push(
         diag(
           'MESH-3001',
-          svcName && !svcName.exact && services.has(info.fqdn)
+          svcName && !svcName.exact && serviceExists(info.fqdn)
             ? `${name(ref)} host "${
                 info.host
               }" is taken literally by Istio and matches no service (the Service is ${
@@ -846,7 +848,7 @@ function checkDestinationRules(ctx: ChainContext, out: Diagnostic[]) {
       if (
         s.podCount === 0 &&
         servicePods > 0 &&
-        (targets.length > 0 || services.has(info.fqdn))
+        (targets.length > 0 || serviceExists(info.fqdn))
       ) {
         const svcDesc =
           targets.length > 0
@@ -868,7 +870,19 @@ function checkDestinationRules(ctx: ChainContext, out: Diagnostic[]) {
     });
     // Duplicate subsets: within the rule, and across rules for the host.
     const names = info.subsets.map(s => s.name);
-    const others = (drIndex.exact.get(info.fqdn) ?? []).filter(o => o !== obj);
+    // Other rules for exactly this host (not wildcards that cover it).
+    const others = ctx.reads
+      .lookup('destinationRulesByHost', info.fqdn)
+      .filter(
+        o =>
+          o !== obj &&
+          typeof o.spec?.host === 'string' &&
+          destinationFqdn(
+            o.spec.host,
+            o.metadata.namespace ?? '',
+            ctx.clusterDomain,
+          ) === info.fqdn,
+      );
     info.subsets.forEach((s, i) => {
       if (names.indexOf(s.name) !== i) {
         out.push(
@@ -908,7 +922,7 @@ function checkServices(ctx: ChainContext, out: Diagnostic[]) {
     const ref = info.ref;
     const hasSelector = Object.keys(info.selector).length > 0;
     if (info.type !== 'ExternalName' && hasSelector && pods.length === 0) {
-      const nearby = ctx.snapshot
+      const nearby = ctx.reads
         .list('pods', ref.namespace)
         .slice(0, 200)
         .map(p => p.metadata.labels ?? {});

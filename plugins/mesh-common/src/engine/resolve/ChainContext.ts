@@ -5,13 +5,17 @@
  */
 import type {
   ClusterChain,
+  DeploymentInfo,
   DestinationRuleInfo,
+  HpaInfo,
+  PodInfo,
+  RouteInfo,
+  ServiceInfo,
   VirtualServiceInfo,
 } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
-import type { ChainIndex } from '../reads/ChainIndex';
-import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
-import type { ResolvedGateway } from './gateways';
+import type { ChainReads } from '../reads/ChainReads';
+import type { ResolvedGateway } from './gatewayInfo';
 
 /** Options of {@link resolveClusterChain}. @public */
 export interface ResolveChainOptions {
@@ -27,34 +31,43 @@ export type ResolvedClusterChain = Omit<
   'cluster' | 'source' | 'observedAt' | 'error' | 'warnings'
 >;
 
-/** Everything the diagnostics need, objects and their JSON side by side. */
+/** A Service of the chain, with the pods its selector selects. @public */
+export interface ChainService {
+  obj: KubeObject;
+  info: ServiceInfo;
+  pods: KubeObject[];
+}
+
+/** A Deployment of the chain, with its pods. @public */
+export interface ChainDeployment {
+  obj: KubeObject;
+  info: DeploymentInfo;
+  pods: KubeObject[];
+}
+
+/** An HPA of the chain, with the Deployment it scales. @public */
+export interface ChainHpa {
+  obj: KubeObject;
+  info: HpaInfo;
+  target?: KubeObject;
+}
+
+/** Everything the diagnostics need, objects and their JSON side by side. @public */
 export interface ChainContext {
-  snapshot: ClusterSnapshot;
-  index: ChainIndex;
+  /** The reads of this resolution (recorded when the snapshot records). */
+  reads: ChainReads;
   clusterDomain: string;
   rootNamespace: string;
   cluster: string;
-  services: Array<{
-    obj: KubeObject;
-    info: ClusterChain['services'][number];
-    pods: KubeObject[];
-  }>;
-  deployments: Array<{
-    obj: KubeObject;
-    info: ClusterChain['deployments'][number];
-    pods: KubeObject[];
-  }>;
-  hpas: Array<{
-    obj: KubeObject;
-    info: ClusterChain['hpas'][number];
-    target?: KubeObject;
-  }>;
-  pods: Array<{ obj: KubeObject; info: ClusterChain['pods'][number] }>;
+  services: ChainService[];
+  deployments: ChainDeployment[];
+  hpas: ChainHpa[];
+  pods: Array<{ obj: KubeObject; info: PodInfo }>;
   virtualServices: Array<{ obj: KubeObject; info: VirtualServiceInfo }>;
   httpRoutes: Array<{ obj: KubeObject; info: VirtualServiceInfo }>;
   gateways: ResolvedGateway[];
   destinationRules: Array<{ obj: KubeObject; info: DestinationRuleInfo }>;
-  routes: ClusterChain['routes'];
+  routes: RouteInfo[];
   /** Gateways (by `flavor:ns/name`) that references name but do not exist. */
   missingGateways: Set<string>;
 }

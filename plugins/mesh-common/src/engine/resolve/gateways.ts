@@ -1,228 +1,93 @@
 /*
- * Gateways (Istio and Gateway API) and the workload that serves them.
+ * The Gateways the chain's routes bind, found by the references the routes
+ * make (a shared Gateway is included, but never expanded into the other
+ * routes it serves).
  */
-import type { GatewayInfo, GatewayServer, ServiceType } from '../../types';
+import type { GatewayInfo } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
-import { serviceSelectorMatches } from '../kube/labelSelector';
-import type { ChainIndex } from '../reads/ChainIndex';
-import { baseOf, isPodReady, refOf, serviceAddresses } from './objectInfo';
+import type { ChainReads } from '../reads/ChainReads';
+import { gatewayMapKey } from './externalUrls';
+import {
+  ResolvedGateway,
+  resolveGatewayApiGateway,
+  resolveIstioGateway,
+} from './gatewayInfo';
+import { httpRouteParents } from './httpRouteRoutes';
+import { vsGateways } from './virtualServiceRoutes';
 
-/** A gateway in the chain with the objects behind its workload. */
-export interface ResolvedGateway {
-  obj: KubeObject;
-  info: GatewayInfo;
-  pods: KubeObject[];
-  service?: KubeObject;
+/** The Gateways of a chain's routes. */
+export interface ChainGateways {
+  gateways: ResolvedGateway[];
+  /** Gateways (by `flavor:ns/name`) that references name but do not exist. */
+  missing: Set<string>;
+  /** Gateway info by `flavor:ns/name`, for external URLs. */
+  byKey: Map<string, GatewayInfo>;
+  /**
+   * The namespace each Istio Gateway's workload runs in (by `ns/name`):
+   * the client namespace of the routes bound to it.
+   */
+  workloadNamespaces: Map<string, string>;
 }
 
-export function istioServers(gw: KubeObject): GatewayServer[] {
-  const servers: any[] = Array.isArray(gw.spec?.servers) ? gw.spec.servers : [];
-  return servers
-    .filter(s => s?.port?.number !== undefined)
-    .map(s => ({
-      ...((s.name ?? s.port.name) && { name: s.name ?? s.port.name }),
-      port: s.port.number,
-      protocol: String(s.port.protocol ?? 'HTTP').toUpperCase(),
-      hosts: Array.isArray(s.hosts) ? s.hosts : [],
-      ...(s.tls && {
-        tls: {
-          ...(s.tls.mode && { mode: s.tls.mode }),
-          ...(s.tls.credentialName && {
-            credentialName: s.tls.credentialName,
-          }),
-          ...(s.tls.httpsRedirect !== undefined && {
-            httpsRedirect: !!s.tls.httpsRedirect,
-          }),
-        },
-      }),
-    }));
-}
-
-function gatewayApiServers(gw: KubeObject): GatewayServer[] {
-  const listeners: any[] = Array.isArray(gw.spec?.listeners)
-    ? gw.spec.listeners
-    : [];
-  return listeners
-    .filter(l => l?.port !== undefined)
-    .map(l => ({
-      ...(l.name && { name: l.name }),
-      port: l.port,
-      protocol: String(l.protocol ?? 'HTTP').toUpperCase(),
-      hosts: l.hostname ? [l.hostname] : [],
-      ...(l.tls && {
-        tls: {
-          mode: l.tls.mode ?? 'Terminate',
-          ...(l.tls.certificateRefs?.[0]?.name && {
-            credentialName: l.tls.certificateRefs[0].name,
-          }),
-        },
-      }),
-    }));
-}
-
-const TYPE_RANK: Record<string, number> = {
-  LoadBalancer: 3,
-  NodePort: 2,
-  ClusterIP: 1,
-};
-
-/** The Service in front of gateway pods: the most exposed one selecting them. */
-function gatewayService(
-  index: ChainIndex,
-  pods: KubeObject[],
-): KubeObject | undefined {
-  const pod = pods[0];
-  if (!pod) {
-    return undefined;
-  }
-  let best: KubeObject | undefined;
-  for (const svc of index.snapshot.list(
-    'services',
-    pod.metadata.namespace ?? '',
-  )) {
-    const selector = svc.spec?.selector;
-    if (serviceSelectorMatches(selector, pod.metadata.labels)) {
-      if (
-        !best ||
-        (TYPE_RANK[svc.spec?.type ?? 'ClusterIP'] ?? 0) >
-          (TYPE_RANK[best.spec?.type ?? 'ClusterIP'] ?? 0)
-      ) {
-        best = svc;
+/**
+ * The Istio Gateways the VirtualServices bind (`spec.gateways`) and the
+ * Gateway API Gateways the HTTPRoutes attach to (`spec.parentRefs`), each
+ * with its workload; the names that point at nothing are `missing`.
+ */
+export function gatewaysOf(
+  reads: ChainReads,
+  virtualServices: KubeObject[],
+  httpRoutes: KubeObject[],
+): ChainGateways {
+  const out: ChainGateways = {
+    gateways: [],
+    missing: new Set(),
+    byKey: new Map(),
+    workloadNamespaces: new Map(),
+  };
+  const follow = (
+    flavor: GatewayInfo['flavor'],
+    ref: string,
+    resolve: (obj: KubeObject) => ResolvedGateway,
+  ) => {
+    const key = `${flavor}:${ref}`;
+    if (out.byKey.has(key) || out.missing.has(key)) {
+      return;
+    }
+    const [gns, gname] = ref.split('/');
+    const obj = reads.get(
+      flavor === 'istio' ? 'gateways' : 'k8sgateways',
+      gns,
+      gname,
+    );
+    if (!obj) {
+      out.missing.add(key);
+      return;
+    }
+    const resolved = resolve(obj);
+    out.gateways.push(resolved);
+    out.byKey.set(gatewayMapKey(resolved.info.ref, flavor), resolved.info);
+  };
+  for (const vs of virtualServices) {
+    for (const g of vsGateways(vs)) {
+      if (g !== 'mesh') {
+        follow('istio', g, obj => resolveIstioGateway(reads, obj));
       }
     }
   }
-  return best;
-}
-
-/** The gateway port a Service port forwards to, on the gateway pods. */
-export function forwardedPort(
-  svcPort: any,
-  pods: KubeObject[],
-): number | undefined {
-  const t = svcPort.targetPort ?? svcPort.port;
-  if (typeof t === 'number') {
-    return t;
-  }
-  if (/^\d+$/.test(String(t))) {
-    return Number(t);
-  }
-  for (const pod of pods.slice(0, 1)) {
-    for (const c of Array.isArray(pod.spec?.containers)
-      ? pod.spec.containers
-      : []) {
-      for (const cp of Array.isArray(c.ports) ? c.ports : []) {
-        if (cp.name === t) {
-          return cp.containerPort;
-        }
-      }
+  for (const route of httpRoutes) {
+    for (const g of httpRouteParents(route)) {
+      follow('gateway-api', g, obj => resolveGatewayApiGateway(reads, obj));
     }
   }
-  return undefined;
-}
-
-function workloadOf(
-  servers: GatewayServer[],
-  pods: KubeObject[],
-  service: KubeObject | undefined,
-  extraAddresses: string[],
-): GatewayInfo['workload'] {
-  const nodePorts: Record<string, number> = {};
-  const servicePorts: Record<string, number> = {};
-  const svcPorts: any[] = Array.isArray(service?.spec?.ports)
-    ? service!.spec.ports
-    : [];
-  for (const server of servers) {
-    // Istio reads a server port as the gateway Service's port (80 on a
-    // Service 80->8080); a server on the container port works as well.
-    const sp =
-      svcPorts.find(p => p.port === server.port) ??
-      svcPorts.find(p => forwardedPort(p, pods) === server.port);
-    if (!sp) {
-      continue;
-    }
-    if (sp.port !== server.port) {
-      servicePorts[String(server.port)] = sp.port;
-    }
-    if (sp.nodePort !== undefined) {
-      nodePorts[String(server.port)] = sp.nodePort;
+  for (const g of out.gateways) {
+    const workloadNs = g.pods[0]?.metadata.namespace;
+    if (workloadNs && g.info.flavor === 'istio') {
+      out.workloadNamespaces.set(
+        `${g.info.ref.namespace}/${g.info.ref.name}`,
+        workloadNs,
+      );
     }
   }
-  const addresses = [
-    ...new Set([
-      ...(service ? serviceAddresses(service) : []),
-      ...extraAddresses,
-    ]),
-  ];
-  return {
-    pods: pods.length,
-    readyPods: pods.filter(isPodReady).length,
-    ...(service && {
-      service: refOf(service),
-      serviceType: (service.spec?.type ?? 'ClusterIP') as ServiceType,
-    }),
-    addresses,
-    nodePorts,
-    servicePorts,
-  };
-}
-
-export function resolveIstioGateway(
-  index: ChainIndex,
-  gw: KubeObject,
-): ResolvedGateway {
-  const selector: Record<string, string> = gw.spec?.selector ?? {};
-  const pods = index.podsWithLabels(selector);
-  const service = gatewayService(index, pods);
-  const servers = istioServers(gw);
-  return {
-    obj: gw,
-    pods,
-    ...(service && { service }),
-    info: {
-      ...baseOf(gw),
-      flavor: 'istio',
-      selector,
-      servers,
-      workload: workloadOf(servers, pods, service, []),
-    },
-  };
-}
-
-export function resolveGatewayApiGateway(
-  index: ChainIndex,
-  gw: KubeObject,
-): ResolvedGateway {
-  const namespace = gw.metadata.namespace ?? '';
-  const name = gw.metadata.name;
-  const pods = [
-    ...index.podsWithLabels(
-      { 'gateway.networking.k8s.io/gateway-name': name },
-      namespace,
-    ),
-    ...index.podsWithLabels({ 'istio.io/gateway-name': name }, namespace),
-  ].filter((p, i, all) => all.indexOf(p) === i);
-  const service = gatewayService(index, pods);
-  const servers = gatewayApiServers(gw);
-  const statusAddresses: any[] = Array.isArray(gw.status?.addresses)
-    ? gw.status.addresses
-    : [];
-  return {
-    obj: gw,
-    pods,
-    ...(service && { service }),
-    info: {
-      ...baseOf(gw),
-      flavor: 'gateway-api',
-      ...(gw.spec?.gatewayClassName && {
-        gatewayClassName: gw.spec.gatewayClassName,
-      }),
-      servers,
-      workload: workloadOf(
-        servers,
-        pods,
-        service,
-        statusAddresses.map(a => a?.value).filter(Boolean),
-      ),
-    },
-  };
+  return out;
 }

@@ -1,18 +1,15 @@
 /*
- * Kubernetes and Istio objects -> the chain's JSON types.
+ * Kubernetes objects -> the chain's JSON types: references, the fields every
+ * resource carries, Services, Deployments and Pods.
  */
 import type {
   Condition,
   DeploymentInfo,
-  HpaInfo,
-  HpaMetricInfo,
-  HpaMetricType,
   ObjectRef,
   PodInfo,
   ServiceInfo,
   ServicePortInfo,
   ServiceType,
-  TrafficPolicySummary,
 } from '../../types';
 import { serviceFqdn } from '../../routing/hosts';
 import type { KubeObject } from '../kube/KubeObject';
@@ -71,7 +68,8 @@ export function conditionsOf(obj: KubeObject): Condition[] {
     }));
 }
 
-function num(v: unknown, fallback = 0): number {
+/** A finite number, or the fallback. */
+export function num(v: unknown, fallback = 0): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
@@ -238,136 +236,6 @@ export function deploymentInfo(
   };
 }
 
-function metricKey(m: any): { type: HpaMetricType; name: string } | undefined {
-  switch (m?.type) {
-    case 'Resource':
-      return { type: 'Resource', name: m.resource?.name };
-    case 'ContainerResource':
-      return {
-        type: 'ContainerResource',
-        name: `${m.containerResource?.container}/${m.containerResource?.name}`,
-      };
-    case 'Pods':
-      return { type: 'Pods', name: m.pods?.metric?.name };
-    case 'Object':
-      return { type: 'Object', name: m.object?.metric?.name };
-    case 'External':
-      return { type: 'External', name: m.external?.metric?.name };
-    default:
-      return undefined;
-  }
-}
-
-function metricBody(m: any): any {
-  switch (m.type) {
-    case 'Resource':
-      return m.resource;
-    case 'ContainerResource':
-      return m.containerResource;
-    case 'Pods':
-      return m.pods;
-    case 'Object':
-      return m.object;
-    default:
-      return m.external;
-  }
-}
-
-function quantity(v: unknown): string | undefined {
-  return v === undefined || v === null ? undefined : String(v);
-}
-
-export function hpaMetrics(hpa: KubeObject): HpaMetricInfo[] {
-  const specMetrics: any[] = Array.isArray(hpa.spec?.metrics)
-    ? hpa.spec.metrics
-    : [];
-  const current: any[] = Array.isArray(hpa.status?.currentMetrics)
-    ? hpa.status.currentMetrics
-    : [];
-  const out: HpaMetricInfo[] = [];
-  for (const m of specMetrics) {
-    const key = metricKey(m);
-    if (!key) {
-      continue;
-    }
-    const body = metricBody(m) ?? {};
-    const target = body.target ?? {};
-    const targetType: HpaMetricInfo['target']['type'] =
-      target.type === 'Value' || target.type === 'AverageValue'
-        ? target.type
-        : 'Utilization';
-    const cur = current.find(c => {
-      const k = metricKey(c);
-      return k && k.type === key.type && k.name === key.name;
-    });
-    const curBody = cur ? metricBody(cur)?.current : undefined;
-    const name =
-      key.type === 'ContainerResource' ? body.name : key.name ?? 'unknown';
-    out.push({
-      type: key.type,
-      name,
-      ...(key.type === 'ContainerResource' && { container: body.container }),
-      ...(key.type === 'Object' &&
-        body.describedObject && {
-          describedObject: {
-            kind: body.describedObject.kind,
-            name: body.describedObject.name,
-            ...(body.describedObject.apiVersion && {
-              apiVersion: body.describedObject.apiVersion,
-            }),
-          },
-        }),
-      ...(body.metric?.selector?.matchLabels && {
-        selector: body.metric.selector.matchLabels,
-      }),
-      target: {
-        type: targetType,
-        value:
-          targetType === 'Utilization'
-            ? String(target.averageUtilization ?? '')
-            : quantity(
-                targetType === 'Value' ? target.value : target.averageValue,
-              ) ?? '',
-      },
-      ...(curBody && {
-        current: {
-          ...(curBody.averageUtilization !== undefined && {
-            averageUtilization: curBody.averageUtilization,
-          }),
-          ...(curBody.averageValue !== undefined && {
-            averageValue: String(curBody.averageValue),
-          }),
-          ...(curBody.value !== undefined && { value: String(curBody.value) }),
-        },
-      }),
-    });
-  }
-  return out;
-}
-
-export function hpaInfo(hpa: KubeObject, target?: ObjectRef): HpaInfo {
-  const spec = hpa.spec ?? {};
-  const status = hpa.status ?? {};
-  const t = spec.scaleTargetRef ?? {};
-  return {
-    ...baseOf(hpa),
-    scaleTargetRef: {
-      kind: t.kind ?? 'Deployment',
-      name: t.name ?? '',
-      ...(t.apiVersion && { apiVersion: t.apiVersion }),
-    },
-    ...(target && { target }),
-    minReplicas: num(spec.minReplicas, 1),
-    maxReplicas: num(spec.maxReplicas),
-    currentReplicas: num(status.currentReplicas),
-    desiredReplicas: num(status.desiredReplicas),
-    metrics: hpaMetrics(hpa),
-    conditions: conditionsOf(hpa),
-    ...(status.lastScaleTime && { lastScaleTime: status.lastScaleTime }),
-    ...(spec.behavior && { behavior: spec.behavior }),
-  };
-}
-
 function containerState(status: any): string {
   const s = status?.state ?? {};
   if (s.running) {
@@ -409,67 +277,4 @@ export function podInfo(pod: KubeObject, owner?: ObjectRef): PodInfo {
       };
     }),
   };
-}
-
-export function trafficPolicyOf(tp: any): TrafficPolicySummary | undefined {
-  if (!tp || typeof tp !== 'object') {
-    return undefined;
-  }
-  const out: TrafficPolicySummary = {};
-  const lb = tp.loadBalancer;
-  if (lb?.simple) {
-    out.loadBalancer = lb.simple;
-  } else if (lb?.consistentHash) {
-    const h = lb.consistentHash;
-    let by = 'source IP';
-    if (h.httpHeaderName) {
-      by = `header ${h.httpHeaderName}`;
-    } else if (h.httpCookie) {
-      by = `cookie ${h.httpCookie.name}`;
-    } else if (h.httpQueryParameterName) {
-      by = `query ${h.httpQueryParameterName}`;
-    }
-    out.loadBalancer = `consistentHash(${by})`;
-  }
-  const cp = tp.connectionPool;
-  if (cp) {
-    out.connectionPool = {
-      ...(cp.tcp?.maxConnections !== undefined && {
-        tcpMaxConnections: cp.tcp.maxConnections,
-      }),
-      ...(cp.tcp?.connectTimeout && { connectTimeout: cp.tcp.connectTimeout }),
-      ...(cp.http?.http1MaxPendingRequests !== undefined && {
-        http1MaxPendingRequests: cp.http.http1MaxPendingRequests,
-      }),
-      ...(cp.http?.http2MaxRequests !== undefined && {
-        http2MaxRequests: cp.http.http2MaxRequests,
-      }),
-      ...(cp.http?.maxRequestsPerConnection !== undefined && {
-        maxRequestsPerConnection: cp.http.maxRequestsPerConnection,
-      }),
-      ...(cp.http?.maxRetries !== undefined && {
-        maxRetries: cp.http.maxRetries,
-      }),
-    };
-  }
-  const od = tp.outlierDetection;
-  if (od) {
-    out.outlierDetection = {
-      ...(od.consecutive5xxErrors !== undefined && {
-        consecutive5xxErrors: od.consecutive5xxErrors,
-      }),
-      ...(od.consecutiveGatewayErrors !== undefined && {
-        consecutiveGatewayErrors: od.consecutiveGatewayErrors,
-      }),
-      ...(od.interval && { interval: od.interval }),
-      ...(od.baseEjectionTime && { baseEjectionTime: od.baseEjectionTime }),
-      ...(od.maxEjectionPercent !== undefined && {
-        maxEjectionPercent: od.maxEjectionPercent,
-      }),
-    };
-  }
-  if (tp.tls?.mode) {
-    out.tlsMode = tp.tls.mode;
-  }
-  return out;
 }
