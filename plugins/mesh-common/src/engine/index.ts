@@ -15,3 +15,7 @@ export type {
   ResolvedClusterChain,
 } from './resolve/ChainContext';
 export * from './ChainEngine';
+export * from './snapshot/RecordingSnapshot';
+export * from './reads/ReadRecord';
+export * from './reads/ChainReads';
+export * from './reads/lookups';

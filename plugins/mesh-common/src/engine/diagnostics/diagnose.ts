@@ -22,7 +22,11 @@ import { weightSum } from '../../routing/weights';
 import type { KubeObject } from '../kube/KubeObject';
 import { containersOf, refOf } from '../resolve/objectInfo';
 import { forwardedPort, istioServers } from '../resolve/gatewayInfo';
-import { formatLabels, serviceSelectorMatches } from '../kube/labelSelector';
+import {
+  formatLabels,
+  labelExists,
+  serviceSelectorMatches,
+} from '../kube/labelSelector';
 import type { ChainContext } from '../resolve/ChainContext';
 import { httpRouteParents } from '../resolve/httpRouteRoutes';
 import { vsGateways } from '../resolve/virtualServiceRoutes';
@@ -922,12 +926,13 @@ function checkServices(ctx: ChainContext, out: Diagnostic[]) {
     const ref = info.ref;
     const hasSelector = Object.keys(info.selector).length > 0;
     if (info.type !== 'ExternalName' && hasSelector && pods.length === 0) {
-      const nearby = ctx.reads
-        .list('pods', ref.namespace)
-        .slice(0, 200)
-        .map(p => p.metadata.labels ?? {});
+      // A pod there that carries some of the selector's keys.
       const keys = Object.keys(info.selector);
-      const similar = nearby.find(l => keys.some(k => k in l));
+      const similar = keys
+        .flatMap(key =>
+          ctx.reads.select('pods', labelExists(key), ref.namespace ?? ''),
+        )
+        .map(p => p.metadata.labels ?? {})[0];
       out.push(
         diag(
           'MESH-4001',

@@ -163,6 +163,15 @@ export function equalitySelector(
 }
 
 /**
+ * The selector of objects that carry a label key, whatever its value.
+ *
+ * @public
+ */
+export function labelExists(key: string): LabelSelector {
+  return build([{ key, operator: 'Exists', values: [] }]);
+}
+
+/**
  * Whether labels satisfy every requirement of a LabelSelector. An empty
  * selector selects everything.
  *

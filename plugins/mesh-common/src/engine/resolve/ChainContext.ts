@@ -23,6 +23,13 @@ export interface ResolveChainOptions {
   clusterDomain: string;
   /** Istio's configuration root namespace; default `istio-system`. */
   rootNamespace?: string;
+  /**
+   * `false` follows the references without diagnosing the chain, for a
+   * data layer that is still fetching what the chain refers to (a draft's
+   * diagnostics would read what only the missing objects explain).
+   * Default `true`.
+   */
+  diagnose?: boolean;
 }
 
 /** What {@link resolveClusterChain} returns: the chain minus what the caller knows. @public */

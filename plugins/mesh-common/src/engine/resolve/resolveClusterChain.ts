@@ -190,7 +190,7 @@ export function resolveClusterChain(
     routes: [...virtualServices, ...httpRoutes].flatMap(r => r.routes),
     missingGateways: gateways.missing,
   };
-  const diagnostics = diagnoseChain(ctx);
+  const diagnostics = options.diagnose === false ? [] : diagnoseChain(ctx);
   const health = healthOf(diagnostics);
   return {
     istio: reads.istio,
