@@ -43,6 +43,7 @@ describe('direct read plan', () => {
       'pods * backstage.io/kubernetes-id=reviews',
       'pods * istio=ingressgateway',
       'pods shop app=reviews',
+      'replicasets * backstage.io/kubernetes-id=reviews',
       'replicasets shop app=reviews',
     ]);
   });
@@ -58,7 +59,9 @@ describe('direct read plan', () => {
       'pods shop app=reviews',
       'pods shop backstage.io/kubernetes-id=reviews',
       'pods shop istio=ingressgateway',
+      'replicasets istio-system backstage.io/kubernetes-id=reviews',
       'replicasets shop app=reviews',
+      'replicasets shop backstage.io/kubernetes-id=reviews',
     ]);
   });
 

@@ -1,42 +1,56 @@
 /*
- * Where a chain starts: the objects the component's label selector finds.
+ * Where a chain starts: whatever the component's label selector finds, of
+ * any watched kind. Most manifests label only the pod template, so the
+ * anchors may be pods alone; the other steps follow references from there.
  */
 import type { KubeObject } from '../kube/KubeObject';
 import type { LabelSelector } from '../kube/labelSelector';
+import type { WatchedKind } from '../kube/watchedKinds';
 import type { ChainReads } from '../reads/ChainReads';
 
-/** The component's own objects, found by its label selector. */
+/** The objects the component's selector finds, by kind. */
 export interface Anchors {
   services: KubeObject[];
   deployments: KubeObject[];
+  replicaSets: KubeObject[];
   pods: KubeObject[];
+  hpas: KubeObject[];
   virtualServices: KubeObject[];
   httpRoutes: KubeObject[];
   destinationRules: KubeObject[];
+  /** Istio Gateways. */
+  gateways: KubeObject[];
+  /** Gateway API Gateways. */
+  k8sGateways: KubeObject[];
 }
 
 /**
- * The objects the component's selector finds, in its namespace (or all):
- * Services, Deployments and Pods, and the routing objects when their APIs
- * are served.
+ * The objects of every watched kind the component's selector finds, in its
+ * namespace (or all); Istio and Gateway API kinds when their APIs are
+ * served.
  */
 export function anchorObjects(
   reads: ChainReads,
   selector: LabelSelector,
   namespace: string | undefined,
 ): Anchors {
+  const select = (kind: WatchedKind, served = true) =>
+    served ? reads.select(kind, selector, namespace) : [];
   return {
-    services: reads.select('services', selector, namespace),
-    deployments: reads.select('deployments', selector, namespace),
-    pods: reads.select('pods', selector, namespace),
-    virtualServices: reads.istio
-      ? reads.select('virtualservices', selector, namespace)
-      : [],
-    httpRoutes: reads.gatewayApi
-      ? reads.select('httproutes', selector, namespace)
-      : [],
-    destinationRules: reads.istio
-      ? reads.select('destinationrules', selector, namespace)
-      : [],
+    services: select('services'),
+    deployments: select('deployments'),
+    replicaSets: select('replicasets'),
+    pods: select('pods'),
+    hpas: select('horizontalpodautoscalers'),
+    virtualServices: select('virtualservices', reads.istio),
+    httpRoutes: select('httproutes', reads.gatewayApi),
+    destinationRules: select('destinationrules', reads.istio),
+    gateways: select('gateways', reads.istio),
+    k8sGateways: select('k8sgateways', reads.gatewayApi),
   };
+}
+
+/** Every anchor, of every kind. */
+export function allAnchors(anchors: Anchors): KubeObject[] {
+  return Object.values(anchors).flat();
 }

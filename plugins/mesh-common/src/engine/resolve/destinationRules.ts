@@ -12,10 +12,12 @@ import type { KubeObject } from '../kube/KubeObject';
 import { matchLabelsMatch } from '../kube/labelSelector';
 import type { ChainReads } from '../reads/ChainReads';
 import type { ChainService } from './ChainContext';
+import type { FoundObjects } from './found';
 import { baseOf, isPodReady } from './objectInfo';
 import { trafficPolicyOf } from './trafficPolicy';
 import type { DestinationResolver } from './virtualServiceRoutes';
-import { podsSelectedBy } from './workloads';
+import { podsSelectedBy } from './services';
+import { uniq } from './workloads';
 
 /** Whether an object's `exportTo` makes it visible in a namespace. */
 export function exportedTo(
@@ -55,6 +57,27 @@ export function destinationRulesFor(
   fqdn: string,
 ): KubeObject[] {
   return reads.lookup('destinationRulesByHost', fqdn);
+}
+
+/**
+ * The DestinationRules for the chain's Services' hosts (from any
+ * namespace), then those the component's selector found; rules without a
+ * host are left out.
+ */
+export function destinationRulesOf(
+  reads: ChainReads,
+  services: ChainService[],
+  labelled: KubeObject[],
+  found: FoundObjects,
+): KubeObject[] {
+  const forHosts = services.flatMap(s => {
+    const rules = destinationRulesFor(reads, s.info.fqdn);
+    rules.forEach(dr => found.byReference(dr, s.obj, 'policy for'));
+    return rules;
+  });
+  return uniq([...forHosts, ...labelled]).filter(
+    dr => typeof dr.spec?.host === 'string' && dr.spec.host,
+  );
 }
 
 /**

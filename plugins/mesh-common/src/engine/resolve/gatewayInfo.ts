@@ -5,7 +5,7 @@ import type { GatewayInfo, GatewayServer, ServiceType } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import type { ChainReads } from '../reads/ChainReads';
 import { baseOf, isPodReady, refOf, serviceAddresses } from './objectInfo';
-import { podsSelectedBy, servicesSelecting } from './workloads';
+import { podsSelectedBy, servicesSelecting } from './services';
 
 /** A gateway in the chain with the objects behind its workload. */
 export interface ResolvedGateway {

@@ -1,12 +1,13 @@
 /*
  * The Gateways the chain's routes bind, found by the references the routes
- * make (a shared Gateway is included, but never expanded into the other
- * routes it serves).
+ * make, and those the component's selector finds. A shared Gateway is
+ * included, but never expanded into the other routes it serves.
  */
 import type { GatewayInfo } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import type { ChainReads } from '../reads/ChainReads';
 import { gatewayMapKey } from './externalUrls';
+import type { FoundObjects } from './found';
 import {
   ResolvedGateway,
   resolveGatewayApiGateway,
@@ -31,13 +32,15 @@ export interface ChainGateways {
 
 /**
  * The Istio Gateways the VirtualServices bind (`spec.gateways`) and the
- * Gateway API Gateways the HTTPRoutes attach to (`spec.parentRefs`), each
- * with its workload; the names that point at nothing are `missing`.
+ * Gateway API Gateways the HTTPRoutes attach to (`spec.parentRefs`), then
+ * those the component's selector found, each with its workload; the names
+ * that point at nothing are `missing`.
  */
 export function gatewaysOf(
   reads: ChainReads,
-  virtualServices: KubeObject[],
-  httpRoutes: KubeObject[],
+  routes: { virtualServices: KubeObject[]; httpRoutes: KubeObject[] },
+  labelled: { gateways: KubeObject[]; k8sGateways: KubeObject[] },
+  found: FoundObjects,
 ): ChainGateways {
   const out: ChainGateways = {
     gateways: [],
@@ -45,10 +48,24 @@ export function gatewaysOf(
     byKey: new Map(),
     workloadNamespaces: new Map(),
   };
+  const add = (flavor: GatewayInfo['flavor'], obj: KubeObject) => {
+    const key = `${flavor}:${obj.metadata.namespace ?? ''}/${
+      obj.metadata.name
+    }`;
+    if (out.byKey.has(key)) {
+      return;
+    }
+    const resolved =
+      flavor === 'istio'
+        ? resolveIstioGateway(reads, obj)
+        : resolveGatewayApiGateway(reads, obj);
+    out.gateways.push(resolved);
+    out.byKey.set(gatewayMapKey(resolved.info.ref, flavor), resolved.info);
+  };
   const follow = (
     flavor: GatewayInfo['flavor'],
+    from: KubeObject,
     ref: string,
-    resolve: (obj: KubeObject) => ResolvedGateway,
   ) => {
     const key = `${flavor}:${ref}`;
     if (out.byKey.has(key) || out.missing.has(key)) {
@@ -64,22 +81,23 @@ export function gatewaysOf(
       out.missing.add(key);
       return;
     }
-    const resolved = resolve(obj);
-    out.gateways.push(resolved);
-    out.byKey.set(gatewayMapKey(resolved.info.ref, flavor), resolved.info);
+    found.byReference(obj, from, 'binds');
+    add(flavor, obj);
   };
-  for (const vs of virtualServices) {
+  for (const vs of routes.virtualServices) {
     for (const g of vsGateways(vs)) {
       if (g !== 'mesh') {
-        follow('istio', g, obj => resolveIstioGateway(reads, obj));
+        follow('istio', vs, g);
       }
     }
   }
-  for (const route of httpRoutes) {
+  for (const route of routes.httpRoutes) {
     for (const g of httpRouteParents(route)) {
-      follow('gateway-api', g, obj => resolveGatewayApiGateway(reads, obj));
+      follow('gateway-api', route, g);
     }
   }
+  labelled.gateways.forEach(obj => add('istio', obj));
+  labelled.k8sGateways.forEach(obj => add('gateway-api', obj));
   for (const g of out.gateways) {
     const workloadNs = g.pods[0]?.metadata.namespace;
     if (workloadNs && g.info.flavor === 'istio') {

@@ -6,6 +6,7 @@ import type { GatewayInfo, RouteInfo, VirtualServiceInfo } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import type { ChainReads } from '../reads/ChainReads';
 import type { ChainService } from './ChainContext';
+import type { FoundObjects } from './found';
 import { externalUrlsOf } from './externalUrls';
 import { httpRouteParents, httpRouteRoutes } from './httpRouteRoutes';
 import { baseOf } from './objectInfo';
@@ -17,27 +18,45 @@ import { uniq } from './workloads';
 
 /**
  * The VirtualServices that route to the Services (by destination host,
- * however spelt, or by a wildcard that covers it), those whose host is the
- * Service's name (a VirtualService for the Service that routes elsewhere),
- * and the HTTPRoutes whose backends are the Services; then the ones found
- * by label.
+ * however spelt and from any namespace, or by a wildcard that covers it),
+ * those whose host is the Service's name (a VirtualService for the Service
+ * that routes elsewhere), and the HTTPRoutes whose backends are the
+ * Services; after the ones found by label.
  */
 export function routesTo(
   reads: ChainReads,
   services: ChainService[],
   labelled: { virtualServices: KubeObject[]; httpRoutes: KubeObject[] },
+  found: FoundObjects,
 ): { virtualServices: KubeObject[]; httpRoutes: KubeObject[] } {
-  const fqdns = services.map(s => s.info.fqdn);
+  const follow = (
+    service: ChainService,
+    routes: KubeObject[],
+    relation: string,
+  ) => {
+    routes.forEach(r => found.byReference(r, service.obj, relation));
+    return routes;
+  };
+  const byDestination = services.flatMap(s =>
+    follow(
+      s,
+      reads.lookup('virtualServicesByDestination', s.info.fqdn),
+      'routes to',
+    ),
+  );
+  const byHost = services.flatMap(s =>
+    follow(s, reads.lookup('virtualServicesByHost', s.info.fqdn), 'hosts'),
+  );
+  const httpRoutes = services.flatMap(s =>
+    follow(s, reads.lookup('httpRoutesByBackend', s.info.fqdn), 'routes to'),
+  );
   return {
     virtualServices: uniq([
-      ...fqdns.flatMap(f => reads.lookup('virtualServicesByDestination', f)),
-      ...fqdns.flatMap(f => reads.lookup('virtualServicesByHost', f)),
+      ...byDestination,
+      ...byHost,
       ...labelled.virtualServices,
     ]),
-    httpRoutes: uniq([
-      ...fqdns.flatMap(f => reads.lookup('httpRoutesByBackend', f)),
-      ...labelled.httpRoutes,
-    ]),
+    httpRoutes: uniq([...httpRoutes, ...labelled.httpRoutes]),
   };
 }
 
