@@ -30,7 +30,7 @@ export interface RouterOptions {
  * Parses the `backstage-mesh-auth` header: JSON shaped like the stock
  * Kubernetes plugin's `auth` request field.
  */
-export function parseUserAuth(
+function parseUserAuth(
   header: string | string[] | undefined,
 ): MeshUserAuth | undefined {
   if (header === undefined || header === '') {

@@ -18,4 +18,8 @@ export * from './ChainEngine';
 export * from './snapshot/RecordingSnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';
-export * from './reads/lookups';
+export {
+  LOOKUPS,
+  type LookupDefinition,
+  type LookupName,
+} from './reads/lookups';

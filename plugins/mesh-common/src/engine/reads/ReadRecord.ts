@@ -41,7 +41,7 @@ export type ReadQuery =
  *
  * @public
  */
-export function queryId(query: ReadQuery): string {
+function queryId(query: ReadQuery): string {
   switch (query.read) {
     case 'get':
       return `get ${query.kind} ${query.namespace}/${query.name}`;

@@ -20,10 +20,7 @@ import { podsSelectedBy } from './services';
 import { uniq } from './workloads';
 
 /** Whether an object's `exportTo` makes it visible in a namespace. */
-export function exportedTo(
-  obj: KubeObject,
-  namespace: string | undefined,
-): boolean {
+function exportedTo(obj: KubeObject, namespace: string | undefined): boolean {
   const exportTo: unknown[] = Array.isArray(obj.spec?.exportTo)
     ? obj.spec.exportTo
     : [];
@@ -52,10 +49,7 @@ function hostFqdn(dr: KubeObject, clusterDomain: string): string {
 }
 
 /** DestinationRules whose host is this FQDN, then those whose wildcard matches it. */
-export function destinationRulesFor(
-  reads: ChainReads,
-  fqdn: string,
-): KubeObject[] {
+function destinationRulesFor(reads: ChainReads, fqdn: string): KubeObject[] {
   return reads.lookup('destinationRulesByHost', fqdn);
 }
 

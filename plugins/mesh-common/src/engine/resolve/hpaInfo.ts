@@ -50,7 +50,7 @@ function quantity(v: unknown): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
 }
 
-export function hpaMetrics(hpa: KubeObject): HpaMetricInfo[] {
+function hpaMetrics(hpa: KubeObject): HpaMetricInfo[] {
   const specMetrics: any[] = Array.isArray(hpa.spec?.metrics)
     ? hpa.spec.metrics
     : [];

@@ -29,7 +29,7 @@ export function refOf(obj: KubeObject): ObjectRef {
 }
 
 /** The object without `managedFields` and the last-applied annotation. */
-export function rawOf(obj: KubeObject): Record<string, unknown> {
+function rawOf(obj: KubeObject): Record<string, unknown> {
   const { managedFields: _managed, ...metadata } = obj.metadata;
   if (metadata.annotations && LAST_APPLIED in metadata.annotations) {
     const { [LAST_APPLIED]: _last, ...annotations } = metadata.annotations;
@@ -78,7 +78,7 @@ export function containersOf(obj: { spec?: any }): any[] {
 }
 
 /** The container port a Service targetPort resolves to on a pod spec. */
-export function resolveTargetPort(
+function resolveTargetPort(
   targetPort: number | string,
   podSpecs: Array<{ spec?: any }>,
 ): number | undefined {
@@ -100,7 +100,7 @@ export function resolveTargetPort(
   return undefined;
 }
 
-export function servicePortsOf(
+function servicePortsOf(
   svc: KubeObject,
   podSpecs: Array<{ spec?: any }>,
 ): ServicePortInfo[] {

@@ -29,7 +29,7 @@ export function uniq(objs: Iterable<KubeObject>): KubeObject[] {
 }
 
 /** The name of the owner of a kind, from `ownerReferences`. */
-export function ownerName(obj: KubeObject, kind: string): string | undefined {
+function ownerName(obj: KubeObject, kind: string): string | undefined {
   const refs = Array.isArray(obj.metadata.ownerReferences)
     ? obj.metadata.ownerReferences
     : [];
@@ -46,7 +46,7 @@ function replicaSetOfPod(
 }
 
 /** The name of the Deployment that owns a pod, through its ReplicaSet. */
-export function deploymentOfPod(
+function deploymentOfPod(
   reads: ChainReads,
   pod: KubeObject,
 ): string | undefined {
@@ -102,7 +102,7 @@ export function deploymentsOwning(
  * The pods of a Deployment: those its selector selects whose ReplicaSet it
  * owns (as the Deployment controller counts them).
  */
-export function podsOfDeployment(
+function podsOfDeployment(
   reads: ChainReads,
   deployment: KubeObject,
 ): KubeObject[] {
@@ -136,10 +136,7 @@ export function podsOfDeployments(
 }
 
 /** The HPAs whose scaleTargetRef names a Deployment. */
-export function hpasOf(
-  reads: ChainReads,
-  deployment: KubeObject,
-): KubeObject[] {
+function hpasOf(reads: ChainReads, deployment: KubeObject): KubeObject[] {
   return reads.lookup(
     'hpasByScaleTarget',
     scaleTargetKey(ns(deployment), 'Deployment', deployment.metadata.name),
