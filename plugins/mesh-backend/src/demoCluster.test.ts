@@ -102,6 +102,108 @@ const EXPECTED: Record<
 
 /* eslint-enable jest/no-standalone-expect */
 
+/**
+ * The Istio helloworld sample as the docs write it: networking.istio.io
+ * v1alpha3, no labels on the Deployments, the Service or the Istio objects,
+ * labels only on the pod templates. The demo cluster's controllers make the
+ * ReplicaSets and pods.
+ */
+const HELLOWORLD = `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: hello
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: Gateway
+metadata:
+  name: helloworld-gateway
+  namespace: hello
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+    - port: { number: 80, name: http, protocol: HTTP }
+      hosts: [hello.example.com]
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata:
+  name: helloworld
+  namespace: hello
+spec:
+  hosts: [hello.example.com]
+  gateways: [helloworld-gateway]
+  http:
+    - match:
+        - uri: { exact: /hello }
+      route:
+        - destination: { host: helloworld, subset: v1, port: { number: 5000 } }
+          weight: 90
+        - destination: { host: helloworld, subset: v2, port: { number: 5000 } }
+          weight: 10
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: DestinationRule
+metadata:
+  name: helloworld
+  namespace: hello
+spec:
+  host: helloworld
+  subsets:
+    - { name: v1, labels: { version: v1 } }
+    - { name: v2, labels: { version: v2 } }
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: helloworld
+  namespace: hello
+spec:
+  ports:
+    - { name: http, port: 5000 }
+  selector:
+    app: helloworld
+${['v1', 'v2']
+  .map(
+    v => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: helloworld-${v}
+  namespace: hello
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: helloworld, version: ${v} }
+  template:
+    metadata:
+      labels: { app: helloworld, version: ${v} }
+    spec:
+      containers:
+        - name: helloworld
+          image: docker.io/istio/examples-helloworld-${v}:1.0
+          ports: [{ containerPort: 5000 }]
+          resources: { requests: { cpu: 100m } }
+`,
+  )
+  .join('')}---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: helloworld-v1
+  namespace: hello
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: helloworld-v1 }
+  minReplicas: 1
+  maxReplicas: 3
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target: { type: Utilization, averageUtilization: 80 }
+`;
+
 /** Codes of the diagnostics that say something is wrong. */
 function problems(chain: ClusterChain): string[] {
   return [
@@ -163,7 +265,13 @@ describe('mesh backend against the demo cluster', () => {
           },
         ),
       ],
-      entities: SCENARIOS.map(s => component(s.component)),
+      entities: [
+        ...SCENARIOS.map(s => component(s.component)),
+        // Labels only on its pod template (see HELLOWORLD below).
+        component('helloworld', {
+          'backstage.io/kubernetes-label-selector': 'app=helloworld',
+        }),
+      ],
       mesh: { requestTimeout: '3s' },
       extraFeatures: [signalsPlugin],
       captureSignals: false,
@@ -228,6 +336,65 @@ describe('mesh backend against the demo cluster', () => {
     },
     30_000,
   );
+
+  it('resolves a chain written as the docs write it, from the labels on its pods', async () => {
+    await demo.apply(HELLOWORLD);
+    // Created as v1alpha3, served at v1 as well.
+    const vs = await demo.get(
+      'networking.istio.io/v1',
+      'VirtualService',
+      'helloworld',
+      'hello',
+    );
+    expect(vs?.apiVersion).toBe('networking.istio.io/v1');
+    const chain = await waitFor(
+      async () => {
+        const c = await chainOf('helloworld');
+        return c.pods.length === 2 && c.pods.every(p => p.ready)
+          ? c
+          : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'the helloworld pods' },
+    );
+    const names = (list: Array<{ ref: { name: string } }>) =>
+      list.map(r => r.ref.name).sort();
+    expect({
+      gateways: names(chain.gateways),
+      virtualServices: names(chain.virtualServices),
+      destinationRules: names(chain.destinationRules),
+      services: names(chain.services),
+      deployments: names(chain.deployments),
+      hpas: names(chain.hpas),
+    }).toEqual({
+      gateways: ['helloworld-gateway'],
+      virtualServices: ['helloworld'],
+      destinationRules: ['helloworld'],
+      services: ['helloworld'],
+      deployments: ['helloworld-v1', 'helloworld-v2'],
+      hpas: ['helloworld-v1'],
+    });
+    expect(chain.pods.every(p => p.foundBy === 'label')).toBe(true);
+    expect(chain.services[0]).toMatchObject({
+      foundBy: 'reference',
+      foundFrom: { ref: { kind: 'Pod' }, relation: 'selects' },
+    });
+    expect(chain.gateways[0]).toMatchObject({
+      foundBy: 'reference',
+      foundFrom: {
+        ref: { kind: 'VirtualService', name: 'helloworld' },
+        relation: 'binds',
+      },
+    });
+    expect(chain.routes[0].externalUrls).toEqual([
+      expect.stringMatching(/^http:\/\/hello\.example\.com(:\d+)?\/hello$/),
+    ]);
+    expect(
+      chain.destinationRules[0].subsets.map(s => [s.name, s.podCount]),
+    ).toEqual([
+      ['v1', 1],
+      ['v2', 1],
+    ]);
+  });
 
   it('makes no request to the cluster for warm page views', async () => {
     await chainOf('storefront');

@@ -3,7 +3,10 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { getMeshEntityTarget } from '@mesh-chain/plugin-mesh-common';
+import {
+  getMeshEntityTarget,
+  MESH_AUTH_HEADER,
+} from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
@@ -13,9 +16,6 @@ import type { ClusterDataService } from './services/cluster/ClusterDataService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess, parseEntityParts } from './services/MeshAccess';
 import type { MeshChainService } from './services/MeshChainService';
-
-/** The header that carries the user's credentials for user-auth clusters. */
-export const MESH_AUTH_HEADER = 'backstage-mesh-auth';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
@@ -31,7 +31,7 @@ export interface RouterOptions {
  * Parses the `backstage-mesh-auth` header: JSON shaped like the stock
  * Kubernetes plugin's `auth` request field.
  */
-export function parseUserAuth(
+function parseUserAuth(
   header: string | string[] | undefined,
 ): MeshUserAuth | undefined {
   if (header === undefined || header === '') {

@@ -7,7 +7,9 @@
 
 export * from './types';
 export * from './annotations';
+export * from './headers';
 export * from './diagnostics';
 export * from './ports';
 export * from './routing';
 export * from './schema';
+export * from './engine';

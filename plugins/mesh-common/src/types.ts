@@ -66,11 +66,44 @@ export interface Diagnostic {
 // ---------------------------------------------------------------------------
 // Resources
 
+/**
+ * How the engine found a resource of the chain: `label` when the
+ * component's label selector selects it, `reference` when the engine
+ * followed a reference to it from another object (see `foundFrom`).
+ *
+ * @public
+ */
+export type FoundBy = 'label' | 'reference';
+
+/**
+ * The reference the engine followed to a resource.
+ *
+ * @public
+ */
+export interface FoundFrom {
+  /** The object the reference was followed from. */
+  ref: ObjectRef;
+  /**
+   * The link between that object and this resource, in the words of
+   * `ChainLink.relation` (the upstream object first): `owns` (Deployment
+   * and Pod, through its ReplicaSet), `scales` (HPA and Deployment),
+   * `selects` (Service and Pod or Deployment), `routes to` (route and
+   * Service), `hosts` (a VirtualService whose host is the Service's name),
+   * `policy for` (DestinationRule and Service), `binds` (Gateway and
+   * route).
+   */
+  relation: string;
+}
+
 /** Fields common to every resource in the chain. @public */
 export interface ResourceBase {
   ref: ObjectRef;
   /** Worst severity of the diagnostics that name this resource first. */
   health: Health;
+  /** How the engine found it (set on every resource the engine resolves). */
+  foundBy?: FoundBy;
+  /** For `foundBy: 'reference'`: the object and the link it was found through. */
+  foundFrom?: FoundFrom;
   labels?: Record<string, string>;
   creationTimestamp?: string;
   /**

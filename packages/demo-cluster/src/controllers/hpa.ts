@@ -12,14 +12,8 @@ import { now } from '../api/ObjectApi';
 import { findByKind } from '../api/resources';
 import { fromLabelSelectorSpec } from '../api/selectors';
 import type { KubeObject } from '../types';
-import {
-  LoadSpec,
-  formatQuantity,
-  loadOf,
-  parseQuantity,
-  podUsage,
-  rpsAt,
-} from './load';
+import { formatQuantity, parseQuantity } from '@mesh-chain/plugin-mesh-common';
+import { LoadSpec, loadOf, podUsage, rpsAt } from './load';
 import {
   ControllerRuntime,
   isPodActive,

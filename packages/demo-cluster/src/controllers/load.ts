@@ -129,34 +129,3 @@ export function podUsage(
     memoryMi: (spec.memoryBase ?? 64) + podRps * (spec.memoryPerRequest ?? 0.5),
   };
 }
-
-/** Parses a resource quantity to cores (cpu) or bytes (memory). */
-export function parseQuantity(q: unknown): number | undefined {
-  if (typeof q === 'number') return q;
-  if (typeof q !== 'string') return undefined;
-  const m = q.trim().match(/^([+-]?[0-9.]+(?:[eE][+-]?\d+)?)([a-zA-Z]*)$/);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const units: Record<string, number> = {
-    '': 1,
-    n: 1e-9,
-    u: 1e-6,
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-  };
-  const u = units[m[2]];
-  return u === undefined ? undefined : n * u;
-}
-
-/** A quantity string: whole numbers plain, fractions in milli-units. */
-export function formatQuantity(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  return `${Math.round(v * 1000)}m`;
-}

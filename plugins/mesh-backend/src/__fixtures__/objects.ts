@@ -5,12 +5,9 @@
  * DestinationRule that route shop.example.com to reviews.
  */
 
-type Obj = {
-  apiVersion: string;
-  kind: string;
-  metadata: Record<string, any>;
-  [key: string]: any;
-};
+import type { KubeObject } from '@mesh-chain/plugin-mesh-common';
+
+type Obj = KubeObject;
 
 export const ENTITY_LABEL = { 'backstage.io/kubernetes-id': 'reviews' };
 

@@ -9,7 +9,7 @@
 import { getResponse, http, HttpResponse, RequestHandler } from 'msw';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo, Socket } from 'net';
-import { WATCHED_KINDS } from '../services/snapshot';
+import { WATCHED_KINDS } from '@mesh-chain/plugin-mesh-common';
 
 type Obj = Record<string, any>;
 

@@ -19,7 +19,7 @@ function currentValue(metric: HpaMetricInfo): string {
 }
 
 /** A compact, model-friendly summary of one cluster's chain. */
-export function summarizeCluster(chain: ClusterChain) {
+function summarizeCluster(chain: ClusterChain) {
   return {
     cluster: chain.cluster.name,
     ...(chain.error && {
@@ -91,7 +91,7 @@ export function summarizeCluster(chain: ClusterChain) {
 }
 
 /** The whole response, summarized. */
-export function summarizeChain(response: MeshChainResponse) {
+function summarizeChain(response: MeshChainResponse) {
   return {
     entityRef: response.entityRef,
     status: response.status,

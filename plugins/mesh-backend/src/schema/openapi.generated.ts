@@ -126,6 +126,10 @@ export const spec = {
         description:
           'A JSON object; see the named type in `@mesh-chain/plugin-mesh-common`.',
       },
+      JsonValue: {
+        description:
+          'A JSON value; see the named type in `@mesh-chain/plugin-mesh-common`.',
+      },
       ObjectRef: {
         type: 'object',
         properties: {
@@ -143,6 +147,197 @@ export const spec = {
           },
         },
         required: ['kind', 'apiVersion', 'name'],
+        additionalProperties: false,
+      },
+      FoundFrom: {
+        type: 'object',
+        description: 'The reference the engine followed to a resource.',
+        properties: {
+          ref: {
+            $ref: '#/components/schemas/ObjectRef',
+          },
+          relation: {
+            type: 'string',
+            description:
+              'The link between that object and this resource, in the words of `links[].relation`: `owns`, `scales`, `selects`, `routes to`, `hosts`, `policy for`, `binds`.',
+          },
+        },
+        required: ['ref', 'relation'],
+        additionalProperties: false,
+      },
+      Resource: {
+        type: 'object',
+        description:
+          'One resource of the chain: the fields every resource has, and those of its kind (`GatewayInfo`, `VirtualServiceInfo`, `DestinationRuleInfo`, `ServiceInfo`, `DeploymentInfo`, `HpaInfo`, `PodInfo` in mesh-common, which describe them).',
+        properties: {
+          ref: {
+            $ref: '#/components/schemas/ObjectRef',
+          },
+          health: {
+            type: 'string',
+            enum: ['ok', 'warning', 'error', 'unknown'],
+          },
+          foundBy: {
+            type: 'string',
+            enum: ['label', 'reference'],
+            description:
+              "`label` when the component's label selector selects it, `reference` when the engine followed a reference to it from another object of the chain (`foundFrom`).",
+          },
+          foundFrom: {
+            $ref: '#/components/schemas/FoundFrom',
+          },
+          labels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          creationTimestamp: {
+            type: 'string',
+          },
+          raw: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          flavor: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          selector: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          gatewayClassName: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          servers: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          workload: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          hosts: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          gateways: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          exportTo: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          routeIds: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          host: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          fqdn: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          trafficPolicy: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          subsets: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          type: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          clusterIP: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          ports: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          externalAddresses: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          externalName: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          reachability: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          pods: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          readyPods: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          replicas: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          generation: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          observedGeneration: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          conditions: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          images: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          strategy: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          rollout: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          podLabels: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          autoscaler: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          scaleTargetRef: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          target: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          minReplicas: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          maxReplicas: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          currentReplicas: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          desiredReplicas: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          metrics: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          lastScaleTime: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          behavior: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          phase: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          ready: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          restarts: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          podIP: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          nodeName: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          owner: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+          containers: {
+            $ref: '#/components/schemas/JsonValue',
+          },
+        },
+        required: ['ref', 'health'],
         additionalProperties: false,
       },
       ClusterError: {
@@ -348,49 +543,49 @@ export const spec = {
           gateways: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           virtualServices: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           httpRoutes: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           destinationRules: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           services: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           deployments: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           hpas: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           pods: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/JsonObject',
+              $ref: '#/components/schemas/Resource',
             },
           },
           routes: {

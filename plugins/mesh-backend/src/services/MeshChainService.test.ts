@@ -7,18 +7,24 @@ import { component } from '../__testUtils__/testBackend';
 import { waitFor } from '../__testUtils__/waitFor';
 import { readMeshSettings } from '../config';
 import { ClusterDataService } from './cluster/ClusterDataService';
-import type { ChainEngine, ResolvedChain } from './engine';
+import {
+  ChainEngine,
+  defaultChainEngine,
+  PodInfo,
+  ResolvedClusterChain,
+} from '@mesh-chain/plugin-mesh-common';
 import { MeshChainService } from './MeshChainService';
 
-/** A stand-in for the chain logic: lists what the snapshot holds. */
+/** A stand-in for the chain logic: lists what namespace shop holds. */
 function stubEngine(): jest.Mocked<ChainEngine> {
   return {
     resolve: jest.fn((snapshot, target, _options) => {
       if (target.labelSelector === 'explode=true') {
         throw new Error('boom');
       }
+      // Reads only namespace shop, so only shop's changes concern it.
       const refs = (kind: any, k: string, v: string) =>
-        snapshot.list(kind).map(o => ({
+        snapshot.list(kind, 'shop').map(o => ({
           ref: {
             kind: k,
             apiVersion: v,
@@ -41,7 +47,7 @@ function stubEngine(): jest.Mocked<ChainEngine> {
         routes: [],
         links: [],
         diagnostics: [],
-      } as unknown as ResolvedChain;
+      } as unknown as ResolvedClusterChain;
     }),
     simulate: jest.fn(),
   };
@@ -106,7 +112,7 @@ describe('MeshChainService', () => {
     });
     const parsed = JSON.parse(service.serialize(response));
     expect(parsed).toEqual(JSON.parse(JSON.stringify(response)));
-    expect(parsed.clusters[0].services).toHaveLength(2);
+    expect(parsed.clusters[0].services).toHaveLength(1);
   });
 
   it('bounds a hanging user-auth cluster by mesh.requestTimeout, beside the others', async () => {
@@ -121,7 +127,7 @@ describe('MeshChainService', () => {
     );
     expect(byName.slow.error).toMatchObject({ reason: 'timeout' });
     expect(byName.fast.error).toBeUndefined();
-    expect(byName.fast.pods).toHaveLength(3);
+    expect(byName.fast.pods).toHaveLength(2);
   });
 
   it('resolves a cached chain again only when a change concerns it', async () => {
@@ -150,10 +156,10 @@ describe('MeshChainService', () => {
       cluster: 'fast',
     });
     expect(engine.resolve).toHaveBeenCalledTimes(1);
-    // The stub lists every pod: the new one and the unrelated one.
-    expect(response.clusters[0].pods.map(p => p.ref.name)).toEqual(
-      expect.arrayContaining(['reviews-abc-7', 'other-1']),
-    );
+    // The stub lists the pods of shop: the new one, not the unrelated one.
+    const names = response.clusters[0].pods.map(p => p.ref.name);
+    expect(names).toContain('reviews-abc-7');
+    expect(names).not.toContain('other-1');
   });
 
   it("turns a failure of the chain logic into that cluster's error", async () => {
@@ -167,5 +173,141 @@ describe('MeshChainService', () => {
       reason: 'unknown',
       message: "Could not resolve the chain in cluster 'fast': boom",
     });
+  });
+});
+
+/*
+ * What a chain depends on is what the engine read: a new reference the
+ * engine follows (here a wrapper that also reads one more pod) is noticed
+ * by the memo and fetched by direct reads without any other change.
+ */
+describe('MeshChainService follows what the engine reads', () => {
+  const ledger = () => ({
+    ...pod('ledger-0', 'ledger', 'billing'),
+    metadata: { name: 'ledger-0', namespace: 'billing', labels: {} },
+  });
+  /** The default engine, plus one more reference: pod billing/ledger-0. */
+  const withLedger: ChainEngine = {
+    ...defaultChainEngine,
+    resolve: (snapshot, target, options) => {
+      const chain = defaultChainEngine.resolve(snapshot, target, options);
+      const extra = snapshot.get('pods', 'billing', 'ledger-0');
+      if (!extra) {
+        return chain;
+      }
+      const info = {
+        ref: { kind: 'Pod', apiVersion: 'v1', namespace: 'billing' },
+        health: 'ok',
+      } as unknown as PodInfo;
+      info.ref.name = extra.metadata.name;
+      return { ...chain, pods: [...chain.pods, info] };
+    },
+  };
+  let cached: FakeKubeApi;
+  let user: FakeKubeApi;
+  let data: ClusterDataService;
+  let service: MeshChainService;
+  const resolve = jest.spyOn(withLedger, 'resolve');
+
+  beforeAll(async () => {
+    cached = await startFakeKubeApi({ objects: meshObjects(), token: 't' });
+    user = await startFakeKubeApi({
+      objects: [...meshObjects(), ledger()],
+      token: 'g',
+    });
+    const config = new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'cached',
+                url: cached.url,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 't',
+              },
+              { name: 'user', url: user.url, authProvider: 'google' },
+            ],
+          },
+        ],
+      },
+    });
+    const logger = mockServices.logger.mock();
+    const settings = readMeshSettings(config);
+    data = new ClusterDataService(
+      ConfigMeshClusters.fromConfig(config, { logger }),
+      settings.cache,
+      logger,
+    );
+    await data.start();
+    const [cachedCluster] = await data.listClusters();
+    await waitFor(() => data.cacheStatus(cachedCluster)?.state === 'ready', {
+      timeoutMs: 20_000,
+      what: 'the cache of cluster cached',
+    });
+    service = new MeshChainService(data, withLedger, settings, logger);
+  }, 30_000);
+
+  afterAll(async () => {
+    await data.stop();
+    await Promise.all([cached.close(), user.close()]);
+  });
+
+  const podNames = async (cluster: string) => {
+    const { response } = await service.getChain(component('reviews'), {
+      cluster,
+      userAuth: { google: 'g' },
+    });
+    return response.clusters[0].pods.map(p => p.ref.name);
+  };
+
+  it('resolves a cached chain again when the object the new reference reads appears', async () => {
+    expect(await podNames('cached')).toEqual([
+      'reviews-abc-1',
+      'reviews-abc-2',
+    ]);
+    resolve.mockClear();
+    const cache = data.cacheFor((await data.listClusters())[0]);
+    // Unrelated: another pod in billing.
+    cached.apply({
+      ...pod('audit-0', 'audit', 'billing'),
+      metadata: { name: 'audit-0', namespace: 'billing', labels: {} },
+    });
+    await waitFor(() => cache.snapshot().get('pods', 'billing', 'audit-0'));
+    expect(await podNames('cached')).toEqual([
+      'reviews-abc-1',
+      'reviews-abc-2',
+    ]);
+    expect(resolve).not.toHaveBeenCalled();
+    cached.apply(ledger());
+    await waitFor(() => cache.snapshot().get('pods', 'billing', 'ledger-0'));
+    expect(await podNames('cached')).toEqual([
+      'reviews-abc-1',
+      'reviews-abc-2',
+      'ledger-0',
+    ]);
+    expect(resolve).toHaveBeenCalledTimes(1);
+  });
+
+  it('fetches what the new reference reads in direct reads, and pods only as the engine selects them', async () => {
+    const before = user.requests.length;
+    expect(await podNames('user')).toEqual([
+      'reviews-abc-1',
+      'reviews-abc-2',
+      'ledger-0',
+    ]);
+    const podReads = user.requests
+      .slice(before)
+      .filter(r => r.path.endsWith('/pods'))
+      .map(r => `${r.path} ${r.query.labelSelector ?? '(all)'}`);
+    expect(podReads).toEqual(
+      expect.arrayContaining([
+        '/api/v1/namespaces/billing/pods (all)',
+        '/api/v1/namespaces/shop/pods app=reviews',
+      ]),
+    );
+    // Never every pod of the cluster.
+    expect(podReads).not.toContain('/api/v1/pods (all)');
   });
 });

@@ -17,9 +17,21 @@ import type { MeshCluster, MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import { createHash } from 'crypto';
 import type { MeshSettings } from '../config';
 import { ClusterDataService, DirectRead } from './cluster/ClusterDataService';
-import { ChainMemo, dependenciesOf, MemoEntry } from './ChainMemo';
-import type { ChainEngine, ResolvedChain } from './engine/types';
-import { ClusterSnapshot, WATCHED_KINDS, WatchedKind } from './snapshot';
+import { ChainMemo, MemoEntry } from './ChainMemo';
+import { broadReads, missingReads } from './directReadPlan';
+import {
+  ChainEngine,
+  ClusterSnapshot,
+  RecordingSnapshot,
+  ResolvedClusterChain,
+} from '@mesh-chain/plugin-mesh-common';
+
+/**
+ * Most rounds of direct reads after the first, broad one: each follows
+ * references the previous round's objects made (a pod's ReplicaSet, a
+ * Service's pods), so a chain needs two or three.
+ */
+const MAX_DIRECT_ROUNDS = 4;
 
 /** The chain logic failed on this cluster's data. */
 class ResolveError extends Error {}
@@ -61,7 +73,7 @@ export interface ChainRevisions {
   clusters: Record<string, string>;
 }
 
-const EMPTY_RESOLVED: ResolvedChain = {
+const EMPTY_RESOLVED: ResolvedClusterChain = {
   istio: false,
   gatewayApi: false,
   gateways: [],
@@ -320,7 +332,9 @@ export class MeshChainService {
       return hit;
     }
     const revision = snapshot.revision;
-    const resolved = this.resolveSafely(clusterName, snapshot, target);
+    // What the engine reads is what the chain depends on.
+    const recording = new RecordingSnapshot(snapshot);
+    const resolved = this.resolveSafely(clusterName, recording, target);
     const json = jsonMembers(resolved, ASSEMBLED_KEYS);
     const entry: MemoEntry = {
       key,
@@ -331,7 +345,7 @@ export class MeshChainService {
       hash: sha(json),
       json,
       dirty: false,
-      deps: dependenciesOf(resolved, target),
+      reads: recording.record,
     };
     this.memo.set(entry);
     return entry;
@@ -341,10 +355,12 @@ export class MeshChainService {
     clusterName: string,
     snapshot: ClusterSnapshot,
     target: MeshEntityTarget,
-  ): ResolvedChain {
+    options: { diagnose?: boolean } = {},
+  ): ResolvedClusterChain {
     try {
       return this.engine.resolve(snapshot, target, {
         clusterDomain: this.settings.clusterDomain,
+        ...options,
       });
     } catch (error) {
       this.logger.error(
@@ -446,10 +462,11 @@ export class MeshChainService {
   }
 
   /**
-   * Direct reads with the user's credential, in two rounds: everything but
-   * pods and replicasets (cluster-wide or in `mesh.namespaces`); then, once
-   * the chain says which Services, Deployments and gateways matter, only
-   * their pods and replicasets, by label selector.
+   * Direct reads with the user's credential, in rounds: everything but pods
+   * and ReplicaSets (cluster-wide or in `mesh.namespaces`); then, as long as
+   * the engine read something those reads did not cover (the pods a
+   * Service or Deployment selects, a ReplicaSet that owns a pod...), that,
+   * at most `MAX_DIRECT_ROUNDS` more times in all.
    */
   private async fromDirectReads(
     cluster: MeshCluster,
@@ -457,101 +474,47 @@ export class MeshChainService {
     target: MeshEntityTarget,
     userAuth: MeshUserAuth | undefined,
   ): Promise<{ chain: ClusterChain; hash: string }> {
-    const scopes = this.settings.cache.namespaces ?? [undefined];
-    const firstRound: DirectRead[] = [];
-    for (const kind of Object.keys(WATCHED_KINDS) as WatchedKind[]) {
-      if (kind === 'pods' || kind === 'replicasets') {
-        continue;
-      }
-      for (const namespace of scopes) {
-        firstRound.push({ kind, namespace });
-      }
-    }
-    const first = await this.data.readDirect(cluster, userAuth, firstRound);
-    if (first.error) {
+    const scopes = this.settings.cache.namespaces;
+    const done: DirectRead[] = broadReads(scopes);
+    let result = await this.data.readDirect(cluster, userAuth, done);
+    if (result.error) {
       return {
-        chain: errorChain(summary, first.error, 'direct'),
-        hash: this.errorHash(first.error),
+        chain: errorChain(summary, result.error, 'direct'),
+        hash: this.errorHash(result.error),
       };
     }
-    const draft = this.resolveSafely(cluster.name, first.snapshot, target);
-    const secondRound: DirectRead[] = [];
-    const add = (
-      kinds: WatchedKind[],
-      namespace: string | undefined,
-      selector: Record<string, string> | string | undefined,
-    ) => {
-      const labelSelector =
-        typeof selector === 'string'
-          ? selector
-          : Object.entries(selector ?? {})
-              .map(([k, v]) => `${k}=${v}`)
-              .join(',');
-      if (!labelSelector) {
-        return;
-      }
-      if (
-        this.settings.cache.namespaces &&
-        namespace &&
-        !this.settings.cache.namespaces.includes(namespace)
-      ) {
-        return;
-      }
-      for (const kind of kinds) {
-        if (
-          !secondRound.some(
-            r =>
-              r.kind === kind &&
-              r.namespace === namespace &&
-              r.labelSelector === labelSelector,
-          )
-        ) {
-          secondRound.push({ kind, namespace, labelSelector });
-        }
-      }
-    };
-    if (this.settings.cache.namespaces && !target.namespace) {
-      for (const ns of this.settings.cache.namespaces) {
-        add(['pods', 'replicasets'], ns, target.labelSelector);
-      }
-    } else {
-      add(['pods', 'replicasets'], target.namespace, target.labelSelector);
-    }
-    for (const svc of draft.services) {
-      add(['pods'], svc.ref.namespace, svc.selector);
-    }
-    for (const d of draft.deployments) {
-      add(['pods', 'replicasets'], d.ref.namespace, d.selector);
-    }
-    for (const gw of draft.gateways) {
-      if (gw.flavor === 'istio') {
-        const nss = this.settings.cache.namespaces ?? [undefined];
-        for (const ns of nss) {
-          add(['pods', 'replicasets'], ns, gw.selector);
-        }
-      } else {
-        add(['pods', 'replicasets'], gw.ref.namespace, {
-          'gateway.networking.k8s.io/gateway-name': gw.ref.name,
+    // Follow the references first, then diagnose: a draft's diagnostics
+    // would ask for what only the objects still missing explain.
+    let rounds = 0;
+    let resolved!: ResolvedClusterChain;
+    for (const diagnose of [false, true]) {
+      for (;;) {
+        const recording = new RecordingSnapshot(result.snapshot);
+        resolved = this.resolveSafely(cluster.name, recording, target, {
+          diagnose,
         });
+        const next =
+          rounds < MAX_DIRECT_ROUNDS
+            ? missingReads(recording.record, result.snapshot, done, scopes)
+            : [];
+        if (next.length === 0) {
+          break;
+        }
+        rounds++;
+        done.push(...next);
+        result = await this.data.readDirect(cluster, userAuth, next, result);
       }
     }
-    const full = await this.data.readDirect(
-      cluster,
-      userAuth,
-      secondRound,
-      first,
-    );
-    const resolved = this.resolveSafely(cluster.name, full.snapshot, target);
     return {
-      chain: assemble(summary, resolved, full.snapshot),
-      hash: this.clusterHash(sha(JSON.stringify(resolved)), full.snapshot),
+      chain: assemble(summary, resolved, result.snapshot),
+      hash: this.clusterHash(sha(JSON.stringify(resolved)), result.snapshot),
     };
   }
 }
 
 function assemble(
   summary: ClusterChain['cluster'],
-  resolved: ResolvedChain,
+  resolved: ResolvedClusterChain,
   snapshot: ClusterSnapshot,
 ): ClusterChain {
   return {

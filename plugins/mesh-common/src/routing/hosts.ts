@@ -105,6 +105,25 @@ export function kubernetesServiceOf(
 }
 
 /**
+ * The FQDN a route destination or DestinationRule host written in
+ * `namespace` refers to: the Service's FQDN however the host spells it
+ * (`reviews`, `reviews.prod`, `reviews.prod.svc`, the FQDN), or else the
+ * host as Istio expands it (external names and wildcards as written).
+ *
+ * @public
+ */
+export function destinationFqdn(
+  host: string,
+  namespace: string,
+  clusterDomain: string = DEFAULT_CLUSTER_DOMAIN,
+): string {
+  return (
+    kubernetesServiceOf(host, namespace, clusterDomain)?.fqdn ??
+    expandHost(host, namespace, clusterDomain)
+  );
+}
+
+/**
  * Whether a concrete host (`shop.example.com`, port stripped) is matched by
  * a host pattern: equal, `*`, or `*.suffix` (any number of labels before the
  * suffix, as in Istio and Envoy).

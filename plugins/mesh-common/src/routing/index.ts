@@ -1,5 +1,4 @@
 export * from './hosts';
-export * from './labels';
 export * from './match';
 export * from './regex';
 export * from './simulate';

@@ -28,7 +28,10 @@ import {
   normalizeGatewayRef,
   parseGatewayServerHost,
 } from './hosts';
-import { labelsMatch } from './labels';
+import {
+  matchLabelsMatch,
+  serviceSelectorMatches,
+} from '../engine/kube/labelSelector';
 import {
   findMatchingHttpRoute,
   parseRequest,
@@ -358,9 +361,8 @@ function resolveDestinations(
     const pods = chain.pods.filter(
       p =>
         p.ref.namespace === svc.ref.namespace &&
-        Object.keys(svc.selector).length > 0 &&
-        labelsMatch(svc.selector, p.labels) &&
-        labelsMatch(subsetLabels, p.labels),
+        serviceSelectorMatches(svc.selector, p.labels) &&
+        matchLabelsMatch(subsetLabels, p.labels),
     );
     const ready = pods.filter(p => p.ready);
     result.pods = ready.map(p => p.ref.name);

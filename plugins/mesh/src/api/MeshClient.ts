@@ -6,10 +6,8 @@ import type {
   RouteSimulationRequest,
   RouteSimulationResponse,
 } from '@mesh-chain/plugin-mesh-common';
+import { MESH_AUTH_HEADER } from '@mesh-chain/plugin-mesh-common';
 import type { MeshApi, MeshClusterInfo, MeshRequestOptions } from './types';
-
-/** The header the mesh backend reads user credentials from. */
-export const MESH_AUTH_HEADER = 'backstage-mesh-auth';
 
 function headers(
   options: MeshRequestOptions | undefined,

@@ -4,22 +4,11 @@ import {
   describeMatch,
   formatAge,
   metricValues,
-  parseQuantity,
   sortDiagnostics,
 } from './format';
 import { brokenCluster } from '../__fixtures__/chains';
 
 describe('format', () => {
-  it('parses Kubernetes quantities', () => {
-    expect(parseQuantity('500m')).toBeCloseTo(0.5);
-    expect(parseQuantity('128Mi')).toBe(128 * 1024 * 1024);
-    expect(parseQuantity('2k')).toBe(2000);
-    expect(parseQuantity('1.5')).toBe(1.5);
-    expect(parseQuantity('1e3')).toBe(1000);
-    expect(parseQuantity('12 apples')).toBeNaN();
-    expect(parseQuantity('3Qx')).toBeNaN();
-  });
-
   it('puts a metric’s current value against its target', () => {
     const m = (
       target: HpaMetricInfo['target'],

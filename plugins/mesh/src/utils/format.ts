@@ -8,6 +8,7 @@ import type {
   Severity,
   StringMatch,
 } from '@mesh-chain/plugin-mesh-common';
+import { parseQuantity } from '@mesh-chain/plugin-mesh-common';
 
 /** `namespace/name`, or just `name` for cluster-scoped objects. */
 export function refName(ref: Pick<ObjectRef, 'namespace' | 'name'>): string {
@@ -124,38 +125,6 @@ export function formatTimestamp(iso: string): string {
   });
 }
 
-const suffixes: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  Ei: 1024 ** 6,
-};
-
-/** Parses a Kubernetes quantity (`500m`, `128Mi`, `1.5`, `2e3`); NaN if it cannot. */
-export function parseQuantity(q: string | number | undefined): number {
-  if (q === undefined) return NaN;
-  if (typeof q === 'number') return q;
-  const match = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(
-    q.trim(),
-  );
-  if (!match) return NaN;
-  const value = Number(match[1]);
-  if (!match[2]) return value;
-  const factor = suffixes[match[2]];
-  return factor === undefined ? NaN : value * factor;
-}
-
 /** A metric's current and target value as text, and current/target as a ratio. */
 export function metricValues(metric: HpaMetricInfo): {
   current?: string;
@@ -179,8 +148,7 @@ export function metricValues(metric: HpaMetricInfo): {
   return {
     target: target.value,
     current: raw,
-    ratio:
-      Number.isFinite(t) && Number.isFinite(c) && t > 0 ? c / t : undefined,
+    ratio: t !== undefined && c !== undefined && t > 0 ? c / t : undefined,
   };
 }
 

@@ -102,7 +102,8 @@ export class FakeCluster implements ChainClusterClient {
     if (!options.dryRun) {
       this.objects.set(key(object), stored);
     }
-    return stored;
+    // As the API server answers: JSON, which client-node types with Dates.
+    return stored as unknown as KubernetesObject;
   }
   async deleteNamespace(name: string) {
     this.calls.push(`delete Namespace//${name}`);

@@ -1,4 +1,8 @@
-import { ANNOTATION_KUBERNETES_ID } from '@mesh-chain/plugin-mesh-common';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  matchLabelsMatch,
+  serviceSelectorMatches,
+} from '@mesh-chain/plugin-mesh-common';
 import { followsIstioPortNaming } from '../lib/formats';
 import { describeObject, KubeObject } from '../lib/models';
 
@@ -51,14 +55,6 @@ function isKind(o: Obj, kind: string, group?: RegExp | string): boolean {
   return typeof group === 'string'
     ? o.apiVersion === group
     : group.test(o.apiVersion);
-}
-
-function labelsMatch(
-  selector: Record<string, string> | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
 function ns(o: Obj, fallback = 'default'): string {
@@ -168,7 +164,9 @@ export function checkChain(
     services.find(s => s.metadata.name === name && ns(s) === namespace);
   const podsOf = (s: Obj) =>
     deployments.filter(
-      d => ns(d) === ns(s) && labelsMatch(s.spec?.selector, podLabels(d)),
+      d =>
+        ns(d) === ns(s) &&
+        serviceSelectorMatches(s.spec?.selector, podLabels(d)),
     );
 
   // Duplicates
@@ -213,8 +211,12 @@ export function checkChain(
 
   // Deployments
   for (const d of deployments) {
+    // apps/v1 requires a non-empty selector.
     const selector = d.spec?.selector?.matchLabels;
-    if (!labelsMatch(selector, podLabels(d))) {
+    if (
+      Object.keys(selector ?? {}).length === 0 ||
+      !matchLabelsMatch(selector, podLabels(d))
+    ) {
       error(
         d,
         'spec.selector.matchLabels',
@@ -295,7 +297,7 @@ export function checkChain(
     const pods = podsOf(svc);
     (dr.spec?.subsets ?? []).forEach((subset: any, i: number) => {
       const selector = { ...svc.spec?.selector, ...subset.labels };
-      if (!pods.some(d => labelsMatch(selector, podLabels(d)))) {
+      if (!pods.some(d => serviceSelectorMatches(selector, podLabels(d)))) {
         error(
           dr,
           `spec.subsets[${i}].labels`,

@@ -1,3 +1,4 @@
+import { parseQuantity } from '@mesh-chain/plugin-mesh-common';
 import {
   checkCpu,
   checkDns1035Label,
@@ -11,8 +12,6 @@ import {
   checkMemory,
   checkPath,
   checkRegex,
-  parseCpu,
-  parseMemory,
 } from '../lib/formats';
 import { Zod } from '../lib/zod';
 
@@ -646,8 +645,8 @@ export function checkChainSpec(spec: ChainSpec): SpecProblem[] {
   if (limits?.memory !== undefined) {
     format('resources.limits.memory', limits.memory, checkMemory, '256Mi');
   }
-  const reqCpu = requests?.cpu && parseCpu(requests.cpu);
-  const limCpu = limits?.cpu && parseCpu(limits.cpu);
+  const reqCpu = requests?.cpu && parseQuantity(requests.cpu);
+  const limCpu = limits?.cpu && parseQuantity(limits.cpu);
   if (reqCpu && limCpu && reqCpu > limCpu) {
     add(
       'resources.requests.cpu',
@@ -656,8 +655,8 @@ export function checkChainSpec(spec: ChainSpec): SpecProblem[] {
       }; Kubernetes rejects that, lower the request or raise the limit`,
     );
   }
-  const reqMem = requests?.memory && parseMemory(requests.memory);
-  const limMem = limits?.memory && parseMemory(limits.memory);
+  const reqMem = requests?.memory && parseQuantity(requests.memory);
+  const limMem = limits?.memory && parseQuantity(limits.memory);
   if (reqMem && limMem && reqMem > limMem) {
     add(
       'resources.requests.memory',

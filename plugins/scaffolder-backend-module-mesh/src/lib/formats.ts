@@ -6,6 +6,7 @@
 
 import {
   isIstioProtocolPortName,
+  parseQuantity,
   re2Problem,
 } from '@mesh-chain/plugin-mesh-common';
 import { isIP } from 'net';
@@ -169,45 +170,9 @@ export function checkDuration(value: string): string | undefined {
   return undefined;
 }
 
-const CPU = /^(\d+(?:\.\d+)?|\.\d+)(m)?$/;
-const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-const MEMORY_FACTORS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** Parses a CPU quantity to cores, or `undefined` if malformed. @public */
-export function parseCpu(value: string): number | undefined {
-  const m = CPU.exec(value);
-  if (!m) {
-    return undefined;
-  }
-  return Number(m[1]) / (m[2] ? 1000 : 1);
-}
-
-/** Parses a memory quantity to bytes, or `undefined` if malformed. @public */
-export function parseMemory(value: string): number | undefined {
-  const m = MEMORY.exec(value);
-  if (!m) {
-    return undefined;
-  }
-  return Number(m[1]) * MEMORY_FACTORS[m[2] ?? ''];
-}
-
 /** @public */
 export function checkCpu(value: string): string | undefined {
-  const cores = parseCpu(value);
+  const cores = parseQuantity(value);
   if (cores === undefined) {
     return 'must be a CPU quantity such as 100m (0.1 core), 0.5 or 2';
   }
@@ -219,7 +184,7 @@ export function checkCpu(value: string): string | undefined {
 
 /** @public */
 export function checkMemory(value: string): string | undefined {
-  const bytes = parseMemory(value);
+  const bytes = parseQuantity(value);
   if (bytes === undefined) {
     return /^\d+(\.\d+)?(mi|gi|ki|mb|gb|kb)$/i.test(value)
       ? 'must use Kubernetes units, which are case-sensitive: Ki, Mi, Gi (or k, M, G), e.g. 128Mi'

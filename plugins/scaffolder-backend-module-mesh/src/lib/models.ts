@@ -1,20 +1,9 @@
-import { FieldStructure } from '@mesh-chain/plugin-mesh-common';
+import { FieldStructure, type KubeObject } from '@mesh-chain/plugin-mesh-common';
 import { requireEsm } from './esm';
 import { formatPath } from './zod';
 
-/** A Kubernetes object as plain JSON. @public */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+/** A Kubernetes object as plain JSON (the one definition of mesh-common). */
+export type { KubeObject };
 
 interface ModelClass {
   new (data: unknown): { validate(): void };

@@ -7,7 +7,7 @@ import {
   KubeObject,
   WATCHED_KINDS,
   WatchedKind,
-} from '../snapshot';
+} from '@mesh-chain/plugin-mesh-common';
 import { KubeStatusError, KubeTransport, WatchEvent } from './KubeTransport';
 import { ObjectStore } from './ObjectStore';
 import { Semaphore } from './Semaphore';

@@ -11,7 +11,7 @@ import {
   KindInfo,
   WATCHED_KINDS,
   WatchedKind,
-} from '../snapshot';
+} from '@mesh-chain/plugin-mesh-common';
 import {
   CacheChange,
   CacheSettings,

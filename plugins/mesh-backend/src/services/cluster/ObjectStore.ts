@@ -1,5 +1,9 @@
 import type { ClusterError } from '@mesh-chain/plugin-mesh-common';
-import type { ClusterSnapshot, KubeObject, WatchedKind } from '../snapshot';
+import type {
+  ClusterSnapshot,
+  KubeObject,
+  WatchedKind,
+} from '@mesh-chain/plugin-mesh-common';
 
 const CLUSTER_SCOPED = '';
 

@@ -1,4 +1,4 @@
-import type { KubeObject, WatchedKind } from '../snapshot';
+import type { KubeObject, WatchedKind } from '@mesh-chain/plugin-mesh-common';
 
 /**
  * Keeping memory bounded: each object is reduced to what the chain needs

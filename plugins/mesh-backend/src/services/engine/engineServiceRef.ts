@@ -2,8 +2,10 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import { defaultChainEngine } from './defaultEngine';
-import type { ChainEngine } from './types';
+import {
+  ChainEngine,
+  defaultChainEngine,
+} from '@mesh-chain/plugin-mesh-common';
 
 /**
  * The chain logic the mesh backend uses. Overridable (e.g. in tests) with

@@ -1,2 +1,1 @@
-export type { ChainEngine, ResolvedChain } from './types';
 export { meshChainEngineServiceRef } from './engineServiceRef';

@@ -1,5 +1,0 @@
-export {
-  resolveClusterChain,
-  type ResolveChainOptions,
-  type ResolvedClusterChain,
-} from './resolveClusterChain';

@@ -1,0 +1,25 @@
+/*
+ * The chain engine: one place that follows references, matches labels,
+ * normalises hosts and diagnoses the chain, for the backend, the browser and
+ * the command line alike (no Node built-ins).
+ */
+export * from './kube/KubeObject';
+export * from './kube/watchedKinds';
+export * from './kube/labelSelector';
+export * from './kube/quantity';
+export * from './snapshot/ClusterSnapshot';
+export * from './snapshot/MemorySnapshot';
+export { resolveClusterChain } from './resolve/resolveClusterChain';
+export type {
+  ResolveChainOptions,
+  ResolvedClusterChain,
+} from './resolve/ChainContext';
+export * from './ChainEngine';
+export * from './snapshot/RecordingSnapshot';
+export * from './reads/ReadRecord';
+export * from './reads/ChainReads';
+export {
+  LOOKUPS,
+  type LookupDefinition,
+  type LookupName,
+} from './reads/lookups';
