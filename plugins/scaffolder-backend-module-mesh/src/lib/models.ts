@@ -1,4 +1,7 @@
-import { FieldStructure, type KubeObject } from '@mesh-chain/plugin-mesh-common';
+import {
+  FieldStructure,
+  type KubeObject,
+} from '@mesh-chain/plugin-mesh-common';
 import { requireEsm } from './esm';
 import { formatPath } from './zod';
 
