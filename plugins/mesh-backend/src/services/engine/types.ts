@@ -9,7 +9,7 @@ import type { ClusterSnapshot } from '../snapshot';
 /** The chain of one cluster as the chain logic resolves it; the data layer adds the rest. */
 export type ResolvedChain = Omit<
   ClusterChain,
-  'cluster' | 'source' | 'observedAt' | 'error' | 'warnings'
+  'cluster' | 'source' | 'observedAt' | 'error' | 'warnings' | 'status'
 >;
 
 /**
