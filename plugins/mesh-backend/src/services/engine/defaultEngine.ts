@@ -5,6 +5,8 @@ import type { ChainEngine } from './types';
 /**
  * The chain logic: `resolveClusterChain` (resolution and diagnostics, in
  * `services/chain`) and `simulateRoute` (in `@mesh-chain/plugin-mesh-common`).
+ *
+ * @alpha
  */
 export const defaultChainEngine: ChainEngine = {
   resolve: (snapshot, target, options) =>

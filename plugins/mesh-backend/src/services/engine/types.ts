@@ -6,7 +6,7 @@ import type {
 } from '@mesh-chain/plugin-mesh-common';
 import type { ClusterSnapshot } from '../snapshot';
 
-/** The chain of one cluster as the chain logic resolves it; the data layer adds the rest. */
+/** The chain of one cluster as the chain logic resolves it; the data layer adds the rest. @alpha */
 export type ResolvedChain = Omit<
   ClusterChain,
   'cluster' | 'source' | 'observedAt' | 'error' | 'warnings' | 'status'
@@ -16,6 +16,8 @@ export type ResolvedChain = Omit<
  * The chain logic, seen from the data layer: resolution and diagnostics over
  * a snapshot, and route simulation over a resolved chain. Pure and
  * synchronous; never talks to a cluster.
+ *
+ * @alpha
  */
 export interface ChainEngine {
   resolve(

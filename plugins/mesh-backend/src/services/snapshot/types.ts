@@ -7,7 +7,7 @@
  */
 import type { ClusterError } from '@mesh-chain/plugin-mesh-common';
 
-/** A Kubernetes object as the API server returns it (JSON). */
+/** A Kubernetes object as the API server returns it (JSON). @alpha */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -34,7 +34,7 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** How to reach one kind on the API server. */
+/** How to reach one kind on the API server. @alpha */
 export interface KindInfo {
   /** API group; '' for the core group. */
   group: string;
@@ -45,7 +45,7 @@ export interface KindInfo {
   optional?: 'istio' | 'gateway-api';
 }
 
-/** Every kind the mesh backend reads, keyed by a short id. */
+/** Every kind the mesh backend reads, keyed by a short id. @alpha */
 export const WATCHED_KINDS = {
   services: { group: '', version: 'v1', plural: 'services', kind: 'Service' },
   pods: { group: '', version: 'v1', plural: 'pods', kind: 'Pod' },
@@ -104,13 +104,15 @@ export const WATCHED_KINDS = {
   },
 } as const satisfies Record<string, KindInfo>;
 
-/** @public */
+/** @alpha */
 export type WatchedKind = keyof typeof WATCHED_KINDS;
 
 /**
  * A consistent, read-only view of one cluster's objects of the watched
  * kinds. Implementations index by namespace so that `list(kind, ns)` and
  * `get()` do not scan the whole cluster.
+ *
+ * @alpha
  */
 export interface ClusterSnapshot {
   clusterName: string;
