@@ -44,7 +44,10 @@ function pluralOf(path: string): string {
 export class FakeTransport {
   /** Every new request is refused while true. */
   down = false;
-  /** Requests for these kinds (plurals) are refused even when up. */
+  /**
+   * Requests for these kinds (plurals), or for paths containing these
+   * (e.g. `/namespaces/ops/`), are refused even when up.
+   */
   readonly refusing = new Set<string>();
   /** Lists of these kinds wait until `release()`. */
   readonly holding = new Set<string>();
@@ -105,12 +108,18 @@ export class FakeTransport {
     );
   }
 
+  private refuses(path: string): boolean {
+    return [...this.refusing].some(
+      r => r === pluralOf(path) || (r.includes('/') && path.includes(r)),
+    );
+  }
+
   private async list(path: string, query: KubeQuery) {
     const plural = pluralOf(path);
     if (this.holding.has(plural)) {
       await new Promise<void>(resolve => this.held.push(resolve));
     }
-    const ok = !this.down && !this.refusing.has(plural);
+    const ok = !this.down && !this.refuses(path);
     this.requests.push({
       path,
       plural,
@@ -135,7 +144,7 @@ export class FakeTransport {
     options: { onOpen?: () => void },
   ): WatchHandle {
     const plural = pluralOf(path);
-    const ok = !this.down && !this.refusing.has(plural);
+    const ok = !this.down && !this.refuses(path);
     this.requests.push({
       path,
       plural,

@@ -171,6 +171,36 @@ describe('ClusterCache through outages', () => {
     expect(statusChanges).toEqual(['stale', 'current']);
   });
 
+  it('stays stale while any watched namespace of a kind has not been listed again', async () => {
+    await cache.stop();
+    cache = new ClusterCache(
+      'east',
+      fake.transport,
+      { ...SETTINGS, namespaces: ['shop', 'ops'] },
+      mockServices.logger.mock(),
+    );
+    cache.start();
+    await settle();
+    expect(fake.openWatches()).toBe(2 * KINDS);
+    fake.goDown();
+    await jest.advanceTimersByTimeAsync(10_000);
+    // Back, except for one namespace.
+    fake.refusing.add('/namespaces/ops/');
+    fake.down = false;
+    const cameBack = fake.requests.length;
+    await jest.advanceTimersByTimeAsync(10_000);
+    // Every kind was listed again in shop...
+    const relisted = fake.requests
+      .slice(cameBack)
+      .filter(r => r.ok && !r.watch && r.path.includes('/namespaces/shop/'));
+    expect(new Set(relisted.map(r => r.path)).size).toBe(KINDS);
+    // ...but not in ops: not current.
+    expect(cache.dataStatus()).toMatchObject({ state: 'stale' });
+    fake.refusing.clear();
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(cache.dataStatus()).toEqual({ state: 'current' });
+  });
+
   it('resumes a watch that was cut off at once, from where it was, staying current', async () => {
     await startSynced();
     const lists = fake.requests.filter(r => !r.watch).length;

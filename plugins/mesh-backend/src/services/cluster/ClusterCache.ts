@@ -160,6 +160,7 @@ export class ClusterCache {
         synced: false,
         attempted: false,
         watching: new Set(),
+        failing: new Set(),
         malformed: new Map(),
       });
     }
@@ -436,7 +437,7 @@ export class ClusterCache {
           needList = false;
           failures = 0;
           resumedAfterLoss = false;
-          this.listed(state);
+          this.listed(state, scope);
         }
         if (this.stopped) {
           // Stopped during the list: open no watch.
@@ -480,7 +481,7 @@ export class ClusterCache {
           continue;
         }
         failures++;
-        this.failed(state, cause);
+        this.failed(state, scope, cause);
         // Whatever failed, the kind is listed again before it counts as
         // current: events may have been missed meanwhile.
         needList = true;
@@ -496,17 +497,24 @@ export class ClusterCache {
     state.watching.delete(scope);
   }
 
-  /** A list of the kind completed: it is current. */
-  private listed(state: KindState) {
+  /**
+   * A list of the kind completed (in one scope): it is current once no
+   * scope of it is failing.
+   */
+  private listed(state: KindState, scope: string) {
     state.synced = true;
-    state.error = undefined;
-    state.staleSince = undefined;
+    state.failing.delete(scope);
+    if (state.failing.size === 0) {
+      state.error = undefined;
+      state.staleSince = undefined;
+    }
     this.markAttempted(state);
     this.answered();
   }
 
   /** A request for the kind failed: it is stale (or unreadable) until listed again. */
-  private failed(state: KindState, error: unknown) {
+  private failed(state: KindState, scope: string, error: unknown) {
+    state.failing.add(scope);
     const classified = classifyClusterError(error, {
       cluster: this.clusterName,
       resource: state.info.plural,
@@ -528,6 +536,7 @@ export class ClusterCache {
     state.error = undefined;
     state.synced = false;
     state.staleSince = undefined;
+    state.failing.clear();
     this.markAttempted(state);
     if (wasServed) {
       this.logger.info(

@@ -23,6 +23,8 @@ export interface KindState {
   attempted: boolean;
   /** Scopes (namespaces, or '' for all) whose watch is open. */
   watching: Set<string>;
+  /** Scopes that failed and have not been listed again since. */
+  failing: Set<string>;
   /** Current failure, if any. */
   error?: ClusterError;
   /**
