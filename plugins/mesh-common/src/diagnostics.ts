@@ -295,6 +295,15 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Keep one DestinationRule per host and one subset per name.',
     kiali: ['KIA0201'],
   }),
+  d({
+    code: 'MESH-3004',
+    title: 'DestinationRule subset without labels',
+    severity: 'warning',
+    category: 'destination-rule',
+    meaning:
+      'A subset with no `labels` selects every pod of the host’s Service, whatever its version. Traffic routed to it is spread over all versions, so a route that means to pin a version (or a weighted split between subsets) does not do what it says.',
+    fix: 'Give the subset the labels of the pods it stands for, e.g. `labels: { version: v2 }`, and put the same label on that Deployment’s pod template; to send traffic to every pod, route to the host without a subset instead.',
+  }),
   // Services
   d({
     code: 'MESH-4001',

@@ -241,6 +241,18 @@ describe('checkChainSpec', () => {
       /must be lower case/,
     ],
     [
+      'an IPv4 address as a host',
+      { hosts: ['10.0.0.1'] },
+      'hosts[0]',
+      /^'10\.0\.0\.1' is an IP address, which Istio does not take as a host here: .*the Host header, or SNI for TLS\); write that DNS name .*, e.g. checkout\.example\.com$/,
+    ],
+    [
+      'an IPv6 address as a host',
+      { hosts: ['[2001:db8::1]'] },
+      'hosts[0]',
+      /is an IP address, which Istio does not take as a host here/,
+    ],
+    [
       'a duplicate host',
       { hosts: ['a.example.com', 'a.example.com'] },
       'hosts[1]',

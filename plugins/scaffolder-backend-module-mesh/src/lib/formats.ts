@@ -8,6 +8,7 @@ import {
   isIstioProtocolPortName,
   re2Problem,
 } from '@mesh-chain/plugin-mesh-common';
+import { isIP } from 'net';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -89,6 +90,9 @@ export function checkLabelKey(key: string): string | undefined {
  * @public
  */
 export function checkHost(value: string): string | undefined {
+  if (isIP(value.replace(/^\[(.*)\]$/, '$1'))) {
+    return 'is an IP address, which Istio does not take as a host here: Gateway and VirtualService hosts match the name clients send (the Host header, or SNI for TLS); write that DNS name and point its DNS record at the ingress gateway';
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     return 'must be a host name without a scheme (remove "http://" or "https://")';
   }

@@ -167,6 +167,14 @@ describe('diagnostics', () => {
       /Subset "v1" of host reviews\.bookinfo\.svc\.cluster\.local is defined by/,
     ],
     [
+      'a subset without labels',
+      edit(o => {
+        delete find(o, 'DestinationRule', 'reviews').spec.subsets[1].labels;
+      }),
+      'MESH-3004',
+      /Subset "v2" of DestinationRule bookinfo\/reviews has no labels, so it selects every pod of reviews\.bookinfo\.svc\.cluster\.local/,
+    ],
+    [
       'pods that are all not ready',
       edit(o => {
         for (const p of o.filter(
@@ -313,6 +321,17 @@ describe('diagnostics', () => {
       expect(diagnostics.map(d => d.code)).toEqual(expected);
     },
   );
+
+  it('takes a subset with labels as a version, even labels every pod carries', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        find(o, 'DestinationRule', 'reviews').spec.subsets[1].labels = {
+          app: 'reviews',
+        };
+      }),
+    );
+    expect(diagnostics.map(d => d.code)).toEqual([]);
+  });
 
   it('does not blame subsets when the Service selects no pod at all', () => {
     const diagnostics = codesAfter(

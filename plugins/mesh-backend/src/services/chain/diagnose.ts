@@ -877,6 +877,22 @@ function checkDestinationRules(ctx: ChainContext, out: Diagnostic[]) {
         (isWildcardHost(info.fqdn) && s.info.fqdn.endsWith(info.fqdn.slice(1))),
     );
     info.subsets.forEach((s, i) => {
+      // No labels: the subset is every pod of the host, not a version.
+      if (Object.keys(s.labels).length === 0) {
+        out.push(
+          diag(
+            'MESH-3004',
+            `Subset "${s.name}" of ${name(
+              ref,
+            )} has no labels, so it selects every pod of ${
+              info.fqdn
+            } (all versions).`,
+            [ref],
+            { path: `spec.subsets[${i}].labels` },
+          ),
+        );
+        return;
+      }
       // When the Service itself selects no pod, MESH-4001 says so.
       const servicePods =
         targets.length > 0 ? targets.reduce((n, t) => n + t.pods.length, 0) : 1;
