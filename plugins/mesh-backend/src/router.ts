@@ -5,8 +5,9 @@ import type {
 import { InputError } from '@backstage/errors';
 import { getMeshEntityTarget } from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
-import express, { RequestHandler, Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
+import { checkRouteRequestLimits, parseJsonBody } from './routeRequestLimits';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import type { ClusterDataService } from './services/cluster/ClusterDataService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
@@ -75,7 +76,8 @@ const routeRequestSchema = z
     cluster: z.string().optional(),
     sourceNamespace: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkRouteRequestLimits);
 
 /**
  * Checks the route simulation body before the OpenAPI validator does, so
@@ -108,7 +110,7 @@ const checkRouteRequest: RequestHandler = (req, _res, next) => {
 export async function createRouter(options: RouterOptions): Promise<Router> {
   const { httpAuth, access, chains, data, live, logger } = options;
   const router = await createOpenApiRouter({
-    middleware: [express.json(), checkRouteRequest],
+    middleware: [parseJsonBody, checkRouteRequest],
   });
 
   router.get('/clusters', async (req, res) => {

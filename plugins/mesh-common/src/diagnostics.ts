@@ -130,8 +130,8 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     severity: 'error',
     category: 'routing',
     meaning:
-      'A regex in a match is not valid RE2 (Envoy rejects backreferences, lookahead and lookbehind, and malformed patterns). The proxy refuses the configuration.',
-    fix: 'Rewrite the pattern in RE2 syntax; remember that it must match the whole value.',
+      'A regex in a match (or a `uriRegexRewrite`) is not valid RE2 as Istio checks it: backreferences, lookahead and lookbehind, atomic groups, possessive quantifiers, malformed patterns and patterns longer than 1024 characters are refused. Istio rejects the object, or the proxy refuses the configuration.',
+    fix: 'Rewrite the pattern in RE2 syntax as the message says; remember that it must match the whole value.',
     istioctl: ['IST0122'],
   }),
   d({
@@ -294,6 +294,15 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'Several DestinationRules (or one rule twice) define the same subset for the same host. Only one definition is used.',
     fix: 'Keep one DestinationRule per host and one subset per name.',
     kiali: ['KIA0201'],
+  }),
+  d({
+    code: 'MESH-3004',
+    title: 'DestinationRule subset without labels',
+    severity: 'warning',
+    category: 'destination-rule',
+    meaning:
+      'A subset with no `labels` selects every pod of the host’s Service, whatever its version. Traffic routed to it is spread over all versions, so a route that means to pin a version (or a weighted split between subsets) does not do what it says.',
+    fix: 'Give the subset the labels of the pods it stands for, e.g. `labels: { version: v2 }`, and put the same label on that Deployment’s pod template; to send traffic to every pod, route to the host without a subset instead.',
   }),
   // Services
   d({

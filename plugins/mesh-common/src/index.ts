@@ -10,3 +10,4 @@ export * from './annotations';
 export * from './diagnostics';
 export * from './ports';
 export * from './routing';
+export * from './schema';

@@ -22,6 +22,7 @@ export * from './chain/render';
 export * from './chain/checks';
 export * from './chain/manifests';
 export * from './chain/validate';
+export * from './chain/ranges';
 export * from './cluster/applyManifests';
 export * from './cluster/MeshObjectApi';
 export * from './cluster/targets';
@@ -33,6 +34,7 @@ export {
   isSupportedKind,
   isNamespacedKind,
   validateAgainstSchema,
+  fieldStructureOf,
   describeObject,
 } from './lib/models';
 export type { Zod } from './lib/zod';

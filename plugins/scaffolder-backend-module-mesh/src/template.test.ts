@@ -433,3 +433,27 @@ describe('the mesh-service template, through POST /api/scaffolder/v2/dry-run', (
     );
   });
 });
+
+describe('the mesh-service template form', () => {
+  const template = YAML.parse(
+    fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+  );
+  const hosts = template.spec.parameters.find(
+    (page: any) => page.properties?.hosts,
+  ).properties.hosts;
+  const accepted = (host: string) =>
+    new RegExp(hosts.items.pattern, 'u').test(host);
+
+  it('takes host names, and no IP address, as hosts', () => {
+    expect(
+      ['shop.example.com', '*.example.com', '1password.example.com'].map(
+        accepted,
+      ),
+    ).toEqual([true, true, true]);
+    expect(['10.0.0.1', '2001:db8::1', 'http://shop'].map(accepted)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+});

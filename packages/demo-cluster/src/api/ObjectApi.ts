@@ -6,8 +6,11 @@
  * validation, admission and managed fields. The HTTP layer, the
  * controllers and the programmatic API all write through it.
  */
+import {
+  checkFields,
+  pruneUnknownFields,
+} from '@mesh-chain/plugin-mesh-common';
 import { randomUUID } from 'crypto';
-import YAML from 'yaml';
 import {
   ApiError,
   StatusCause,
@@ -20,6 +23,14 @@ import {
   notFound,
   unsupportedMediaType,
 } from './errors';
+import {
+  enforceApplyDuplicates,
+  enforceFieldValidation,
+  FieldValidationContext,
+  jsonDuplicateFields,
+  parseApplyYaml,
+  typedPatchError,
+} from './fieldValidation';
 import { applyDefaults, semanticCauses, validateName } from './kinds';
 import {
   conflictCauses,
@@ -33,7 +44,7 @@ import {
   strategicMergePatch,
 } from './patch/patches';
 import { ResourceType, RESOURCE_TYPES, apiVersionOf } from './resources';
-import { schemaCauses } from './schemas';
+import { fieldStructure, schemaCauses } from './schemas';
 import {
   fromLabelSelectorSpec,
   labelSelectorSpecToString,
@@ -62,7 +73,7 @@ export const PATCH_TYPES = {
 } as const;
 
 /** Who writes, and how. */
-export interface WriteContext {
+export interface WriteContext extends FieldValidationContext {
   caller: Caller;
   /** `dryRun=All`: run everything, persist nothing. */
   dryRun?: boolean;
@@ -360,6 +371,45 @@ export class ObjectApi {
     }
   }
 
+  /**
+   * The API server's decoding of a request body: unknown and duplicate
+   * fields by the `fieldValidation` directive, and unknown fields pruned
+   * (never stored). Seeded objects are taken as they come.
+   */
+  private decode(
+    t: ResourceType,
+    version: string,
+    obj: KubeObject,
+    ctx: WriteContext,
+  ): KubeObject {
+    const structure = fieldStructure(this.models, t, t.versions[0]);
+    if (!structure || ctx.seed) return obj;
+    const { unknown } = checkFields(structure, obj);
+    enforceFieldValidation(
+      ctx,
+      t,
+      version,
+      unknown.map(u => u.path),
+    );
+    return unknown.length ? pruneUnknownFields(structure, obj) : obj;
+  }
+
+  /**
+   * Schema validation (types, enums, required fields), before anything
+   * reads the object by its expected shape: defaulting, the semantic checks,
+   * the Service allocator and the controllers.
+   */
+  private checkSchema(t: ResourceType, obj: KubeObject) {
+    const causes = [
+      ...validateName(t.kind, obj.metadata.name),
+      ...schemaCauses(this.models, t, t.versions[0], obj),
+    ];
+    if (causes.length) {
+      throw invalid(target(t), obj.metadata.name, causes);
+    }
+  }
+
+  /** The API server's semantic validation, after defaulting. */
   private validate(
     t: ResourceType,
     obj: KubeObject,
@@ -367,7 +417,6 @@ export class ObjectApi {
   ) {
     const causes: StatusCause[] = [
       ...validateName(t.kind, obj.metadata.name),
-      ...schemaCauses(this.models, t, t.versions[0], obj),
       ...semanticCauses(obj, old),
     ];
     if (causes.length) {
@@ -400,7 +449,12 @@ export class ObjectApi {
     managedFields?: KubeObject['metadata']['managedFields'],
   ): KubeObject {
     const version = ctx.version ?? t.versions[0];
-    const obj = this.checkBody(t, version, body, namespace);
+    const obj = this.decode(
+      t,
+      version,
+      this.checkBody(t, version, body, namespace),
+      ctx,
+    );
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) {
       meta.name = `${meta.generateName}${randomSuffix()}`;
@@ -425,6 +479,7 @@ export class ObjectApi {
     delete meta.managedFields;
     if (t.generation) meta.generation = 1;
     else delete meta.generation;
+    this.checkSchema(t, obj);
     if (!ctx.seed || obj.status === undefined)
       this.resetStatusForCreate(t, obj);
     applyDefaults(obj, t.group);
@@ -470,7 +525,12 @@ export class ObjectApi {
     managedFields?: KubeObject['metadata']['managedFields'],
   ): KubeObject {
     const version = ctx.version ?? t.versions[0];
-    const incoming = this.checkBody(t, version, body, namespace);
+    const incoming = this.decode(
+      t,
+      version,
+      this.checkBody(t, version, body, namespace),
+      ctx,
+    );
     if (
       incoming.metadata.name !== undefined &&
       incoming.metadata.name !== name
@@ -527,6 +587,9 @@ export class ObjectApi {
         if (old.status === undefined) delete next.status;
         else next.status = clone(old.status);
       }
+    }
+    this.checkSchema(t, next);
+    if (subresource !== 'status') {
       applyDefaults(next, t.group);
     }
     if (t.generation) {
@@ -591,6 +654,10 @@ export class ObjectApi {
     } catch (error) {
       throw badRequest(`error decoding patch: ${(error as Error).message}`);
     }
+    // A merge patch has the object's shape: its duplicate keys are the
+    // object's duplicate fields.
+    const duplicateFields =
+      type === PATCH_TYPES.json ? [] : jsonDuplicateFields(rawBody);
     const current = this.get(t, namespace ?? '', name);
     const base = subresource === 'scale' ? scaleOf(current) : current;
     let patched: unknown;
@@ -630,7 +697,7 @@ export class ObjectApi {
       namespace,
       name,
       { ...patched, apiVersion: apiVersionOf(t, ctx.version ?? t.versions[0]) },
-      ctx,
+      { ...ctx, duplicateFields },
       subresource,
     );
   }
@@ -653,12 +720,7 @@ export class ObjectApi {
         'apply is not supported on the scale subresource of this server',
       );
     }
-    let config: unknown;
-    try {
-      config = YAML.parse(rawBody);
-    } catch (error) {
-      throw badRequest(`error decoding YAML: ${(error as Error).message}`);
-    }
+    const { value: config, duplicates } = parseApplyYaml(rawBody);
     const version = ctx.version ?? t.versions[0];
     if (!isObject(config)) {
       throw badRequest('the applied configuration must be an object');
@@ -675,6 +737,8 @@ export class ObjectApi {
       );
     }
     body.metadata.name = name;
+    this.checkAppliedFields(t, version, namespace, name, body);
+    enforceApplyDuplicates(ctx, duplicates);
     const live = this.store.get(t, t.namespaced ? namespace ?? '' : '', name);
     const requiredRv = body.metadata.resourceVersion;
     if (requiredRv && live && requiredRv !== live.metadata.resourceVersion) {
@@ -703,14 +767,43 @@ export class ObjectApi {
       });
     }
     const merged = result.object as KubeObject;
+    // What the applied configuration brings was checked above.
+    const write = { ...ctx, duplicateFields: undefined };
     if (!live) {
       if (subresource) throw notFound(target(t), name);
       const fields = merged.metadata.managedFields;
-      return this.create(t, namespace, merged, ctx, fields);
+      return this.create(t, namespace, merged, write, fields);
     }
     const fields = merged.metadata.managedFields;
     merged.metadata.resourceVersion = live.metadata.resourceVersion;
-    return this.update(t, namespace, name, merged, ctx, subresource, fields);
+    return this.update(t, namespace, name, merged, write, subresource, fields);
+  }
+
+  /**
+   * Server-side apply converts the applied configuration to its typed
+   * form first, which fails for fields the schema does not declare and
+   * for values of the wrong shape, whatever `fieldValidation` says.
+   */
+  private checkAppliedFields(
+    t: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    config: KubeObject,
+  ) {
+    const structure = fieldStructure(this.models, t, t.versions[0]);
+    if (!structure) return;
+    const { unknown, misshapen } = checkFields(structure, config);
+    if (unknown.length === 0 && misshapen.length === 0) return;
+    throw typedPatchError(t, apiVersionOf(t, version), namespace, name, [
+      ...unknown.map(u => `.${u.path}: field not declared in schema`),
+      ...misshapen.map(
+        m =>
+          `.${m.path}: expected ${
+            m.expected === 'object' ? 'map' : m.expected
+          }, got ${m.got === 'object' ? 'map' : m.got}`,
+      ),
+    ]);
   }
 
   /** PUT on the scale subresource. */
@@ -750,7 +843,14 @@ export class ObjectApi {
     const next = clone(current);
     next.spec.replicas = replicas;
     delete next.metadata.resourceVersion;
-    const updated = this.update(t, namespace, name, next, ctx, 'scale');
+    const updated = this.update(
+      t,
+      namespace,
+      name,
+      next,
+      { ...ctx, duplicateFields: undefined },
+      'scale',
+    );
     return scaleOf(updated);
   }
 

@@ -122,6 +122,24 @@ function validateLabels(obj: KubeObject): Causes {
   return causes;
 }
 
+/** What the API server allows all annotations of one object to take. */
+const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+function validateAnnotations(obj: KubeObject): Causes {
+  let size = 0;
+  for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) {
+    size += Buffer.byteLength(k) + Buffer.byteLength(String(v));
+  }
+  if (size <= TOTAL_ANNOTATION_SIZE_LIMIT) return [];
+  return [
+    {
+      reason: 'FieldValueTooLong',
+      message: `Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes`,
+      field: 'metadata.annotations',
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------
 // Defaulting
 
@@ -421,6 +439,20 @@ function validateWorkload(o: any, old: any | undefined): Causes {
   return causes;
 }
 
+/** Istio's webhook: a port number is 1..65535 (0 or absent: unset). */
+function istioPortCauses(field: string, port: unknown): Causes {
+  if (typeof port !== 'number' || port === 0) return [];
+  return port < 1 || port > 65535 || !Number.isInteger(port)
+    ? [
+        invalidValue(
+          field,
+          port,
+          `port number ${port} must be in the range 1..65535`,
+        ),
+      ]
+    : [];
+}
+
 const VALIDATORS: Record<string, (o: any, old?: any) => Causes> = {
   Deployment(o, old) {
     const causes = validateWorkload(o, old);
@@ -610,7 +642,15 @@ const VALIDATORS: Record<string, (o: any, old?: any) => Causes> = {
         ),
       );
     }
-    if (
+    if (typeof spec.maxReplicas === 'number' && spec.maxReplicas < 1) {
+      causes.push(
+        invalidValue(
+          'spec.maxReplicas',
+          spec.maxReplicas,
+          'must be greater than 0',
+        ),
+      );
+    } else if (
       typeof spec.maxReplicas === 'number' &&
       typeof spec.minReplicas === 'number' &&
       spec.maxReplicas < spec.minReplicas
@@ -705,6 +745,12 @@ const VALIDATORS: Record<string, (o: any, old?: any) => Causes> = {
           if (!d?.destination?.host) {
             causes.push(required(`${at}.destination.host`));
           }
+          causes.push(
+            ...istioPortCauses(
+              `${at}.destination.port.number`,
+              d?.destination?.port?.number,
+            ),
+          );
           const weight = typeof d?.weight === 'number' ? d.weight : 0;
           if (weight < 0 || weight > 100) {
             causes.push(
@@ -757,6 +803,9 @@ const VALIDATORS: Record<string, (o: any, old?: any) => Causes> = {
       }
       (servers ?? []).forEach((s: any, i: number) => {
         if (!s?.port) causes.push(required(`spec.servers[${i}].port`));
+        causes.push(
+          ...istioPortCauses(`spec.servers[${i}].port.number`, s?.port?.number),
+        );
         if (!Array.isArray(s?.hosts) || s.hosts.length === 0) {
           causes.push({
             reason: 'FieldValueRequired',
@@ -773,7 +822,7 @@ const VALIDATORS: Record<string, (o: any, old?: any) => Causes> = {
 
 /** Semantic validation of an object (and of the change from `old`). */
 export function semanticCauses(obj: KubeObject, old?: KubeObject): Causes {
-  const causes = validateLabels(obj);
+  const causes = [...validateLabels(obj), ...validateAnnotations(obj)];
   const fn = VALIDATORS[obj.kind];
   if (fn) causes.push(...fn(obj, old));
   return causes;

@@ -10,6 +10,10 @@
  * than Jest's module registry). Either way each model is loaded once, at
  * start-up.
  */
+import {
+  FieldStructure,
+  SchemaValidationError,
+} from '@mesh-chain/plugin-mesh-common';
 import fs from 'fs';
 import path from 'path';
 import type { StatusCause } from './errors';
@@ -262,6 +266,54 @@ function toCauses(errors: AjvError[], obj: unknown): StatusCause[] {
   return causes;
 }
 
+function runValidator(model: ModelClass, obj: unknown): AjvError[] {
+  try {
+    model.prototype.validate.call(obj);
+    return [];
+  } catch (error) {
+    const errors = (error as { errors?: AjvError[] }).errors;
+    if (!Array.isArray(errors)) {
+      throw error;
+    }
+    return errors;
+  }
+}
+
+/**
+ * Places the Istio CRDs mark `x-kubernetes-preserve-unknown-fields` although
+ * they declare properties there; compiled validators do not show the mark.
+ */
+const FREE_FORM: Record<string, string[]> = {
+  'networking.istio.io': ['status'],
+};
+
+const structures = new WeakMap<ModelClass, FieldStructure>();
+
+/**
+ * The known fields of a type's schema (built-in kinds and the CRDs' structural
+ * schemas are closed: every other field is unknown), or `undefined` for a
+ * type without a schema.
+ */
+export function fieldStructure(
+  models: Map<string, ModelClass>,
+  type: ResourceType,
+  version: string,
+): FieldStructure | undefined {
+  const model = models.get(`${resourceKey(type)}/${version}`);
+  if (!model) {
+    return undefined;
+  }
+  let structure = structures.get(model);
+  if (!structure) {
+    structure = new FieldStructure(
+      value => runValidator(model, value) as SchemaValidationError[],
+      { freeForm: FREE_FORM[type.group] },
+    );
+    structures.set(model, structure);
+  }
+  return structure;
+}
+
 /**
  * Validates an object against the upstream schema of its type and version;
  * returns the causes (empty when valid).
@@ -276,14 +328,5 @@ export function schemaCauses(
   if (!model) {
     return [];
   }
-  try {
-    model.prototype.validate.call(obj);
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!Array.isArray(errors)) {
-      throw error;
-    }
-    return toCauses(errors, obj);
-  }
+  return toCauses(runValidator(model, obj), obj);
 }

@@ -20,6 +20,10 @@ import {
   unsupportedMediaType,
 } from '../api/errors';
 import {
+  jsonDuplicateFields,
+  parseFieldValidation,
+} from '../api/fieldValidation';
+import {
   ObjectApi,
   PATCH_TYPES,
   scaleOf,
@@ -51,6 +55,7 @@ import type { StatsRecorder } from './stats';
 import { WatchHub } from './watch';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const MAX_WARNING_BYTES = 4096;
 
 export interface KubeApiServerOptions {
   api: ObjectApi;
@@ -142,6 +147,14 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
       `the request body is not valid ${type}: ${(error as Error).message}`,
     );
   }
+}
+
+/** Duplicate fields of a JSON body (YAML bodies refuse duplicate keys). */
+function duplicatesOf(raw: string, contentType: string | undefined): string[] {
+  const type = (contentType ?? 'application/json').split(';')[0].trim();
+  return type === 'application/json' && raw.trim()
+    ? jsonDuplicateFields(raw)
+    : [];
 }
 
 function sleep(ms: number) {
@@ -387,15 +400,8 @@ export class KubeApiServer {
       version: route.version,
       force: query.get('force') === 'true',
     };
-    const fieldValidation = query.get('fieldValidation');
-    if (
-      fieldValidation &&
-      !['Strict', 'Warn', 'Ignore'].includes(fieldValidation)
-    ) {
-      throw badRequest(
-        `fieldValidation: Unsupported value: "${fieldValidation}": supported values: "Ignore", "Strict", "Warn"`,
-      );
-    }
+    ctx.fieldValidation = parseFieldValidation(query.get('fieldValidation'));
+    ctx.warnings = [];
     const { api } = this.options;
 
     if (type.virtual) {
@@ -429,20 +435,19 @@ export class KubeApiServer {
       }
       case 'POST': {
         if (name) throw methodNotAllowed();
-        const body = parseBody(
-          await readBody(req),
-          req.headers['content-type'],
-        );
+        const raw = await readBody(req);
+        const body = parseBody(raw, req.headers['content-type']);
+        ctx.duplicateFields = duplicatesOf(raw, req.headers['content-type']);
         const created = api.create(type, namespace, body, ctx);
+        this.warn(res, ctx.warnings);
         this.sendObject(res, 201, created, type, apiVersion, format);
         return;
       }
       case 'PUT': {
         if (!name) throw methodNotAllowed();
-        const body = parseBody(
-          await readBody(req),
-          req.headers['content-type'],
-        );
+        const raw = await readBody(req);
+        const body = parseBody(raw, req.headers['content-type']);
+        ctx.duplicateFields = duplicatesOf(raw, req.headers['content-type']);
         if (subresource === 'scale') {
           this.sendObject(
             res,
@@ -462,6 +467,7 @@ export class KubeApiServer {
           ctx,
           subresource as 'status' | undefined,
         );
+        this.warn(res, ctx.warnings);
         this.sendObject(res, 200, updated, type, apiVersion, format);
         return;
       }
@@ -492,6 +498,7 @@ export class KubeApiServer {
         );
         const code =
           !existed && contentType.startsWith(PATCH_TYPES.apply) ? 201 : 200;
+        this.warn(res, ctx.warnings);
         this.sendObject(
           res,
           code,
@@ -549,6 +556,30 @@ export class KubeApiServer {
       default:
         throw methodNotAllowed();
     }
+  }
+
+  /**
+   * One `Warning: 299 - "..."` header per warning, as the API server sends
+   * them (kubectl prints each as `Warning: ...`): ASCII only, and like the
+   * API server's recorder at most about 4 KiB in all (long warnings are
+   * cut to 256 characters, and what does not fit is dropped).
+   */
+  private warn(res: ServerResponse, warnings: string[] | undefined) {
+    if (!warnings?.length) return;
+    const total = warnings.reduce((n, w) => n + w.length, 0);
+    const values: string[] = [];
+    let size = 0;
+    for (const w of warnings) {
+      const text = total > MAX_WARNING_BYTES ? w.slice(0, 256) : w;
+      const value = `299 - ${JSON.stringify(text).replace(
+        /[^\x20-\x7e]/g,
+        c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )}`;
+      if (size + value.length > MAX_WARNING_BYTES) break;
+      size += value.length;
+      values.push(value);
+    }
+    res.setHeader('Warning', values);
   }
 
   private dryRun(query: URLSearchParams): boolean {

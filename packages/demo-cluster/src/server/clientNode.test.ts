@@ -268,7 +268,7 @@ describe('typed clients', () => {
     expect(auto.spec?.ports?.[0].nodePort).toBeLessThanOrEqual(32767);
   });
 
-  it('rejects invalid objects with 422 and field causes', async () => {
+  it('rejects invalid objects with 422 and field causes: types first, then the semantic checks', async () => {
     const apps = kc.makeApiClient(AppsV1Api);
     const bad = deployment('bad') as any;
     bad.spec.replicas = 'three';
@@ -283,11 +283,20 @@ describe('typed clients', () => {
       reason: 'Invalid',
       details: { kind: 'Deployment', name: 'bad', group: 'apps' },
     });
+    // Like the API server, which decodes the body before it validates it.
     expect(
       res.body.details.causes.map((c: any) => [c.reason, c.field]),
+    ).toEqual([['FieldValueTypeInvalid', 'spec.replicas']]);
+
+    bad.spec.replicas = 3;
+    const semantic = await failure(
+      apps.createNamespacedDeployment({ namespace: 'team', body: bad }),
+    );
+    expect(semantic.code).toBe(422);
+    expect(
+      semantic.body.details.causes.map((c: any) => [c.reason, c.field]),
     ).toEqual(
       expect.arrayContaining([
-        ['FieldValueTypeInvalid', 'spec.replicas'],
         ['FieldValueInvalid', 'spec.template.metadata.labels'],
         ['FieldValueRequired', 'spec.template.spec.containers[0].image'],
       ]),
@@ -389,15 +398,15 @@ describe('custom resources and server-side apply', () => {
     expect(alpha.items[0].apiVersion).toBe('networking.istio.io/v1alpha3');
   });
 
-  it('rejects Istio objects that violate the schema or the weights rule', async () => {
+  it('rejects Istio objects that violate the schema, then the weights rule', async () => {
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    const res = await failure(
+    const split = (hosts: unknown) =>
       objects.create({
         apiVersion: 'networking.istio.io/v1',
         kind: 'VirtualService',
         metadata: { name: 'split', namespace: 'team' },
         spec: {
-          hosts: 'not-a-list',
+          hosts,
           http: [
             {
               route: [
@@ -407,23 +416,24 @@ describe('custom resources and server-side apply', () => {
             },
           ],
         },
-      } as any),
-    );
-    expect(res.code).toBe(422);
-    expect(res.body.details.causes).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          field: 'spec.hosts',
-          reason: 'FieldValueTypeInvalid',
-        }),
-        expect.objectContaining({
-          field: 'spec.http[0].route',
-          message: expect.stringContaining(
-            'total destination weight 140 != 100',
-          ),
-        }),
-      ]),
-    );
+      } as any);
+    // The CRD schema is checked before Istio's webhook sees the object.
+    const schema = await failure(split('not-a-list'));
+    expect(schema.code).toBe(422);
+    expect(schema.body.details.causes).toEqual([
+      expect.objectContaining({
+        field: 'spec.hosts',
+        reason: 'FieldValueTypeInvalid',
+      }),
+    ]);
+    const weights = await failure(split(['a']));
+    expect(weights.code).toBe(422);
+    expect(weights.body.details.causes).toEqual([
+      expect.objectContaining({
+        field: 'spec.http[0].route',
+        message: expect.stringContaining('total destination weight 140 != 100'),
+      }),
+    ]);
   });
 
   it('applies server-side with dryRun, field managers and conflicts', async () => {

@@ -280,6 +280,57 @@ describeIfKubectl('kubectl', () => {
     }
   });
 
+  it('validates fields on the server: --validate=strict (the default) refuses unknown fields, warn prints them', async () => {
+    const misspelt = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: typo, namespace: shop}
+spec:
+  replica: 2
+  selector: {matchLabels: {app: typo}}
+  template:
+    metadata: {labels: {app: typo}}
+    spec:
+      containers: [{name: web, image: 'nginx:1.27', imagePullPolice: Always}]
+`;
+    const refused =
+      'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].imagePullPolice"';
+    for (const args of [['--validate=strict'], []]) {
+      const strict = await kubectl(['apply', ...args, '-f', '-'], misspelt);
+      expect(strict.code).not.toBe(0);
+      expect(strict.stderr.trim()).toBe(refused);
+    }
+    expect(
+      await cluster.get('apps/v1', 'Deployment', 'typo', 'shop'),
+    ).toBeUndefined();
+
+    const warned = await kubectl(
+      ['apply', '--validate=warn', '-f', '-'],
+      misspelt,
+    );
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain('deployment.apps/typo created');
+    expect(warned.stderr).toContain('Warning: unknown field "spec.replica"');
+    expect(warned.stderr).toContain(
+      'Warning: unknown field "spec.template.spec.containers[0].imagePullPolice"',
+    );
+    const live = await cluster.get('apps/v1', 'Deployment', 'typo', 'shop');
+    expect(live?.spec.replica).toBeUndefined();
+    expect(live?.spec.replicas).toBe(1);
+
+    // Server-side apply refuses unknown fields whatever --validate says.
+    const ssa = await kubectl(
+      ['apply', '--server-side', '--validate=ignore', '-f', '-'],
+      misspelt,
+    );
+    expect(ssa.code).not.toBe(0);
+    expect(ssa.stderr).toContain(
+      'failed to create typed patch object (shop/typo; apps/v1, Kind=Deployment)',
+    );
+    expect(ssa.stderr).toContain('.spec.replica: field not declared in schema');
+    await ok(['delete', 'deployment', 'typo', '-n', 'shop']);
+  });
+
   it('says why typed create commands fail (they send protobuf)', async () => {
     const r = await kubectl([
       'create',

@@ -2,9 +2,10 @@
  * OpenAPI documents, enough for kubectl: /openapi/v3 lists a document per
  * group version whose operations carry `x-kubernetes-group-version-kind`
  * (kubectl looks there for the patch types and query parameters a kind
- * supports), and /openapi/v2 is a valid but schema-less document (kubectl
- * downloads it, as protobuf, before client-side validation; without schemas
- * it validates nothing and leaves validation to the server).
+ * supports; `fieldValidation` among them makes it validate on the server),
+ * and /openapi/v2 is a valid but schema-less document (kubectl downloads it,
+ * as protobuf, before client-side validation; without schemas it validates
+ * nothing and leaves validation to the server).
  */
 import { createHash } from 'crypto';
 import { ResourceType, apiVersionOf } from '../api/resources';
@@ -130,6 +131,16 @@ export function openApiV3Document(served: ResourceType[], key: string) {
       parameters: [
         { name: 'dryRun', in: 'query', schema: { type: 'string' } },
         { name: 'fieldManager', in: 'query', schema: { type: 'string' } },
+        // kubectl validates on the server only where this is listed.
+        ...(['post', 'put', 'patch'].includes(action)
+          ? [
+              {
+                name: 'fieldValidation',
+                in: 'query',
+                schema: { type: 'string' },
+              },
+            ]
+          : []),
       ],
       responses: {
         '200': { content: { 'application/json': { schema: ref } } },

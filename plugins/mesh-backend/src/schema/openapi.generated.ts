@@ -539,11 +539,14 @@ export const spec = {
       },
       RouteSimulationRequest: {
         type: 'object',
+        description:
+          "A request to simulate. Limits (a request over one is a 400 naming the field and the limit): the JSON body at most 128 KiB, `url` at most 16 KiB, at most 100 headers, a header name at most 256 bytes, a header value at most 8 KiB, and all header names and values together at most 60 KiB (Envoy's defaults for the count and the total). Sizes are UTF-8 bytes.",
         properties: {
           url: {
             type: 'string',
+            maxLength: 16384,
             description:
-              'Absolute URL, e.g. `https://shop.example.com/api/cart?x=1`.',
+              'Absolute URL, e.g. `https://shop.example.com/api/cart?x=1`; at most 16 KiB.',
           },
           method: {
             type: 'string',
@@ -551,8 +554,12 @@ export const spec = {
           },
           headers: {
             type: 'object',
+            maxProperties: 100,
+            description:
+              'Request headers by name (case-insensitive). At most 100; a name at most 256 bytes, a value at most 8 KiB, 60 KiB in all.',
             additionalProperties: {
               type: 'string',
+              maxLength: 8192,
             },
           },
           from: {
@@ -805,7 +812,7 @@ export const spec = {
       post: {
         operationId: 'SimulateRoute',
         description:
-          'Where a request would go: the Gateway server that accepts it, the VirtualService route that matches (first match wins), the weighted destinations and the pods behind them; or why nothing matches.',
+          "Where a request would go: the Gateway server that accepts it, the VirtualService route that matches (first match wins), the weighted destinations and the pods behind them; or why nothing matches. Regexes match with RE2 semantics (the whole value, in time linear in its length); the request's size limits are listed under `RouteSimulationRequest`.",
         parameters: [
           {
             $ref: '#/components/parameters/kind',

@@ -109,7 +109,9 @@ export function describeStringMatch(m: StringMatch | undefined): string {
 /**
  * Whether a value satisfies a StringMatch. An empty match (`{}`) only
  * requires the value to be present. Regexes must match the whole value (RE2
- * full match); an invalid regex matches nothing, as the proxy rejects it.
+ * full match, in time linear in the value); an invalid regex matches
+ * nothing, as the proxy rejects it, and neither does one too complex to
+ * evaluate (see `RE2_MAX_PROGRAM_SIZE`).
  *
  * @public
  */
@@ -134,9 +136,27 @@ export function matchString(
   }
   if (m.regex !== undefined) {
     const r = compileRe2(m.regex);
-    return r.ok && r.regex.test(value);
+    return r.ok && r.regex.matches(value);
   }
   return true;
+}
+
+/**
+ * Describes a StringMatch for a failed condition: a regex that cannot match
+ * anything here says why.
+ */
+function describeExpectation(m: StringMatch | undefined): string {
+  const described = describeStringMatch(m);
+  if (m?.regex === undefined) {
+    return described;
+  }
+  const r = compileRe2(m.regex);
+  if (r.ok) {
+    return described;
+  }
+  return r.invalid
+    ? `${described}, which is not valid RE2 (${r.error}), so the proxy refuses the route`
+    : `${described}, which was not evaluated (${r.error})`;
 }
 
 /** Where a request is being matched. @public */
@@ -185,28 +205,28 @@ export function evaluateMatch(
   const failures: string[] = [];
   if (!pathMatches(match, req.path)) {
     failures.push(
-      `path "${req.path}" does not match ${describeStringMatch(match.uri)}${
+      `path "${req.path}" does not match ${describeExpectation(match.uri)}${
         match.ignoreUriCase ? ' (case-insensitive)' : ''
       }${match.pathSeparatedPrefix ? ' (whole path segments)' : ''}`,
     );
   }
   if (!matchString(match.method, req.method)) {
     failures.push(
-      `method ${req.method} does not match ${describeStringMatch(
+      `method ${req.method} does not match ${describeExpectation(
         match.method,
       )}`,
     );
   }
   if (!matchString(match.authority, req.authority)) {
     failures.push(
-      `authority "${req.authority}" does not match ${describeStringMatch(
+      `authority "${req.authority}" does not match ${describeExpectation(
         match.authority,
       )}`,
     );
   }
   if (!matchString(match.scheme, req.scheme)) {
     failures.push(
-      `scheme ${req.scheme} does not match ${describeStringMatch(
+      `scheme ${req.scheme} does not match ${describeExpectation(
         match.scheme,
       )}`,
     );
@@ -220,8 +240,8 @@ export function evaluateMatch(
     if (!matchString(m, value)) {
       failures.push(
         value === undefined
-          ? `header ${key} is missing (needs ${describeStringMatch(m)})`
-          : `header ${key}: "${value}" does not match ${describeStringMatch(
+          ? `header ${key} is missing (needs ${describeExpectation(m)})`
+          : `header ${key}: "${value}" does not match ${describeExpectation(
               m,
             )}`,
       );
@@ -232,7 +252,7 @@ export function evaluateMatch(
     const value = req.headers[key];
     if (value !== undefined && matchString(m, value)) {
       failures.push(
-        `header ${key}: "${value}" matches ${describeStringMatch(
+        `header ${key}: "${value}" matches ${describeExpectation(
           m,
         )}, which withoutHeaders excludes`,
       );
@@ -244,7 +264,7 @@ export function evaluateMatch(
       failures.push(
         value === undefined
           ? `query parameter ${name} is missing`
-          : `query parameter ${name}: "${value}" does not match ${describeStringMatch(
+          : `query parameter ${name}: "${value}" does not match ${describeExpectation(
               m,
             )}`,
       );

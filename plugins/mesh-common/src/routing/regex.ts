@@ -1,210 +1,223 @@
 /*
- * Istio (Envoy `safe_regex`) matches with Google RE2 and requires the whole
- * value to match. This translates the RE2 syntax people write into an
- * anchored JavaScript RegExp, and rejects what RE2 rejects (backreferences,
- * lookaround, possessive quantifiers, atomic groups) so a pattern that works
- * here also loads in the proxy.
+ * Regular expressions in Istio matches, with RE2 semantics. Envoy matches
+ * `safe_regex` with Google RE2 and requires the whole value to match; Istio
+ * validates patterns with Go's regexp (the same RE2 syntax) and refuses
+ * patterns longer than 1024 characters. This compiles them with re2js, a
+ * JavaScript port of that engine, so that matching takes time linear in the
+ * input (no backtracking, whatever the pattern) and a pattern is accepted or
+ * refused exactly as Istio does. Every side (route simulation, diagnostics,
+ * the scaffolder's template checks) compiles through `compileRe2`.
  */
-
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
+import { RE2JS, RE2JSSyntaxException } from 're2js';
 
 /**
- * The result of compiling an RE2 pattern. `unsupported` marks valid RE2
- * that this translation cannot evaluate (Unicode classes, negated POSIX
- * classes, `(?U)`): not an error in the configuration.
+ * The longest pattern Istio accepts (its validation refuses longer ones).
+ *
+ * @public
+ */
+export const RE2_MAX_PATTERN_LENGTH = 1024;
+
+/**
+ * The largest compiled RE2 program (in instructions, Envoy's
+ * `max_program_size` measure) that route simulation evaluates. Envoy's own
+ * default is 100 and Istio raises it to 32768; a larger program is valid,
+ * but matching it against a long value could take a noticeable share of a
+ * second, so the simulation reports it as too complex to evaluate instead.
+ *
+ * @public
+ */
+export const RE2_MAX_PROGRAM_SIZE = 1000;
+
+/** How many compiled patterns are kept (least recently used go first). */
+const CACHE_SIZE = 1000;
+
+const SYNTAX_URL = 'https://github.com/google/re2/wiki/Syntax';
+
+/**
+ * A compiled RE2 pattern.
+ *
+ * @public
+ */
+export interface Re2Regex {
+  /** The pattern as written. */
+  readonly pattern: string;
+  /** Size of the compiled program, in RE2 instructions. */
+  readonly programSize: number;
+  /** Whether the whole value matches (Envoy's full match), in linear time. */
+  matches(value: string): boolean;
+}
+
+/**
+ * The result of compiling an RE2 pattern. When it failed, `invalid` tells
+ * whether Istio refuses the pattern (true) or it is valid but too complex
+ * for the simulation to evaluate (false); `error` says what is wrong and
+ * `fix` what to write instead.
  *
  * @public
  */
 export type CompiledRegex =
-  | { ok: true; regex: RegExp }
-  | { ok: false; error: string; unsupported?: boolean };
+  | { ok: true; regex: Re2Regex }
+  | { ok: false; invalid: boolean; error: string; fix: string };
 
-class Unsupported extends Error {}
+/**
+ * Why Istio refuses a pattern, and what to write instead.
+ *
+ * @public
+ */
+export interface Re2Problem {
+  error: string;
+  fix: string;
+}
+
+const NO_LOOKAROUND_FIX =
+  'RE2 has no lookaround: match the text itself, e.g. foo(?:bar) rather than foo(?=bar), or send the values to exclude to an earlier route.';
+const NO_BACKREFERENCE_FIX =
+  'RE2 cannot refer back to a group: write out what the group matches again, e.g. (a)a rather than (a)\\1.';
+
+/** Explains a parse error of re2js in terms of what to write instead. */
+function explainSyntaxError(e: RE2JSSyntaxException): Re2Problem {
+  const input = e.input ?? '';
+  if (e.error === 'invalid escape sequence' && /^\\[0-9]/.test(input)) {
+    return {
+      error: `backreference ${input} is not supported by RE2`,
+      fix: NO_BACKREFERENCE_FIX,
+    };
+  }
+  if (e.error === 'invalid escape sequence' && input.startsWith('\\k')) {
+    return {
+      error: 'named backreference \\k<…> is not supported by RE2',
+      fix: NO_BACKREFERENCE_FIX,
+    };
+  }
+  if (input.startsWith('(?=') || input.startsWith('(?!')) {
+    return {
+      error: `lookahead ${input.slice(0, 3)}…) is not supported by RE2`,
+      fix: NO_LOOKAROUND_FIX,
+    };
+  }
+  if (input.startsWith('(?<=') || input.startsWith('(?<!')) {
+    return {
+      error: `lookbehind ${input.slice(0, 4)}…) is not supported by RE2`,
+      fix: NO_LOOKAROUND_FIX,
+    };
+  }
+  if (input.startsWith('(?>')) {
+    return {
+      error: 'atomic group (?>…) is not supported by RE2',
+      fix: 'Write a plain group (?:…) instead: RE2 never backtracks, so it means the same.',
+    };
+  }
+  if (
+    e.error === 'invalid nested repetition operator' &&
+    /[*+?}]\+$/.test(input)
+  ) {
+    return {
+      error: `possessive quantifier ${input} is not supported by RE2`,
+      fix: 'Drop the last +: RE2 never backtracks, so a+ means what a++ means elsewhere.',
+    };
+  }
+  if (e.error === 'invalid repeat count') {
+    return {
+      error: `repeat count ${input} is not valid in RE2`,
+      fix: 'RE2 allows {n,m} with n <= m <= 1000, and nested counts that multiply to at most 1000; use + or * for "any number".',
+    };
+  }
+  return {
+    error: input ? `${e.error}: \`${input}\`` : e.error,
+    fix: `Rewrite the pattern in RE2 syntax (${SYNTAX_URL}).`,
+  };
+}
+
+function refuse(refusal: Re2Problem): CompiledRegex {
+  return { ok: false, invalid: true, ...refusal };
+}
+
+function compileUncached(pattern: string): CompiledRegex {
+  if (pattern === '') {
+    return refuse({
+      error: 'the regex is empty, which Istio refuses',
+      fix: 'Write a pattern, e.g. .* for any value, or remove the match.',
+    });
+  }
+  if (pattern.length > RE2_MAX_PATTERN_LENGTH) {
+    return refuse({
+      error: `the regex is ${pattern.length} characters long; Istio accepts at most ${RE2_MAX_PATTERN_LENGTH}`,
+      fix: 'Shorten it, e.g. by splitting alternatives across several match blocks.',
+    });
+  }
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(pattern);
+  } catch (e) {
+    if (e instanceof RE2JSSyntaxException) {
+      return refuse(explainSyntaxError(e));
+    }
+    return refuse({
+      error: (e as Error).message,
+      fix: `Rewrite the pattern in RE2 syntax (${SYNTAX_URL}).`,
+    });
+  }
+  const programSize = compiled.programSize();
+  if (programSize > RE2_MAX_PROGRAM_SIZE) {
+    return {
+      ok: false,
+      invalid: false,
+      error: `the regex compiles to ${programSize} RE2 instructions, more than the ${RE2_MAX_PROGRAM_SIZE} the simulation evaluates`,
+      fix: 'Simplify it to have it simulated: large {n} counts and long alternations make big programs.',
+    };
+  }
+  return {
+    ok: true,
+    regex: {
+      pattern,
+      programSize,
+      matches: value => compiled.testExact(value),
+    },
+  };
+}
 
 const cache = new Map<string, CompiledRegex>();
 
-function translate(pattern: string): { source: string; flags: string } {
-  let p = pattern;
-  let flags = '';
-  // Leading flag group: (?i), (?s), (?is)...
-  const lead = /^\(\?([imsU]+)\)/.exec(p);
-  if (lead) {
-    for (const f of lead[1]) {
-      if (f === 'U') {
-        throw new Unsupported('the (?U) flag (ungreedy) is not supported here');
-      }
-      if (!flags.includes(f)) {
-        flags += f;
-      }
-    }
-    p = p.slice(lead[0].length);
-  }
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === '\\') {
-      const n = p[i + 1];
-      if (n === undefined) {
-        throw new Error('trailing backslash');
-      }
-      if (/[1-9]/.test(n) && !inClass) {
-        throw new Error(`backreference \\${n} is not supported by RE2`);
-      }
-      if (n === 'k' && p[i + 2] === '<') {
-        throw new Error('named backreferences are not supported by RE2');
-      }
-      if (n === 'z') {
-        out += '$(?![\\s\\S])';
-        i++;
-        continue;
-      }
-      if (n === 'A') {
-        out += '^';
-        i++;
-        continue;
-      }
-      if (n === 'p' || n === 'P') {
-        throw new Unsupported('Unicode classes (\\p) are not supported here');
-      }
-      if (n === 'C') {
-        throw new Error('\\C is not supported');
-      }
-      if (n === 'Q') {
-        const end = p.indexOf('\\E', i + 2);
-        const literal = p.slice(i + 2, end < 0 ? p.length : end);
-        out += literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-        i = end < 0 ? p.length : end + 1;
-        continue;
-      }
-      out += c + n;
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === '[' && p[i + 1] === ':') {
-        const end = p.indexOf(':]', i + 2);
-        if (end > 0) {
-          const name = p.slice(i + 2, end);
-          if (name.startsWith('^')) {
-            throw new Unsupported(
-              'negated POSIX classes are not supported here',
-            );
-          }
-          const cls = POSIX_CLASSES[name];
-          if (!cls) {
-            throw new Error(`unknown POSIX class [:${name}:]`);
-          }
-          out += cls;
-          i = end + 1;
-          continue;
-        }
-      }
-      if (c === ']') {
-        inClass = false;
-      }
-      out += c;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      out += c;
-      if (p[i + 1] === '^') {
-        out += '^';
-        i++;
-      }
-      if (p[i + 1] === ']') {
-        out += '\\]';
-        i++;
-      }
-      continue;
-    }
-    if (c === '(' && p[i + 1] === '?') {
-      const rest = p.slice(i + 2);
-      if (/^(=|!|<=|<!)/.test(rest)) {
-        throw new Error('lookaround assertions are not supported by RE2');
-      }
-      if (rest.startsWith('>')) {
-        throw new Error('atomic groups are not supported by RE2');
-      }
-      if (rest.startsWith('P<')) {
-        out += '(?<';
-        i += 3;
-        continue;
-      }
-      if (/^[imsU-]+[:)]/.test(rest)) {
-        throw new Error('inline flags are only supported at the start');
-      }
-    }
-    if (
-      (c === '+' || c === '*' || c === '?' || c === '}') &&
-      p[i + 1] === '+'
-    ) {
-      throw new Error('possessive quantifiers are not supported by RE2');
-    }
-    out += c;
-  }
-  if (inClass) {
-    throw new Error('missing closing ]');
-  }
-  return { source: out, flags };
-}
-
 /**
- * Compiles an RE2 pattern as Istio uses it: the whole value must match.
- * Results are cached.
+ * Compiles an RE2 pattern as Istio uses it: the whole value must match, and
+ * matching takes time linear in the value. Results are kept in a bounded
+ * cache.
  *
  * @public
  */
 export function compileRe2(pattern: string): CompiledRegex {
   const hit = cache.get(pattern);
   if (hit) {
+    // Re-insert so that the least recently used entry is the first.
+    cache.delete(pattern);
+    cache.set(pattern, hit);
     return hit;
   }
-  let result: CompiledRegex;
-  try {
-    const { source, flags } = translate(pattern);
-    result = { ok: true, regex: new RegExp(`^(?:${source})$`, flags) };
-  } catch (e) {
-    const message = (e as Error).message.replace(
-      /^Invalid regular expression: /,
-      '',
-    );
-    result = {
-      ok: false,
-      error: message,
-      ...(e instanceof Unsupported && { unsupported: true }),
-    };
-  }
-  if (cache.size > 5000) {
-    cache.clear();
+  const result = compileUncached(pattern);
+  if (cache.size >= CACHE_SIZE) {
+    cache.delete(cache.keys().next().value as string);
   }
   cache.set(pattern, result);
   return result;
 }
 
 /**
- * The error in an RE2 pattern, or undefined when it is valid (or valid RE2
- * that this translation cannot evaluate).
+ * Why Istio refuses an RE2 pattern, with what to write instead, or
+ * undefined when it is valid (including valid patterns too complex for the
+ * simulation to evaluate).
+ *
+ * @public
+ */
+export function re2Problem(pattern: string): Re2Problem | undefined {
+  const r = compileRe2(pattern);
+  return r.ok || !r.invalid ? undefined : { error: r.error, fix: r.fix };
+}
+
+/**
+ * The reason Istio refuses an RE2 pattern, or undefined when it is valid.
  *
  * @public
  */
 export function re2Error(pattern: string): string | undefined {
-  const r = compileRe2(pattern);
-  return r.ok || r.unsupported ? undefined : r.error;
+  return re2Problem(pattern)?.error;
 }

@@ -135,7 +135,7 @@ describe('mesh:chain:apply', () => {
     await expect(
       run({ cluster: 'dev', waitForAvailable: true, waitTimeoutSeconds: 1 }),
     ).rejects.toThrow(
-      /were not available within 1s: shop\/checkout: 0\/2 available/,
+      /were not rolled out within 1s; still waiting for shop\/checkout: 0\/2 available/,
     );
   });
 

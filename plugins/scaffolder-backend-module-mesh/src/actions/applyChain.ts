@@ -71,7 +71,7 @@ const inputSchema = (z: Zod) =>
         .boolean()
         .default(false)
         .describe(
-          'Wait until every Deployment is available with all replicas updated.',
+          'Wait until every Deployment is rolled out, as `kubectl rollout status` waits: every replica updated and available, no old pod left.',
         ),
       waitTimeoutSeconds: z
         .number()

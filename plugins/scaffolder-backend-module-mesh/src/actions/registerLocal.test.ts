@@ -204,6 +204,50 @@ describe('mesh:catalog:register-local', () => {
     );
   });
 
+  it.each([
+    [
+      'kind',
+      { kind: '../../../tmp/evil' },
+      /kind '..\/..\/..\/tmp\/evil' is not a valid kind/,
+    ],
+    [
+      'kind',
+      { kind: '/etc/cron.d/x' },
+      /kind '\/etc\/cron.d\/x' is not a valid kind/,
+    ],
+    ['kind', { kind: '..' }, /kind '..' is not a valid kind/],
+    [
+      'name',
+      { metadata: { name: '../../../tmp/evil' } },
+      /metadata.name '..\/..\/..\/tmp\/evil' is not a valid entity name/,
+    ],
+    [
+      'name',
+      { metadata: { name: '/etc/passwd' } },
+      /metadata.name '\/etc\/passwd' is not a valid entity name/,
+    ],
+    [
+      'namespace',
+      { metadata: { name: 'checkout', namespace: '../..' } },
+      /metadata.namespace '..\/..' is not a valid namespace/,
+    ],
+    [
+      'apiVersion',
+      { apiVersion: '../x/y' },
+      /apiVersion '..\/x\/y' is not a valid apiVersion/,
+    ],
+  ])(
+    'refuses a %s that could leave the catalog directory (%j), writing nothing',
+    async (_field, change, message) => {
+      await expect(run({ entity: { ...entity, ...change } })).rejects.toThrow(
+        message,
+      );
+      expect(fs.existsSync(directory)).toBe(false);
+      expect(fs.readdirSync(root.path).sort()).toEqual(['workspace']);
+      expect(catalog.refreshed).toEqual([]);
+    },
+  );
+
   it('gives up after the timeout, saying where the file is', async () => {
     catalog.ingestDelayMs = 5_000;
     await expect(run({ entity, timeoutSeconds: 1 })).rejects.toThrow(

@@ -135,6 +135,30 @@ function fileTargets(location: Entity): string[] {
 }
 
 /**
+ * The file an entity is written to: `<kind>.<namespace>.<name>.yaml` inside
+ * the configured directory. The parts are valid catalog names already (no
+ * "/", no ".." alone), and the path is checked to stay in the directory all
+ * the same.
+ */
+function entityFilePath(
+  directory: string,
+  kind: string,
+  namespace: string,
+  name: string,
+): string {
+  const fileName = `${kind}.${namespace}.${name}.yaml`.toLocaleLowerCase(
+    'en-US',
+  );
+  try {
+    return resolveSafeChildPath(directory, fileName);
+  } catch {
+    throw new InputError(
+      `The entity file name '${fileName}' would leave mesh.scaffolder.catalog.directory; use a kind, namespace and name without path separators`,
+    );
+  }
+}
+
+/**
  * Registers an entity in the catalog without a Git host: writes it into a
  * directory on the backend that a `file` catalog location covers, refreshes
  * that location and waits until the entity is in the catalog. For portals
@@ -221,6 +245,16 @@ export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
           `${source}: an entity needs apiVersion, kind and metadata.name`,
         );
       }
+      if (!validator.isValidApiVersion(entity.apiVersion)) {
+        throw new InputError(
+          `${source}: apiVersion '${entity.apiVersion}' is not a valid apiVersion (a group and a version, e.g. backstage.io/v1alpha1)`,
+        );
+      }
+      if (!validator.isValidKind(entity.kind)) {
+        throw new InputError(
+          `${source}: kind '${entity.kind}' is not a valid kind (letters and digits, starting with a letter, at most 63 characters, e.g. Component)`,
+        );
+      }
       if (!validator.isValidEntityName(name)) {
         throw new InputError(
           `${source}: metadata.name '${name}' is not a valid entity name (letters, digits, "-", "_" and ".", at most 63 characters)`,
@@ -237,8 +271,12 @@ export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
         );
       }
       const entityRef = stringifyEntityRef(entity);
-      const fileName = `${entity.kind}.${namespace}.${name}.yaml`.toLowerCase();
-      const filePath = path.join(local.directory, fileName);
+      const filePath = entityFilePath(
+        local.directory,
+        entity.kind,
+        namespace,
+        name,
+      );
       const catalogInfoUrl = `file:${filePath}`;
       const credentials = await ctx.getInitiatorCredentials();
 

@@ -241,6 +241,18 @@ describe('checkChainSpec', () => {
       /must be lower case/,
     ],
     [
+      'an IPv4 address as a host',
+      { hosts: ['10.0.0.1'] },
+      'hosts[0]',
+      /^'10\.0\.0\.1' is an IP address, which Istio does not take as a host here: .*the Host header, or SNI for TLS\); write that DNS name .*, e.g. checkout\.example\.com$/,
+    ],
+    [
+      'an IPv6 address as a host',
+      { hosts: ['[2001:db8::1]'] },
+      'hosts[0]',
+      /is an IP address, which Istio does not take as a host here/,
+    ],
+    [
       'a duplicate host',
       { hosts: ['a.example.com', 'a.example.com'] },
       'hosts[1]',
@@ -262,13 +274,25 @@ describe('checkChainSpec', () => {
       'a bad regex',
       { routes: [{ path: '/a(', match: 'regex' }] },
       'routes[0].path',
-      /not a valid regular expression/,
+      /'\/a\(' is not valid RE2, which Istio requires: missing closing \)/,
     ],
     [
       'a look-ahead regex',
       { routes: [{ path: '/(?=a)', match: 'regex' }] },
       'routes[0].path',
-      /RE2/,
+      /lookahead \(\?=…\) is not supported by RE2\. RE2 has no lookaround: match the text itself/,
+    ],
+    [
+      'a backreference',
+      { routes: [{ path: '/(a)\\1', match: 'regex' }] },
+      'routes[0].path',
+      /backreference \\1 is not supported by RE2\. RE2 cannot refer back to a group/,
+    ],
+    [
+      'a possessive quantifier',
+      { routes: [{ path: '/a++', match: 'regex' }] },
+      'routes[0].path',
+      /possessive quantifier \+\+ is not supported by RE2\. Drop the last \+/,
     ],
     [
       'a rewrite with a regex match',
@@ -456,6 +480,13 @@ describe('checkChainSpec', () => {
       message: expect.stringMatching(message),
     });
   });
+
+  it.each(['(?i)^/API', '/items/(?P<id>\\d+)', '(?s)/\\pL+/[[:alnum:]]+\\z'])(
+    'accepts the RE2 route path %s, as Istio does',
+    path => {
+      expect(problemsOf({ routes: [{ path, match: 'regex' }] })).toEqual([]);
+    },
+  );
 
   it('accepts valid edge cases', () => {
     expect(

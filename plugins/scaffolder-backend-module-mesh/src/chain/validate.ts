@@ -1,12 +1,16 @@
+import { checkFields, UnknownField } from '@mesh-chain/plugin-mesh-common';
 import { checkDns1123Label, checkDns1123Subdomain } from '../lib/formats';
 import {
   describeObject,
+  fieldStructureOf,
   isNamespacedKind,
   isSupportedKind,
+  KubeObject,
   SUPPORTED_KINDS,
   validateAgainstSchema,
 } from '../lib/models';
 import { SourcedObject } from './manifests';
+import { checkRanges } from './ranges';
 
 /** A problem with one manifest. @public */
 export interface ManifestProblem {
@@ -19,9 +23,46 @@ export interface ManifestProblem {
   message: string;
 }
 
+/** Edits (insert, delete, replace) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** What to write instead of an unknown field: the nearest known one. */
+function unknownFieldMessage(unknown: UnknownField): string {
+  const name = unknown.path.slice(unknown.path.lastIndexOf('.') + 1);
+  const nearest = [...unknown.known]
+    .map(k => ({ k, d: editDistance(name.toLowerCase(), k.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)[0];
+  const fix =
+    nearest && nearest.d <= Math.max(2, Math.floor(name.length / 3))
+      ? `did you mean '${nearest.k}'?`
+      : `remove it, or use one of: ${[...unknown.known].sort().join(', ')}`;
+  return `unknown field '${name}': the schema has no such field here, and the cluster refuses it (strict field validation); ${fix}`;
+}
+
+function unknownFields(object: KubeObject): UnknownField[] {
+  const structure = fieldStructureOf(object.apiVersion, object.kind);
+  return structure ? checkFields(structure, object).unknown : [];
+}
+
 /**
  * Validates manifests against the upstream Kubernetes, Istio and Gateway API
- * schemas, and checks their names; kinds without a known schema are refused.
+ * schemas (types, and no field the schema does not declare), the ranges the
+ * API server and Istio enforce, and checks their names; kinds without a
+ * known schema are refused.
  *
  * @public
  */
@@ -66,6 +107,12 @@ export function validateManifests(
     }
     for (const p of validateAgainstSchema(object) ?? []) {
       add(p.path, p.message);
+    }
+    for (const u of unknownFields(object)) {
+      add(u.path, unknownFieldMessage(u));
+    }
+    for (const r of checkRanges(object)) {
+      add(r.path, r.message);
     }
   }
   return problems;

@@ -8,6 +8,7 @@ import {
   applyManifests,
   ApplyFailedError,
   orderForApply,
+  rolloutState,
   waitForDeployments,
 } from './applyManifests';
 import { FakeCluster } from '../__testUtils__/FakeCluster';
@@ -207,46 +208,109 @@ describe('applyManifests', () => {
   });
 });
 
+describe('rolloutState', () => {
+  const deployment = (status: object, replicas = 3, generation = 2) => ({
+    metadata: { generation },
+    spec: { replicas },
+    status: { observedGeneration: generation, ...status },
+  });
+
+  it.each<[string, object, number, number, RegExp]>([
+    [
+      'the controller has not seen the new generation',
+      {
+        observedGeneration: 1,
+        replicas: 3,
+        updatedReplicas: 3,
+        availableReplicas: 3,
+      },
+      3,
+      2,
+      /has not seen generation 2 yet \(it has seen 1\)/,
+    ],
+    [
+      'not every replica runs the new template',
+      { replicas: 4, updatedReplicas: 1, availableReplicas: 3 },
+      3,
+      2,
+      /1 of 3 new replicas updated/,
+    ],
+    [
+      'old pods are still there, though enough are available',
+      { replicas: 4, updatedReplicas: 3, availableReplicas: 3 },
+      3,
+      2,
+      /1 old replica pending termination/,
+    ],
+    [
+      'new pods are not available yet',
+      { replicas: 3, updatedReplicas: 3, availableReplicas: 2 },
+      3,
+      2,
+      /2 of 3 updated replicas available/,
+    ],
+    [
+      'a replica is reported unavailable',
+      {
+        replicas: 3,
+        updatedReplicas: 3,
+        availableReplicas: 3,
+        unavailableReplicas: 1,
+      },
+      3,
+      2,
+      /1 replica unavailable/,
+    ],
+  ])('is not done while %s', (_why, status, replicas, generation, message) => {
+    const state = rolloutState(deployment(status, replicas, generation));
+    expect(state.done).toBe(false);
+    expect(state.failed).toBe(false);
+    expect(state.message).toMatch(message);
+  });
+
+  it('is done when every replica is updated and available and no old one is left', () => {
+    expect(
+      rolloutState(
+        deployment({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 }),
+      ),
+    ).toEqual({
+      done: true,
+      failed: false,
+      message: '3/3 available, 3/3 updated',
+    });
+  });
+});
+
 describe('waitForDeployments', () => {
   const deployment = chain().find(o => o.kind === 'Deployment')!;
 
-  it('returns once the Deployment is available with every replica updated', async () => {
+  it('returns once the Deployment is rolled out, logging its progress', async () => {
     const cluster = new FakeCluster();
+    const progress = mockServices.logger.mock();
     let reads = 0;
-    cluster.get = async () => {
-      reads++;
-      return {
+    const statuses = [
+      // A rolling update: the old pods keep the Deployment available.
+      { replicas: 3, updatedReplicas: 1, availableReplicas: 2 },
+      { replicas: 3, updatedReplicas: 2, availableReplicas: 2 },
+      { replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+    ];
+    cluster.get = async () =>
+      ({
         metadata: { generation: 2 },
         spec: { replicas: 2 },
-        status:
-          reads < 3
-            ? {
-                observedGeneration: 2,
-                updatedReplicas: 1,
-                availableReplicas: 1,
-                conditions: [
-                  {
-                    type: 'Available',
-                    status: 'False',
-                    message: 'Deployment does not have minimum availability.',
-                  },
-                ],
-              }
-            : {
-                observedGeneration: 2,
-                updatedReplicas: 2,
-                availableReplicas: 2,
-                conditions: [{ type: 'Available', status: 'True' }],
-              },
-      } as any;
-    };
+        status: {
+          observedGeneration: 2,
+          conditions: [{ type: 'Available', status: 'True' }],
+          ...statuses[Math.min(reads++, statuses.length - 1)],
+        },
+      } as any);
     const states = await waitForDeployments({
       client: cluster,
       cluster: 'dev',
       deployments: [deployment],
       timeoutMs: 5000,
       pollIntervalMs: 5,
-      logger,
+      logger: progress,
     });
     expect(states).toEqual([
       {
@@ -257,9 +321,14 @@ describe('waitForDeployments', () => {
       },
     ]);
     expect(reads).toBe(3);
+    expect(progress.info.mock.calls.map(c => c[0])).toEqual([
+      'Waiting for the rollout of shop/checkout (2/2 available, 1/2 updated; 1 of 2 new replicas updated)',
+      'Waiting for the rollout of shop/checkout (2/2 available, 2/2 updated; 1 old replica pending termination)',
+      'Rolled out: shop/checkout (2/2 available, 2/2 updated)',
+    ]);
   });
 
-  it('gives up after the timeout with the state of each Deployment', async () => {
+  it('gives up after the timeout saying what is still waiting', async () => {
     const cluster = new FakeCluster();
     cluster.get = async () =>
       ({
@@ -267,6 +336,7 @@ describe('waitForDeployments', () => {
         spec: { replicas: 3 },
         status: {
           observedGeneration: 1,
+          replicas: 3,
           availableReplicas: 1,
           updatedReplicas: 3,
         },
@@ -281,7 +351,7 @@ describe('waitForDeployments', () => {
         logger,
       }),
     ).rejects.toThrow(
-      /were not available within 0s: shop\/checkout: 1\/3 available, 3\/3 updated. The objects were applied/,
+      /were not rolled out within 0s; still waiting for shop\/checkout: 1\/3 available, 3\/3 updated; 1 of 3 updated replicas available. The objects were applied/,
     );
   });
 

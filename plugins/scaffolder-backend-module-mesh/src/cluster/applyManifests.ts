@@ -392,54 +392,106 @@ export async function applyManifests(options: {
 export interface DeploymentReadiness {
   name: string;
   namespace: string;
+  /** Rolled out: every replica updated, available, and no old pod left. */
   available: boolean;
   message: string;
 }
 
-function readiness(d: any): {
+/** Where one rollout stands. */
+interface RolloutState {
   done: boolean;
   failed: boolean;
   message: string;
-} {
+}
+
+const count = (n: number, one: string, many = `${one}s`) =>
+  `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Where a Deployment's rollout stands, read as `kubectl rollout status` reads
+ * it: the controller must have seen the current generation, every desired
+ * replica must run the new pod template, no pod of an old ReplicaSet may be
+ * left (`status.replicas` counts the pods of every ReplicaSet of the
+ * Deployment), and every updated replica must be available. Counting
+ * available replicas alone is not enough: during a rolling update the old
+ * pods are still available.
+ *
+ * @public
+ */
+export function rolloutState(d: any): RolloutState {
   const status = d?.status ?? {};
   const desired: number = d?.spec?.replicas ?? 1;
-  const conditions: any[] = status.conditions ?? [];
-  const progressing = conditions.find(c => c.type === 'Progressing');
-  const available = conditions.find(c => c.type === 'Available');
-  if (
-    progressing?.status === 'False' &&
-    progressing.reason === 'ProgressDeadlineExceeded'
-  ) {
+  const generation: number = d?.metadata?.generation ?? 0;
+  const progressing = (status.conditions ?? []).find(
+    (c: any) => c?.type === 'Progressing',
+  );
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return {
       done: false,
       failed: true,
       message: `rollout stalled: ${progressing.message ?? progressing.reason}`,
     };
   }
-  const observed =
-    (status.observedGeneration ?? 0) >= (d?.metadata?.generation ?? 0);
-  const updated = status.updatedReplicas ?? 0;
-  const ready = status.availableReplicas ?? 0;
-  const message = `${ready}/${desired} available, ${updated}/${desired} updated${
-    available?.status === 'False' && available.message
-      ? `; ${available.message}`
-      : ''
-  }`;
-  return {
-    done:
-      observed &&
-      available?.status === 'True' &&
-      updated >= desired &&
-      ready >= desired,
+  if ((status.observedGeneration ?? 0) < generation) {
+    return {
+      done: false,
+      failed: false,
+      message: `the controller has not seen generation ${generation} yet (it has seen ${
+        status.observedGeneration ?? 'none'
+      })`,
+    };
+  }
+  const total: number = status.replicas ?? 0;
+  const updated: number = status.updatedReplicas ?? 0;
+  const available: number = status.availableReplicas ?? 0;
+  const unavailable: number = status.unavailableReplicas ?? 0;
+  const summary = `${available}/${desired} available, ${updated}/${desired} updated`;
+  const waiting = (why: string): RolloutState => ({
+    done: false,
     failed: false,
-    message,
-  };
+    message: `${summary}; ${why}`,
+  });
+  if (updated < desired) {
+    return waiting(`${updated} of ${count(desired, 'new replica')} updated`);
+  }
+  if (total > updated) {
+    return waiting(
+      `${count(total - updated, 'old replica')} pending termination`,
+    );
+  }
+  if (available < updated || available < desired) {
+    return waiting(
+      `${available} of ${count(updated, 'updated replica')} available`,
+    );
+  }
+  if (unavailable > 0) {
+    return waiting(`${count(unavailable, 'replica')} unavailable`);
+  }
+  return { done: true, failed: false, message: summary };
+}
+
+function abortable(ms: number, signal: AbortSignal | undefined) {
+  return new Promise<void>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(
+        new Error('The task was cancelled while waiting for the Deployments'),
+      );
+    };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
- * Waits, bounded, until every Deployment is available with all replicas
- * updated. Throws with each Deployment's state if they are not in time, or
- * as soon as a rollout is stalled.
+ * Waits, bounded, until every Deployment is rolled out (see
+ * {@link rolloutState}), logging each change of progress. Throws with what is
+ * still waiting if they are not done in time, or as soon as a rollout is
+ * stalled.
  *
  * @public
  */
@@ -455,62 +507,57 @@ export async function waitForDeployments(options: {
   const { client, deployments, timeoutMs, pollIntervalMs, logger, signal } =
     options;
   const deadline = Date.now() + timeoutMs;
-  let states: DeploymentReadiness[] = [];
+  let lastProgress = '';
   for (;;) {
-    states = [];
+    const states: DeploymentReadiness[] = [];
     let stalled: DeploymentReadiness | undefined;
     for (const d of deployments) {
       const live = await client.get(d);
-      const r = readiness(live);
+      const r = rolloutState(live);
       const state = {
         name: d.metadata.name,
         namespace: d.metadata.namespace ?? 'default',
-        available: r.done,
+        available: Boolean(live) && r.done,
         message: live ? r.message : 'not found',
       };
       states.push(state);
-      if (r.failed) stalled = state;
+      if (live && r.failed) stalled = state;
     }
     if (stalled) {
       throw new ConflictError(
         `Deployment ${stalled.namespace}/${stalled.name} in cluster '${options.cluster}' is not rolling out (${stalled.message}). Check its pods' events (image pull, crashes, quota). The objects were applied.`,
       );
     }
-    if (states.every(s => s.available)) {
+    const pending = states.filter(s => !s.available);
+    if (pending.length === 0) {
+      logger.info(
+        `Rolled out: ${states
+          .map(s => `${s.namespace}/${s.name} (${s.message})`)
+          .join(', ')}`,
+      );
       return states;
     }
     if (Date.now() + pollIntervalMs > deadline) {
       throw new ConflictError(
         `Deployments in cluster '${
           options.cluster
-        }' were not available within ${Math.round(timeoutMs / 1000)}s: ${states
+        }' were not rolled out within ${Math.round(
+          timeoutMs / 1000,
+        )}s; still waiting for ${pending
           .map(s => `${s.namespace}/${s.name}: ${s.message}`)
           .join(
             '; ',
           )}. The objects were applied; check the pods, or raise waitTimeoutSeconds.`,
       );
     }
-    logger.info(
-      `Waiting for ${states
-        .filter(s => !s.available)
-        .map(s => `${s.name} (${s.message})`)
-        .join(', ')}`,
-    );
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, pollIntervalMs);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(
-            new Error(
-              'The task was cancelled while waiting for the Deployments',
-            ),
-          );
-        },
-        { once: true },
-      );
-    });
+    const progress = `Waiting for the rollout of ${pending
+      .map(s => `${s.namespace}/${s.name} (${s.message})`)
+      .join(', ')}`;
+    if (progress !== lastProgress) {
+      logger.info(progress);
+      lastProgress = progress;
+    }
+    await abortable(pollIntervalMs, signal);
   }
 }
 

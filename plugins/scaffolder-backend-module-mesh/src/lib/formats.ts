@@ -4,7 +4,11 @@
  * Each check returns `undefined` when the value is fine, or what is wrong.
  */
 
-import { isIstioProtocolPortName } from '@mesh-chain/plugin-mesh-common';
+import {
+  isIstioProtocolPortName,
+  re2Problem,
+} from '@mesh-chain/plugin-mesh-common';
+import { isIP } from 'net';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -86,6 +90,9 @@ export function checkLabelKey(key: string): string | undefined {
  * @public
  */
 export function checkHost(value: string): string | undefined {
+  if (isIP(value.replace(/^\[(.*)\]$/, '$1'))) {
+    return 'is an IP address, which Istio does not take as a host here: Gateway and VirtualService hosts match the name clients send (the Host header, or SNI for TLS); write that DNS name and point its DNS record at the ingress gateway';
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     return 'must be a host name without a scheme (remove "http://" or "https://")';
   }
@@ -125,18 +132,21 @@ export function checkPath(value: string): string | undefined {
   return undefined;
 }
 
-/** A regular expression for an Istio `regex` match (RE2 syntax). @public */
+/**
+ * A regular expression for an Istio `regex` match: RE2 syntax as Istio
+ * checks it, compiled by the same function as the route simulation and the
+ * diagnostics (`compileRe2` in mesh-common).
+ *
+ * @public
+ */
 export function checkRegex(value: string): string | undefined {
-  if (/\(\?[=!<]/.test(value) || /\\[1-9]/.test(value)) {
-    return "uses look-around or back-references, which Envoy's RE2 engine does not support";
+  const problem = re2Problem(value);
+  if (!problem) {
+    return undefined;
   }
-  try {
-    // eslint-disable-next-line no-new
-    new RegExp(value);
-  } catch (e) {
-    return `is not a valid regular expression (${(e as Error).message})`;
-  }
-  return undefined;
+  return `is not valid RE2, which Istio requires: ${
+    problem.error
+  }. ${problem.fix.replace(/\.$/, '')}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FieldStructure } from '@mesh-chain/plugin-mesh-common';
 import { requireEsm } from './esm';
 import { formatPath } from './zod';
 
@@ -187,6 +188,49 @@ export function validateAgainstSchema(
     }
     return problems;
   }
+}
+
+function validationErrors(Model: ModelClass, value: unknown): AjvError[] {
+  try {
+    (Model.prototype as { validate(this: unknown): void }).validate.call(value);
+    return [];
+  } catch (error) {
+    const errors = (error as { errors?: AjvError[] }).errors;
+    if (!Array.isArray(errors)) {
+      throw error;
+    }
+    return errors;
+  }
+}
+
+const structures = new Map<string, FieldStructure>();
+
+/**
+ * The known fields of a kind's schema: built-in kinds and the Istio and
+ * Gateway API CRDs are closed, so every other field is one the API server
+ * refuses (`fieldValidation=Strict`) or drops. `undefined` for a kind
+ * without a known schema.
+ *
+ * @public
+ */
+export function fieldStructureOf(
+  apiVersion: string,
+  kind: string,
+): FieldStructure | undefined {
+  const key = `${apiVersion}/${kind}`;
+  const Model = modelFor(apiVersion, kind);
+  if (!Model) {
+    return undefined;
+  }
+  let structure = structures.get(key);
+  if (!structure) {
+    structure = new FieldStructure(value => validationErrors(Model, value), {
+      // The Istio CRDs mark status x-kubernetes-preserve-unknown-fields.
+      freeForm: apiVersion.startsWith('networking.istio.io/') ? ['status'] : [],
+    });
+    structures.set(key, structure);
+  }
+  return structure;
 }
 
 /** `Kind namespace/name`, for messages. @public */

@@ -167,6 +167,14 @@ describe('diagnostics', () => {
       /Subset "v1" of host reviews\.bookinfo\.svc\.cluster\.local is defined by/,
     ],
     [
+      'a subset without labels',
+      edit(o => {
+        delete find(o, 'DestinationRule', 'reviews').spec.subsets[1].labels;
+      }),
+      'MESH-3004',
+      /Subset "v2" of DestinationRule bookinfo\/reviews has no labels, so it selects every pod of reviews\.bookinfo\.svc\.cluster\.local/,
+    ],
+    [
       'pods that are all not ready',
       edit(o => {
         for (const p of o.filter(
@@ -224,6 +232,48 @@ describe('diagnostics', () => {
     expect(diagnostics[0].message).toMatch(message);
   });
 
+  it('reports each regex RE2 refuses with its field and what to write instead', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        const http = vsSpec(o).http[0];
+        http.match[0].uri = { regex: '/(a)\\1' };
+        http.match[0].headers['end-user'] = { regex: '(?=x)jason' };
+        http.rewrite = { uriRegexRewrite: { match: '(?>/v1)', rewrite: '/' } };
+      }),
+    );
+    expect(diagnostics.map(d => [d.code, d.path, d.message, d.fix])).toEqual([
+      [
+        'MESH-1009',
+        'spec.http[0].match[0].uri.regex',
+        'VirtualService bookinfo/reviews http[0] match[0] uri.regex "/(a)\\1" is not valid RE2: backreference \\1 is not supported by RE2.',
+        expect.stringContaining('write out what the group matches again'),
+      ],
+      [
+        'MESH-1009',
+        'spec.http[0].match[0].headers.end-user.regex',
+        'VirtualService bookinfo/reviews http[0] match[0] headers.end-user.regex "(?=x)jason" is not valid RE2: lookahead (?=…) is not supported by RE2.',
+        expect.stringContaining('RE2 has no lookaround'),
+      ],
+      [
+        'MESH-1009',
+        'spec.http[0].rewrite.uriRegexRewrite.match',
+        'VirtualService bookinfo/reviews http[0] rewrite.uriRegexRewrite.match "(?>/v1)" is not valid RE2: atomic group (?>…) is not supported by RE2.',
+        expect.stringContaining('Write a plain group (?:…)'),
+      ],
+    ]);
+  });
+
+  it('accepts valid RE2 that JavaScript regexes do not know', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        const match = vsSpec(o).http[0].match[0];
+        match.uri = { regex: '(?i)^/API/(?P<id>\\d+)\\z' };
+        match.headers['end-user'] = { regex: '\\pL+|[[:^digit:]]+' };
+      }),
+    );
+    expect(diagnostics).toEqual([]);
+  });
+
   it('reports a missing HTTPRoute parent Gateway and an invalid HTTPRoute regex', () => {
     const objs = loadFixtureObjects('gateway-api').filter(
       o => !(o.kind === 'Gateway' && o.metadata.name === 'web'),
@@ -271,6 +321,17 @@ describe('diagnostics', () => {
       expect(diagnostics.map(d => d.code)).toEqual(expected);
     },
   );
+
+  it('takes a subset with labels as a version, even labels every pod carries', () => {
+    const diagnostics = codesAfter(
+      edit(o => {
+        find(o, 'DestinationRule', 'reviews').spec.subsets[1].labels = {
+          app: 'reviews',
+        };
+      }),
+    );
+    expect(diagnostics.map(d => d.code)).toEqual([]);
+  });
 
   it('does not blame subsets when the Service selects no pod at all', () => {
     const diagnostics = codesAfter(

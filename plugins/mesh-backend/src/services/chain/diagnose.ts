@@ -21,7 +21,7 @@ import {
   kubernetesServiceOf,
   labelsMatch,
   parseGatewayServerHost,
-  re2Error,
+  re2Problem,
   weightSum,
 } from '@mesh-chain/plugin-mesh-common';
 import type { KubeObject } from '../snapshot';
@@ -83,6 +83,32 @@ function regexesOf(match: any): Array<{ field: string; pattern: string }> {
     for (const [k, v] of Object.entries(match?.[key] ?? {})) {
       one(`${key}.${k}`, v as StringMatch);
     }
+  }
+  return out;
+}
+
+/**
+ * Every regex of a VirtualService route: in its match blocks and its
+ * `uriRegexRewrite`, with the field (relative to the route) and how to
+ * name it in a message.
+ */
+function routeRegexesOf(
+  route: any,
+): Array<{ label: string; field: string; pattern: string }> {
+  const out = listOf(route?.match).flatMap((m, j) =>
+    regexesOf(m).map(({ field, pattern }) => ({
+      label: `match[${j}] ${field}`,
+      field: `match[${j}].${field}`,
+      pattern,
+    })),
+  );
+  const rewrite = route?.rewrite?.uriRegexRewrite?.match;
+  if (typeof rewrite === 'string') {
+    out.push({
+      label: 'rewrite.uriRegexRewrite.match',
+      field: 'rewrite.uriRegexRewrite.match',
+      pattern: rewrite,
+    });
   }
   return out;
 }
@@ -211,23 +237,23 @@ function checkVirtualService(
     const routes = listOf(spec[protocol]);
     routes.forEach((route, i) => {
       const base = `spec.${protocol}[${i}]`;
-      listOf(route?.match).forEach((m, j) => {
-        for (const { field, pattern } of regexesOf(m)) {
-          const error = re2Error(pattern);
-          if (error) {
-            out.push(
-              diag(
-                'MESH-1009',
-                `${name(
-                  ref,
-                )} ${protocol}[${i}] match[${j}] ${field} "${pattern}" is not valid RE2: ${error}.`,
-                [ref],
-                { path: `${base}.match[${j}].${field}` },
-              ),
-            );
-          }
+      for (const { label, field, pattern } of routeRegexesOf(route)) {
+        const problem = re2Problem(pattern);
+        if (problem) {
+          out.push(
+            diag(
+              'MESH-1009',
+              `${name(
+                ref,
+              )} ${protocol}[${i}] ${label} "${pattern}" is not valid RE2: ${
+                problem.error
+              }.`,
+              [ref],
+              { path: `${base}.${field}`, fix: problem.fix },
+            ),
+          );
         }
-      });
+      }
       if (
         protocol === 'http' &&
         i < routes.length - 1 &&
@@ -585,17 +611,20 @@ function checkHttpRoute(
           patterns.push([`headers[${k}].value`, h.value]);
       });
       for (const [field, pattern] of patterns) {
-        const error = re2Error(String(pattern));
-        if (error) {
+        const problem = re2Problem(String(pattern));
+        if (problem) {
           out.push(
             diag(
               'MESH-1009',
               `${name(
                 ref,
-              )} rules[${i}] matches[${j}] ${field} "${pattern}" is not valid RE2: ${error}.`,
+              )} rules[${i}] matches[${j}] ${field} "${pattern}" is not valid RE2: ${
+                problem.error
+              }.`,
               [ref],
               {
                 path: `spec.rules[${i}].matches[${j}].${field}`,
+                fix: problem.fix,
               },
             ),
           );
@@ -848,6 +877,22 @@ function checkDestinationRules(ctx: ChainContext, out: Diagnostic[]) {
         (isWildcardHost(info.fqdn) && s.info.fqdn.endsWith(info.fqdn.slice(1))),
     );
     info.subsets.forEach((s, i) => {
+      // No labels: the subset is every pod of the host, not a version.
+      if (Object.keys(s.labels).length === 0) {
+        out.push(
+          diag(
+            'MESH-3004',
+            `Subset "${s.name}" of ${name(
+              ref,
+            )} has no labels, so it selects every pod of ${
+              info.fqdn
+            } (all versions).`,
+            [ref],
+            { path: `spec.subsets[${i}].labels` },
+          ),
+        );
+        return;
+      }
       // When the Service itself selects no pod, MESH-4001 says so.
       const servicePods =
         targets.length > 0 ? targets.reduce((n, t) => n + t.pods.length, 0) : 1;
