@@ -12,9 +12,12 @@ import { BenchOptions, parseOptions } from './options';
 import { describeRun, renderReport, renderTargets } from './report';
 import { BenchRun } from './run';
 
-/** A path given on the command line, from where `yarn bench` was run. */
+/**
+ * A path given on the command line, relative to the repository root (Yarn
+ * runs the bench in its own folder, whichever folder it was called from).
+ */
 function fromCallerDir(file: string): string {
-  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+  return path.resolve(process.env.PROJECT_CWD ?? process.cwd(), file);
 }
 
 /** `--faults`: the fault suite, its table, and its document. */

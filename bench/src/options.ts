@@ -48,7 +48,8 @@ simulated clusters and prints their figures side by side (mesh / stock).
   --faults                 the fault suite instead: the mesh backend against
                            three demo clusters behind fault-injecting
                            proxies, one fault at a time (docs/reliability.md);
-                           takes --json and --markdown
+                           takes --json and --markdown (paths relative to the
+                           repository root)
   --sizes N,N,...          objects per cluster, one run each (1000,5000,20000)
   --clusters N             simulated clusters (3)
   --concurrency N,N,...    concurrent page views (1,16,64)

@@ -180,9 +180,10 @@ export const FAULTS: Fault[] = [
     },
   },
   {
-    title: 'invalid regexes in a VirtualService',
+    title: 'invalid and backtracking regexes in a VirtualService',
     cluster: 0,
-    traceUrl: 'https://storefront-badre.demo.example.com/aaaa',
+    // Against '/(a+)+$': 40 a's and a mismatch.
+    traceUrl: `https://storefront-badre.demo.example.com/${'a'.repeat(40)}!`,
     expected: 'no error; traced in bounded time',
     mustShow: true,
     expect: shows('storefront-badre'),

@@ -85,6 +85,8 @@ export const badRegexes: InjectedObject[] = [
             { headers: { 'x-user': { regex: '[z-a]' } } },
             { uri: { regex: '(a)\\1' } },
             { authority: { regex: '\\' } },
+            // Valid RE2, and exponential for a backtracking engine.
+            { uri: { regex: '/(a+)+$' } },
           ],
           route: [{ destination: { host: 'storefront' } }],
         },
