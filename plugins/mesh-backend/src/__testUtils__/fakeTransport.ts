@@ -84,10 +84,12 @@ export class FakeTransport {
     this.cutWatches();
   }
 
-  /** Cuts every open watch mid-stream (the cluster is still up). */
-  cutWatches() {
+  /** Cuts every open watch (of a kind) mid-stream; the cluster is still up. */
+  cutWatches(plural?: string) {
     for (const w of [...this.watches]) {
-      w.cut(new Error('the watch was cut off by the server'));
+      if (plural === undefined || w.plural === plural) {
+        w.cut(new Error('the watch was cut off by the server'));
+      }
     }
   }
 

@@ -171,6 +171,29 @@ describe('ClusterCache through outages', () => {
     expect(statusChanges).toEqual(['stale', 'current']);
   });
 
+  it('stays stale since the first failure while kinds come back one by one', async () => {
+    await startSynced();
+    const firstFailure = Date.now();
+    fake.refusing.add('deployments');
+    fake.cutWatches('deployments');
+    await jest.advanceTimersByTimeAsync(3000);
+    fake.goDown();
+    await jest.advanceTimersByTimeAsync(3000);
+    // Deployments (the first to fail) come back; pods do not.
+    fake.refusing.clear();
+    fake.refusing.add('pods');
+    fake.down = false;
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(cache.dataStatus()).toMatchObject({
+      state: 'stale',
+      since: new Date(firstFailure).toISOString(),
+    });
+    expect(statusChanges).toEqual(['stale']);
+    fake.refusing.clear();
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(statusChanges).toEqual(['stale', 'current']);
+  });
+
   it('stays stale while any watched namespace of a kind has not been listed again', async () => {
     await cache.stop();
     cache = new ClusterCache(

@@ -137,6 +137,8 @@ export class ClusterCache {
   private readonly crdRechecks = new RetryGate();
   private readonly loggedFailures = new Map<string, number>();
   private readonly startedAt = Date.now();
+  /** When the cache went stale, until it is current again. */
+  private outageSince?: number;
   private lastStatusKey = '';
   private started = false;
   private stopped = false;
@@ -250,14 +252,25 @@ export class ClusterCache {
     return warningsOf(this.clusterName, [...this.kinds.values()]);
   }
 
-  /** How current the cache is, as chain answers report it. */
+  /**
+   * How current the cache is, as chain answers report it. A stale cache
+   * stays stale since the moment it went stale (not since its oldest kind
+   * still behind), until every kind is current again.
+   */
   dataStatus(): ClusterStatus {
-    return statusOf(
+    const status = statusOf(
       this.clusterName,
       [...this.kinds.values()],
       this.startedAt,
       Date.now(),
+      this.outageSince,
     );
+    if (status.state === 'stale') {
+      this.outageSince ??= Date.parse(status.since!);
+    } else {
+      this.outageSince = undefined;
+    }
+    return status;
   }
 
   private optionalServed(which: 'istio' | 'gateway-api'): boolean | undefined {
@@ -275,7 +288,9 @@ export class ClusterCache {
 
   /** When the data was last known to be current. */
   observedAt(): string {
-    return observedAtOf([...this.kinds.values()], Date.now());
+    return this.outageSince !== undefined
+      ? new Date(this.outageSince).toISOString()
+      : observedAtOf([...this.kinds.values()], Date.now());
   }
 
   status(): ClusterCacheStatus {

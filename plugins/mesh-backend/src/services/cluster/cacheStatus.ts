@@ -105,13 +105,15 @@ export function observedAtOf(kinds: KindState[], now: number): string {
  * How current the cache is: `syncing` until every kind has been tried
  * once; `error` when no core kind could be listed; `stale` while any kind
  * that was listed is not current (its cluster failed, and it has not been
- * listed again since); else `current`.
+ * listed again since), since `outageSince` when given (else since the
+ * oldest stale kind failed); else `current`.
  */
 export function statusOf(
   clusterName: string,
   kinds: KindState[],
   startedAt: number,
   now: number,
+  outageSince?: number,
 ): ClusterStatus {
   const error = clusterErrorOf(kinds);
   if (error) {
@@ -129,7 +131,10 @@ export function statusOf(
   if (stale.length === 0) {
     return { state: 'current' };
   }
-  const since = observedAtOf(kinds, now);
+  const since =
+    outageSince !== undefined
+      ? new Date(outageSince).toISOString()
+      : observedAtOf(kinds, now);
   const cause = stale.find(k => k.error)?.error;
   const served = kinds.filter(k => !k.absent).length;
   const behind = stale.map(k => k.info.plural).join(', ');
