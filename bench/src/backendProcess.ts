@@ -29,6 +29,7 @@ import path from 'path';
 import YAML from 'yaml';
 import { serveCommands } from './ipc';
 import { ISTIO_CUSTOM_RESOURCES, benchEntity } from './entities';
+import { CacheObserver } from './faults/CacheObserver';
 import type { BackendStart } from './types';
 
 /**
@@ -94,6 +95,7 @@ function configFor(options: BackendStart) {
       database: { client: 'better-sqlite3', connection: ':memory:' },
     },
     events: { useEventBus: 'never' },
+    ...(options.mesh && { mesh: options.mesh }),
     kubernetes: {
       serviceLocatorMethod: { type: 'multiTenant' },
       clusterLocatorMethods: [
@@ -104,7 +106,7 @@ function configFor(options: BackendStart) {
             url: c.url,
             authProvider: 'serviceAccount',
             serviceAccountToken: c.token,
-            caData: c.caData,
+            ...(c.caData && { caData: c.caData }),
             // The mesh view shows no pod metrics; reading them costs the
             // stock plugin two more requests per namespace and cluster.
             skipMetricsLookup: !options.stockMetrics,
@@ -141,8 +143,13 @@ async function main() {
     backend.add(import('@mesh-chain/plugin-mesh-backend'));
     backend.add(import('@backstage/plugin-signals-backend'));
   }
+  const observer = options.observeCaches ? new CacheObserver() : undefined;
+  if (observer) {
+    backend.add(observer.serviceFactory());
+  }
 
   serveCommands({
+    digest: () => observer?.digest() ?? {},
     // After a full collection when --expose-gc is on: what is retained.
     memory: () => {
       (global as { gc?: () => void }).gc?.();

@@ -6,13 +6,61 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'fs';
 import path from 'path';
-import { parseOptions } from './options';
+import { FaultRun } from './faults/FaultRun';
+import { renderFaultMarkdown, renderFaultTable } from './faults/report';
+import { BenchOptions, parseOptions } from './options';
 import { describeRun, renderReport, renderTargets } from './report';
 import { BenchRun } from './run';
+
+/**
+ * A path given on the command line, relative to the repository root (Yarn
+ * runs the bench in its own folder, whichever folder it was called from).
+ */
+function fromCallerDir(file: string): string {
+  return path.resolve(process.env.PROJECT_CWD ?? process.cwd(), file);
+}
+
+/** `--faults`: the fault suite, its table, and its document. */
+async function faults(options: BenchOptions, outDir: string) {
+  const figures = await new FaultRun(outDir).run();
+  process.stdout.write(`\n== Faults ==\n${renderFaultTable(figures)}\n\n`);
+  const json = JSON.stringify(figures, null, 2);
+  fs.writeFileSync(path.join(outDir, 'faults.json'), json);
+  const jsonFile = options.json && fromCallerDir(options.json);
+  if (jsonFile) {
+    fs.writeFileSync(jsonFile, `${json}\n`);
+  }
+  if (options.markdown) {
+    const markdownFile = fromCallerDir(options.markdown);
+    const jsonName = jsonFile
+      ? path.relative(path.dirname(markdownFile), jsonFile)
+      : 'faults.json';
+    fs.writeFileSync(markdownFile, renderFaultMarkdown(figures, jsonName));
+  }
+  const failed = figures.faults.filter(f => !f.survived);
+  process.stdout.write(`Logs and faults.json: ${outDir}\n`);
+  if (failed.length > 0) {
+    process.stdout.write(
+      `\nFAILED: ${failed.length} of ${figures.faults.length} faults not survived\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(
+    `All ${figures.faults.length} faults survived, every cache equal to a fresh list afterwards.\n`,
+  );
+  process.exit(0);
+}
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  if (options.faults) {
+    await faults(
+      options,
+      resolvePackagePath('@mesh-chain/bench', 'results', `faults-${stamp}`),
+    );
+    return;
+  }
   const outDir = resolvePackagePath(
     '@mesh-chain/bench',
     'results',

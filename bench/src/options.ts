@@ -5,6 +5,8 @@ import type { StockViewMode } from './views';
 
 export interface BenchOptions {
   smoke: boolean;
+  /** Run the fault suite instead of the benchmark. */
+  faults: boolean;
   /** Objects per cluster, one run per size. */
   sizes: number[];
   clusters: number;
@@ -43,6 +45,11 @@ simulated clusters and prints their figures side by side (mesh / stock).
 
   --smoke                  short run that checks both backends end to end
                            (small clusters, low concurrency; no timings judged)
+  --faults                 the fault suite instead: the mesh backend against
+                           three demo clusters behind fault-injecting
+                           proxies, one fault at a time (docs/reliability.md);
+                           takes --json and --markdown (paths relative to the
+                           repository root)
   --sizes N,N,...          objects per cluster, one run each (1000,5000,20000)
   --clusters N             simulated clusters (3)
   --concurrency N,N,...    concurrent page views (1,16,64)
@@ -80,9 +87,11 @@ function list(value: string, what: string): number[] {
 
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
+  const faults = argv.includes('--faults');
   const o: BenchOptions = smoke
     ? {
         smoke,
+        faults,
         sizes: [400],
         clusters: 3,
         concurrency: [1, 4],
@@ -104,6 +113,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       }
     : {
         smoke,
+        faults,
         sizes: [1000, 5000, 20000],
         clusters: 3,
         concurrency: [1, 16, 64],
@@ -141,6 +151,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     };
     switch (arg) {
       case '--smoke':
+      case '--faults':
         break;
       case '--sizes':
         o.sizes = list(value(), '--sizes');

@@ -14,7 +14,8 @@ export interface ClustersStart {
 export interface ClusterInfo {
   name: string;
   url: string;
-  caData: string;
+  /** The CA of an HTTPS cluster (absent for plain HTTP, e.g. a proxy). */
+  caData?: string;
   /** A read-only bearer token (a service account that may get/list/watch). */
   token: string;
 }
@@ -42,4 +43,11 @@ export interface BackendStart {
   entities: string[];
   /** Let the stock plugin read pod metrics (it skips them by default here). */
   stockMetrics: boolean;
+  /** More `mesh:` configuration of the mesh backend (fault suite). */
+  mesh?: Record<string, unknown>;
+  /**
+   * Mesh: observe what the watch caches hold, through the chain engine
+   * service (the `digest` command answers it). For the fault suite.
+   */
+  observeCaches?: boolean;
 }

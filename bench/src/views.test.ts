@@ -53,6 +53,21 @@ describe('checkMeshView', () => {
       'cluster b: 1 pods, expected 2',
     ]);
   });
+
+  it('reports a cluster that is not current', () => {
+    const problems = checkMeshView(
+      meshAnswer([
+        meshCluster('a', { status: { state: 'current' } }),
+        meshCluster('b', {
+          status: { state: 'stale', message: "cluster 'b' is gone" },
+        }),
+      ]),
+      expectMesh,
+    );
+    expect(problems).toEqual([
+      "cluster b: stale, not current: cluster 'b' is gone",
+    ]);
+  });
 });
 
 function stockItem(name: string, errors: object[] = [], pods = 2) {

@@ -122,6 +122,11 @@ export function checkMeshView(
     if (chain.source !== 'cache') {
       problems.push(`${where}: source ${chain.source}, not cache`);
     }
+    if (chain.status && chain.status.state !== 'current') {
+      problems.push(
+        `${where}: ${chain.status.state}, not current: ${chain.status.message}`,
+      );
+    }
     const counts: Record<string, number> = {
       services: 1,
       deployments: 1,

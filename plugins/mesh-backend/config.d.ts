@@ -76,9 +76,10 @@ export interface Config {
        */
       crdRecheckInterval?: HumanDuration | string | number;
       /**
-       * Longest wait between retries after a failure (exponential backoff
-       * with jitter from 500 ms).
-       * @default 1m
+       * Longest wait between retries after a failure (about 1 s, doubling,
+       * with jitter, up to this). Any request to the cluster that succeeds
+       * again ends every kind's wait at once.
+       * @default 5s
        */
       maxBackoff?: HumanDuration | string | number;
     };

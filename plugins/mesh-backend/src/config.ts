@@ -153,7 +153,7 @@ export function readMeshSettings(root: Config): MeshSettings {
       ),
       backoff: {
         initialMs: 500,
-        maxMs: durationMs(cache, 'mesh.cache', 'maxBackoff', 60_000, 100),
+        maxMs: durationMs(cache, 'mesh.cache', 'maxBackoff', 5_000, 100),
       },
       maxObjects: positiveInt(
         cache,

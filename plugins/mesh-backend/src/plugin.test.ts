@@ -203,6 +203,7 @@ describe('mesh backend plugin', () => {
         'istio',
         'gatewayApi',
         'warnings',
+        'status',
         'gateways',
         'virtualServices',
         'httpRoutes',
@@ -216,8 +217,13 @@ describe('mesh backend plugin', () => {
         'diagnostics',
       ].sort(),
     );
+    expect(prodChain.status).toEqual({ state: 'current' });
     const dead = res.body.clusters.find((c: any) => c.cluster.name === 'dead');
     expect(dead.error.reason).toBe('unreachable');
+    expect(dead.status).toMatchObject({
+      state: 'error',
+      reason: 'unreachable',
+    });
   });
 
   it('serves warm page views from the cache, with no request to the cluster', async () => {

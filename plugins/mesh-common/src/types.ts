@@ -485,6 +485,34 @@ export interface ClusterError {
   resource?: string;
 }
 
+/**
+ * How current a cluster's part of an answer is.
+ *
+ * - `current`: the backend's watch cache is in step with the cluster (or the
+ *   cluster was read for this request).
+ * - `syncing`: the backend is still loading the cluster for the first time;
+ *   there is no data yet. Open pages get a live update when there is.
+ * - `stale`: what is shown is the cluster as last seen at `since`: the
+ *   cluster cannot be read right now (`reason`), or is being read again
+ *   after an outage and not every kind is back. Nothing shown is known to be
+ *   current; open pages get a live update when it is.
+ * - `error`: nothing could be read from the cluster (`ClusterChain.error`).
+ *
+ * @public
+ */
+export interface ClusterStatus {
+  state: 'current' | 'syncing' | 'stale' | 'error';
+  /**
+   * `stale`: since when the data has not been known current; `syncing`:
+   * since when the backend is loading the cluster (ISO 8601).
+   */
+  since?: string;
+  /** `stale` and `error`: why, as in {@link ClusterError}. */
+  reason?: ClusterError['reason'];
+  /** What is going on, in plain words naming the cluster; absent when current. */
+  message?: string;
+}
+
 /** @public */
 export interface ClusterSummary {
   name: string;
@@ -499,6 +527,12 @@ export interface ClusterChain {
   error?: ClusterError;
   /** Partial problems: kinds that could not be read while others could. */
   warnings: ClusterError[];
+  /**
+   * How current this cluster's part is: `syncing` and `stale` are not
+   * errors, but what is shown is not (yet, or any more) the cluster as it
+   * is. Absent in answers of backends older than this field: current.
+   */
+  status?: ClusterStatus;
   /** `cache` when served from the watch cache, `direct` when read for this request. */
   source: 'cache' | 'direct';
   /** When the data was last known current (ISO 8601). */
@@ -618,6 +652,15 @@ export interface RouteSimulationResult {
   steps: SimulationStep[];
   /** Why nothing matched / why it is unreachable, when so. */
   reasons: string[];
+  /**
+   * How current the data the request was traced through is, as in the
+   * chain's `ClusterChain.status`: a trace on a `stale` cluster is a trace
+   * through the cluster as last seen, and says so here; a `syncing`
+   * cluster is not traced. Set by the backend.
+   */
+  status?: ClusterStatus;
+  /** The chain's partial problems (`ClusterChain.warnings`). Set by the backend. */
+  warnings?: ClusterError[];
 }
 
 /** @public */

@@ -19,12 +19,16 @@ function currentValue(metric: HpaMetricInfo): string {
 }
 
 /** A compact, model-friendly summary of one cluster's chain. */
-function summarizeCluster(chain: ClusterChain) {
+export function summarizeCluster(chain: ClusterChain) {
   return {
     cluster: chain.cluster.name,
     ...(chain.error && {
       error: `${chain.error.reason}: ${chain.error.message}`,
     }),
+    ...(chain.status &&
+      (chain.status.state === 'syncing' || chain.status.state === 'stale') && {
+        status: `${chain.status.state}: ${chain.status.message}`,
+      }),
     warnings: chain.warnings.map(w => `${w.reason}: ${w.message}`),
     istio: chain.istio,
     gatewayApi: chain.gatewayApi,
@@ -145,6 +149,12 @@ export function registerMeshActions(
               .object({
                 cluster: z.string(),
                 error: z.string().optional(),
+                status: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Set when the data is not current: syncing (not loaded yet, no data) or stale (the cluster as last seen, since when and why)',
+                  ),
                 warnings: z.array(z.string()),
                 diagnostics: z.array(
                   z.object({

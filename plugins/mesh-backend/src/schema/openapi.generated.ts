@@ -371,6 +371,39 @@ export const spec = {
         required: ['reason', 'message'],
         additionalProperties: false,
       },
+      ClusterStatus: {
+        type: 'object',
+        description:
+          "How current a cluster's part of an answer is (`ClusterStatus` in mesh-common): `current`; `syncing` (the backend is still loading the cluster for the first time, no data yet); `stale` (the cluster as last seen at `since`: it cannot be read right now, for `reason`, or not every kind has been read again after an outage); `error` (nothing could be read).",
+        properties: {
+          state: {
+            type: 'string',
+            enum: ['current', 'syncing', 'stale', 'error'],
+          },
+          since: {
+            type: 'string',
+            description:
+              '`stale`: since when the data has not been known current; `syncing`: since when the cluster is loading (ISO 8601).',
+          },
+          reason: {
+            type: 'string',
+            enum: [
+              'unreachable',
+              'timeout',
+              'unauthorized',
+              'forbidden',
+              'tls',
+              'credentials',
+              'unknown',
+            ],
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['state'],
+        additionalProperties: false,
+      },
       Diagnostic: {
         type: 'object',
         properties: {
@@ -522,6 +555,9 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/ClusterError',
             },
+          },
+          status: {
+            $ref: '#/components/schemas/ClusterStatus',
           },
           source: {
             type: 'string',
@@ -779,6 +815,15 @@ export const spec = {
               type: 'string',
             },
           },
+          status: {
+            $ref: '#/components/schemas/ClusterStatus',
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterError',
+            },
+          },
         },
         required: ['cluster', 'reachable', 'destinations', 'steps', 'reasons'],
         additionalProperties: false,
@@ -809,7 +854,10 @@ export const spec = {
         properties: {
           state: {
             type: 'string',
-            enum: ['syncing', 'ready', 'degraded', 'error', 'stopped'],
+            enum: ['syncing', 'ready', 'degraded', 'stale', 'error', 'stopped'],
+          },
+          status: {
+            $ref: '#/components/schemas/ClusterStatus',
           },
           objects: {
             type: 'number',
@@ -908,7 +956,7 @@ export const spec = {
       get: {
         operationId: 'GetEntityChain',
         description:
-          "The mesh chain and diagnostics of an entity in every cluster (or the one named by `backstage.io/kubernetes-cluster`). A cluster that cannot be read yields its own `error` beside the others' data. Needs catalog read access to the entity and `kubernetes.resources.read`.",
+          "The mesh chain and diagnostics of an entity in every cluster (or the one named by `backstage.io/kubernetes-cluster`). A cluster that cannot be read yields its own `error` beside the others' data; a cluster still loading (`status.state: syncing`) or not current (`stale`) answers at once, saying so, and never delays the others. Needs catalog read access to the entity and `kubernetes.resources.read`.",
         parameters: [
           {
             $ref: '#/components/parameters/kind',

@@ -311,3 +311,139 @@ describe('MeshChainService follows what the engine reads', () => {
     expect(podReads).not.toContain('/api/v1/pods (all)');
   });
 });
+
+describe('MeshChainService with clusters that are loading or gone', () => {
+  let fast: FakeKubeApi;
+  let loading: FakeKubeApi;
+  let gone: FakeKubeApi;
+  let data: ClusterDataService;
+  let service: MeshChainService;
+
+  beforeAll(async () => {
+    fast = await startFakeKubeApi({ objects: meshObjects(), token: 't' });
+    gone = await startFakeKubeApi({ objects: meshObjects(), token: 't' });
+    // Accepts connections and never answers: its first sync never ends
+    // (within the minute-long request timeout below).
+    loading = await startFakeKubeApi({ objects: meshObjects(), token: 't' });
+    loading.setHanging(true);
+    const cluster = (name: string, url: string) => ({
+      name,
+      url,
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 't',
+    });
+    const config = new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              cluster('fast', fast.url),
+              cluster('loading', loading.url),
+              cluster('gone', gone.url),
+            ],
+          },
+        ],
+      },
+      mesh: { requestTimeout: '60s', cache: { maxBackoff: 200 } },
+    });
+    const logger = mockServices.logger.mock();
+    const settings = readMeshSettings(config);
+    data = new ClusterDataService(
+      ConfigMeshClusters.fromConfig(config, { logger }),
+      settings.cache,
+      logger,
+    );
+    await data.start();
+    const clusters = await data.listClusters();
+    const state = (name: string) =>
+      data.cacheStatus(clusters.find(c => c.name === name)!)?.state;
+    // Both load while the third hangs: it holds nothing up.
+    await waitFor(
+      () => state('fast') === 'ready' && state('gone') === 'ready',
+      {
+        timeoutMs: 20_000,
+        what: 'the caches of fast and gone',
+      },
+    );
+    await gone.close();
+    await waitFor(() => state('gone') === 'stale', {
+      timeoutMs: 20_000,
+      what: 'cluster gone to be stale',
+    });
+    const engine = stubEngine();
+    engine.simulate.mockImplementation(chain => ({
+      cluster: chain.cluster.name,
+      reachable: true,
+      destinations: [],
+      steps: [],
+      reasons: [],
+    }));
+    service = new MeshChainService(data, engine, settings, logger);
+  }, 60_000);
+
+  afterAll(async () => {
+    await data.stop();
+    loading.setHanging(false);
+    await Promise.all([fast.close(), loading.close()]);
+  });
+
+  it('answers at once: a cluster still loading is marked syncing and waits for nothing', async () => {
+    // The loading cluster would hold an answer that waited for it for a
+    // minute (mesh.requestTimeout); this one comes back at once.
+    const { response } = await service.getChain(component('reviews'));
+    const byName = Object.fromEntries(
+      response.clusters.map(c => [c.cluster.name, c]),
+    );
+    expect(byName.fast.status).toEqual({ state: 'current' });
+    expect(byName.fast.pods).toHaveLength(3);
+    expect(byName.loading).toMatchObject({
+      status: {
+        state: 'syncing',
+        message: expect.stringContaining("still loading cluster 'loading'"),
+      },
+      pods: [],
+      services: [],
+    });
+    expect(byName.loading.error).toBeUndefined();
+  });
+
+  it('marks a cluster that went away stale, with since when and why, beside its last data', async () => {
+    const { response } = await service.getChain(component('reviews'), {
+      cluster: 'gone',
+    });
+    const [chain] = response.clusters;
+    expect(chain.pods).toHaveLength(3);
+    expect(chain.status).toMatchObject({
+      state: 'stale',
+      reason: 'unreachable',
+      since: chain.observedAt,
+      message: expect.stringContaining("Showing cluster 'gone' as last seen"),
+    });
+    expect(JSON.parse(service.serialize(response)).clusters[0].status).toEqual(
+      chain.status,
+    );
+  });
+
+  it('traces a route with the same status per cluster as the chain, and does not trace a loading cluster', async () => {
+    const { results } = await service.simulate(component('reviews'), {
+      url: 'http://reviews.shop.svc.cluster.local/',
+    });
+    const byName = Object.fromEntries(results.map(r => [r.cluster, r]));
+    expect(byName.fast).toMatchObject({
+      reachable: true,
+      status: { state: 'current' },
+    });
+    // Reachable through the data last seen, and saying so.
+    expect(byName.gone).toMatchObject({
+      reachable: true,
+      status: { state: 'stale', reason: 'unreachable' },
+    });
+    expect(byName.loading).toMatchObject({
+      reachable: false,
+      steps: [],
+      status: { state: 'syncing' },
+      reasons: [expect.stringMatching(/^Not traced: .*still loading/)],
+    });
+  });
+});

@@ -7,11 +7,13 @@ import {
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
   ClusterChain,
   ClusterError,
+  ClusterStatus,
   getMeshEntityTarget,
   MeshChainResponse,
   MeshEntityTarget,
   RouteSimulationRequest,
   RouteSimulationResponse,
+  RouteSimulationResult,
 } from '@mesh-chain/plugin-mesh-common';
 import type { MeshCluster, MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import { createHash } from 'crypto';
@@ -44,6 +46,7 @@ const ASSEMBLED_KEYS = [
   'istio',
   'gatewayApi',
   'warnings',
+  'status',
   'error',
 ] as const;
 
@@ -72,6 +75,9 @@ export interface ChainRevisions {
   revision: string;
   clusters: Record<string, string>;
 }
+
+/** The status of a cluster read for this request. */
+const CURRENT: ClusterStatus = { state: 'current' };
 
 const EMPTY_RESOLVED: ResolvedClusterChain = {
   istio: false,
@@ -111,7 +117,9 @@ function targetKey(target: MeshEntityTarget): string {
  * Answers chain lookups: for each of the entity's clusters, the chain from
  * the watch cache (memoized per target and cache revision) or from a direct
  * read with the user's credential, each bounded by the request timeout; one
- * failing cluster yields its own error beside the others' data.
+ * failing cluster yields its own error beside the others' data. A cache
+ * still loading answers at once as `syncing`, one that lost its cluster as
+ * `stale`: neither waits, so neither delays the other clusters.
  */
 export class MeshChainService {
   private readonly memo: ChainMemo;
@@ -230,27 +238,51 @@ export class MeshChainService {
     return {
       entityRef: response.entityRef,
       request,
-      results: response.clusters.map(chain => {
-        try {
-          return this.engine.simulate(chain, request, {
-            clusterDomain: this.settings.clusterDomain,
-          });
-        } catch (error) {
-          this.logger.error(
-            `mesh: simulating ${request.method ?? 'GET'} ${
-              request.url
-            } in cluster '${chain.cluster.name}' failed: ${error}`,
-          );
-          return {
-            cluster: chain.cluster.name,
-            reachable: false,
-            destinations: [],
-            steps: [],
-            reasons: [`The simulation failed: ${(error as Error).message}`],
-          };
-        }
-      }),
+      results: response.clusters.map(chain => ({
+        ...this.simulateInCluster(chain, request),
+        ...(chain.status && { status: chain.status }),
+        warnings: chain.warnings,
+      })),
     };
+  }
+
+  /**
+   * Traces a request through one cluster's chain; a cluster still loading
+   * is not traced (there is nothing to trace through yet).
+   */
+  private simulateInCluster(
+    chain: ClusterChain,
+    request: RouteSimulationRequest,
+  ): RouteSimulationResult {
+    if (chain.status?.state === 'syncing') {
+      return {
+        cluster: chain.cluster.name,
+        reachable: false,
+        destinations: [],
+        steps: [],
+        reasons: [
+          `Not traced: ${chain.status.message ?? 'the cluster is loading'}`,
+        ],
+      };
+    }
+    try {
+      return this.engine.simulate(chain, request, {
+        clusterDomain: this.settings.clusterDomain,
+      });
+    } catch (error) {
+      this.logger.error(
+        `mesh: simulating ${request.method ?? 'GET'} ${
+          request.url
+        } in cluster '${chain.cluster.name}' failed: ${error}`,
+      );
+      return {
+        cluster: chain.cluster.name,
+        reachable: false,
+        destinations: [],
+        steps: [],
+        reasons: [`The simulation failed: ${(error as Error).message}`],
+      };
+    }
   }
 
   /**
@@ -264,17 +296,7 @@ export class MeshChainService {
     if (cluster.authMode !== 'server') {
       return undefined;
     }
-    const cache = this.data.cacheFor(cluster);
-    if (!cache.initialSyncDone) {
-      return undefined;
-    }
-    const error = cache.clusterError();
-    if (error) {
-      return this.errorHash(error);
-    }
-    const snapshot = cache.snapshot();
-    const memo = this.resolveMemo(cluster.name, snapshot, target);
-    return this.clusterHash(memo.hash, snapshot);
+    return this.fromCache(cluster, { name: cluster.name }, target).hash;
   }
 
   /** The clusters an entity's chain is looked up in. */
@@ -310,12 +332,18 @@ export class MeshChainService {
     return sha(`error|${error.reason}|${error.statusCode ?? ''}`);
   }
 
-  private clusterHash(resolvedHash: string, snapshot: ClusterSnapshot) {
+  /** What a page shows of a cluster: its chain, and how current it is. */
+  private clusterHash(
+    resolvedHash: string,
+    snapshot: ClusterSnapshot,
+    status: ClusterStatus,
+  ) {
     return sha(
       [
         resolvedHash,
         snapshot.istio,
         snapshot.gatewayApi,
+        `${status.state}|${status.reason ?? ''}|${status.since ?? ''}`,
         ...snapshot.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
       ].join('\n'),
     );
@@ -378,6 +406,11 @@ export class MeshChainService {
     }
   }
 
+  /**
+   * One cluster's part of an answer: from its watch cache at once, or read
+   * with the user's credential within `mesh.requestTimeout`. Never throws:
+   * a failure is the cluster's error.
+   */
   private async clusterChain(
     cluster: MeshCluster,
     target: MeshEntityTarget,
@@ -389,6 +422,28 @@ export class MeshChainService {
       ...(cluster.dashboardUrl && { dashboardUrl: cluster.dashboardUrl }),
     };
     const source = cluster.authMode === 'server' ? 'cache' : 'direct';
+    const failed = (error: unknown) => {
+      const clusterError: ClusterError = {
+        reason: 'unknown',
+        message:
+          error instanceof ResolveError
+            ? error.message
+            : `Could not read the cluster '${cluster.name}': ${
+                (error as Error).message
+              }`,
+      };
+      return {
+        chain: errorChain(summary, clusterError, source),
+        hash: this.errorHash(clusterError),
+      };
+    };
+    if (cluster.authMode === 'server') {
+      try {
+        return this.fromCache(cluster, summary, target);
+      } catch (error) {
+        return failed(error);
+      }
+    }
     const timeoutMs = this.settings.requestTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<{ chain: ClusterChain; hash: string }>(
@@ -406,47 +461,27 @@ export class MeshChainService {
         timer.unref?.();
       },
     );
-    const work = (async () => {
-      try {
-        return cluster.authMode === 'server'
-          ? await this.fromCache(cluster, summary, target)
-          : await this.fromDirectReads(cluster, summary, target, userAuth);
-      } catch (error) {
-        const clusterError: ClusterError = {
-          reason: 'unknown',
-          message:
-            error instanceof ResolveError
-              ? error.message
-              : `Could not read the cluster '${cluster.name}': ${
-                  (error as Error).message
-                }`,
-        };
-        return {
-          chain: errorChain(summary, clusterError, source),
-          hash: this.errorHash(clusterError),
-        };
-      }
-    })();
     try {
-      return await Promise.race([work, deadline]);
+      return await Promise.race([
+        this.fromDirectReads(cluster, summary, target, userAuth).catch(failed),
+        deadline,
+      ]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async fromCache(
+  /**
+   * The chain from a cluster's watch cache, at once: a cache still loading
+   * answers `syncing` (with no data), never waits for its cluster.
+   */
+  private fromCache(
     cluster: MeshCluster,
     summary: ClusterChain['cluster'],
     target: MeshEntityTarget,
-  ): Promise<{ chain: ClusterChain; hash: string }> {
+  ): { chain: ClusterChain; hash: string } {
     const cache = this.data.cacheFor(cluster);
-    if (!cache.initialSyncDone) {
-      // A little less than the request deadline, so that the answer says
-      // what the cache is waiting for rather than a bare timeout.
-      await cache.waitForInitialSync(
-        Math.max(0, this.settings.requestTimeoutMs - 100),
-      );
-    }
+    const status = cache.dataStatus();
     const error = cache.clusterError();
     if (error) {
       return {
@@ -454,11 +489,17 @@ export class MeshChainService {
         hash: this.errorHash(error),
       };
     }
+    if (status.state === 'syncing') {
+      return {
+        chain: syncingChain(summary, status),
+        hash: sha('syncing'),
+      };
+    }
     const snapshot = cache.snapshot();
     const memo = this.resolveMemo(cluster.name, snapshot, target);
-    const chain = assemble(summary, memo.resolved, snapshot);
+    const chain = assemble(summary, memo.resolved, snapshot, status);
     fragments.set(chain, memo.json);
-    return { chain, hash: this.clusterHash(memo.hash, snapshot) };
+    return { chain, hash: this.clusterHash(memo.hash, snapshot, status) };
   }
 
   /**
@@ -506,8 +547,12 @@ export class MeshChainService {
       }
     }
     return {
-      chain: assemble(summary, resolved, result.snapshot),
-      hash: this.clusterHash(sha(JSON.stringify(resolved)), result.snapshot),
+      chain: assemble(summary, resolved, result.snapshot, CURRENT),
+      hash: this.clusterHash(
+        sha(JSON.stringify(resolved)),
+        result.snapshot,
+        CURRENT,
+      ),
     };
   }
 }
@@ -516,6 +561,7 @@ function assemble(
   summary: ClusterChain['cluster'],
   resolved: ResolvedClusterChain,
   snapshot: ClusterSnapshot,
+  status: ClusterStatus,
 ): ClusterChain {
   return {
     ...resolved,
@@ -525,6 +571,7 @@ function assemble(
     istio: snapshot.istio,
     gatewayApi: snapshot.gatewayApi,
     warnings: snapshot.warnings,
+    status,
   };
 }
 
@@ -538,7 +585,23 @@ function errorChain(
     cluster: summary,
     error,
     warnings: [],
+    status: { state: 'error', reason: error.reason, message: error.message },
     source,
+    observedAt: new Date().toISOString(),
+  };
+}
+
+/** A cluster whose cache is still loading: no data yet, and it says so. */
+function syncingChain(
+  summary: ClusterChain['cluster'],
+  status: ClusterStatus,
+): ClusterChain {
+  return {
+    ...EMPTY_RESOLVED,
+    cluster: summary,
+    warnings: [],
+    status,
+    source: 'cache',
     observedAt: new Date().toISOString(),
   };
 }

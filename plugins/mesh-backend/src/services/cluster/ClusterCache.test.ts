@@ -290,20 +290,29 @@ describe('ClusterCache', () => {
     await waitFor(() => cache.status().state === 'ready', { timeoutMs: 3000 });
   });
 
-  it('keeps serving the last data, with a warning, when the cluster goes away', async () => {
+  it('keeps serving the last data, marked stale since the outage, when the cluster goes away', async () => {
     const api = await fake({ objects: meshObjects() });
     const cache = cacheFor(api.url, api.token);
     await cache.waitForInitialSync(5000);
+    await watching(api);
+    const before = Date.now();
     await api.close();
     apis.splice(apis.indexOf(api), 1);
-    await waitFor(() => cache.status().state === 'degraded', {
+    await waitFor(() => cache.status().state === 'stale', {
       timeoutMs: 3000,
     });
     const snapshot = cache.snapshot();
     expect(snapshot.list('services')).toHaveLength(2);
-    expect(snapshot.warnings[0]).toMatchObject({ reason: 'unreachable' });
-    expect(snapshot.warnings[0].message).toMatch(/as last seen at/);
-    expect(Date.parse(snapshot.observedAt)).toBeLessThan(Date.now());
+    const status = cache.dataStatus();
+    expect(status).toMatchObject({
+      state: 'stale',
+      reason: 'unreachable',
+      message: expect.stringMatching(
+        /^Showing cluster 'test' as last seen at .*unreachable/,
+      ),
+    });
+    expect(Date.parse(status.since!)).toBeGreaterThanOrEqual(before);
+    expect(snapshot.observedAt).toBe(status.since);
   });
 
   it('skips malformed objects and events, keeping the rest', async () => {

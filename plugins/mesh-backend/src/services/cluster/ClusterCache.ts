@@ -1,5 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ClusterError } from '@mesh-chain/plugin-mesh-common';
+import type {
+  ClusterError,
+  ClusterStatus,
+} from '@mesh-chain/plugin-mesh-common';
 import { classifyClusterError } from '@mesh-chain/plugin-mesh-node';
 import {
   ClusterSnapshot,
@@ -8,8 +11,16 @@ import {
   WATCHED_KINDS,
   WatchedKind,
 } from '@mesh-chain/plugin-mesh-common';
+import {
+  clusterErrorOf,
+  KindState,
+  observedAtOf,
+  statusOf,
+  warningsOf,
+} from './cacheStatus';
 import { KubeStatusError, KubeTransport, WatchEvent } from './KubeTransport';
 import { ObjectStore } from './ObjectStore';
+import { backoffMs, RetryGate } from './RetryGate';
 import { Semaphore } from './Semaphore';
 import { slimObject } from './slim';
 
@@ -25,7 +36,10 @@ export interface CacheSettings {
   relistIntervalMs: number;
   /** How often kinds whose CRDs are not installed are checked again. */
   crdRecheckIntervalMs: number;
-  /** Backoff after failures: from `initialMs`, doubling up to `maxMs`, with jitter. */
+  /**
+   * Backoff after failures: from `initialMs`, doubling up to `maxMs`, with
+   * jitter; cut short for every kind as soon as any request succeeds.
+   */
   backoff: { initialMs: number; maxMs: number };
   /** Most objects held for one cluster; a kind that would exceed it is not cached. */
   maxObjects: number;
@@ -51,7 +65,9 @@ export interface CacheChange {
 
 /** The state of a cluster's cache, as `GET /clusters` shows it. */
 export interface ClusterCacheStatus {
-  state: 'syncing' | 'ready' | 'degraded' | 'error' | 'stopped';
+  state: 'syncing' | 'ready' | 'degraded' | 'stale' | 'error' | 'stopped';
+  /** How current the data is, as chain answers report it. */
+  status: ClusterStatus;
   objects: number;
   observedAt?: string;
   istio?: boolean;
@@ -69,27 +85,6 @@ const FALLBACK_VERSIONS: Record<string, string[]> = {
   'gateway.networking.k8s.io': ['v1', 'v1beta1'],
 };
 
-interface KindState {
-  kind: WatchedKind;
-  info: KindInfo;
-  /** The version being served (after a fallback). */
-  version: string;
-  /** The API group/version is not served (CRD missing). */
-  absent: boolean;
-  /** At least one list completed. */
-  synced: boolean;
-  /** At least one attempt (success or failure) completed. */
-  attempted: boolean;
-  /** Scopes (namespaces, or '' for all) whose watch is open. */
-  watching: Set<string>;
-  /** Current failure, if any. */
-  error?: ClusterError;
-  /** Since when the kind has not been known current (ms epoch). */
-  staleSince?: number;
-  /** Objects that are malformed, `ns/name` -> problem. */
-  malformed: Map<string, string>;
-}
-
 /** A kind would exceed `maxObjects`. */
 class CacheLimitError extends Error {
   readonly name = 'CacheLimitError';
@@ -102,6 +97,17 @@ class Gone extends Error {
   }
 }
 
+/** A watch that was open ended with an error (cut off, silent, refused later). */
+class WatchLost extends Error {
+  constructor(readonly cause: unknown) {
+    super((cause as Error)?.message ?? String(cause));
+    this.name = 'WatchLost';
+  }
+}
+
+/** A watch that lived this long was healthy: its loss is not a failure streak. */
+const HEALTHY_WATCH_MS = 10_000;
+
 function isStatus(error: unknown, code: number): boolean {
   return error instanceof KubeStatusError && error.statusCode === code;
 }
@@ -109,19 +115,31 @@ function isStatus(error: unknown, code: number): boolean {
 /**
  * The watch-driven cache of one cluster: for every kind in WATCHED_KINDS (in
  * all namespaces, or in each of `namespaces`), list then watch from the
- * list's resourceVersion with bookmarks; resume watches from the last
- * resourceVersion seen; relist on 410 Gone; back off with jitter on
- * failures; record kinds whose CRDs are missing and check them again now
- * and then. Once every kind is synced, reading the chain needs no request.
+ * list's resourceVersion with bookmarks; resume a watch that was cut off
+ * from the last resourceVersion seen; relist on 410 Gone and after any
+ * failure; back off with jitter on failures, until any request to the
+ * cluster succeeds again; record kinds whose CRDs are missing and check them
+ * again now and then. Once every kind is synced, reading the chain needs no
+ * request.
+ *
+ * Its status says how current it is: `syncing` until every kind was tried,
+ * `stale` from a failure until every kind that failed has been listed again
+ * (never a mix of new and old kinds presented as current), `current`.
+ * Listeners of `onStatusChange` hear each change of it.
  */
 export class ClusterCache {
   readonly store = new ObjectStore();
   private readonly kinds = new Map<WatchedKind, KindState>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly statusListeners = new Set<() => void>();
   private readonly aborts = new Set<() => void>();
-  private readonly sleepers = new Set<() => void>();
+  private readonly retries = new RetryGate();
+  private readonly crdRechecks = new RetryGate();
   private readonly loggedFailures = new Map<string, number>();
+  private readonly startedAt = Date.now();
+  /** When the cache went stale, until it is current again. */
+  private outageSince?: number;
+  private lastStatusKey = '';
   private started = false;
   private stopped = false;
   private initialWaiters: Array<() => void> = [];
@@ -144,8 +162,8 @@ export class ClusterCache {
         synced: false,
         attempted: false,
         watching: new Set(),
+        failing: new Set(),
         malformed: new Map(),
-        staleSince: Date.now(),
       });
     }
   }
@@ -174,12 +192,8 @@ export class ClusterCache {
     for (const abort of this.aborts) {
       abort();
     }
-    for (const wake of this.sleepers) {
-      wake();
-    }
-    for (const timer of this.timers) {
-      clearTimeout(timer);
-    }
+    this.retries.stop();
+    this.crdRechecks.stop();
     this.initialWaiters.forEach(w => w());
     this.initialWaiters = [];
   }
@@ -188,6 +202,16 @@ export class ClusterCache {
   onChange(listener: (change: CacheChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Called when the cache's status changes (e.g. `syncing` to `current`,
+   * `current` to `stale` and back), or its warnings do, with no object
+   * necessarily changed.
+   */
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
   }
 
   /** True once every kind has been listed or has failed at least once. */
@@ -220,69 +244,33 @@ export class ClusterCache {
 
   /** The error that makes the whole cluster unreadable, if any. */
   clusterError(): ClusterError | undefined {
-    const core = [...this.kinds.values()].filter(k => !k.info.optional);
-    if (core.some(k => k.synced)) {
-      return undefined;
-    }
-    const failed = core.find(k => k.error);
-    if (failed?.error) {
-      const { resource: _resource, ...rest } = failed.error;
-      return rest;
-    }
-    if (!this.initialSyncDone) {
-      return {
-        reason: 'timeout',
-        message: `The mesh cache of cluster '${
-          this.clusterName
-        }' is still loading (${
-          [...this.kinds.values()].filter(k => k.attempted).length
-        } of ${this.kinds.size} kinds listed); try again in a moment.`,
-      };
-    }
-    return undefined;
+    return clusterErrorOf([...this.kinds.values()]);
   }
 
-  /** Partial problems: kinds that failed, stale kinds, malformed objects. */
+  /** Partial problems: kinds that could not be listed, malformed objects. */
   warnings(): ClusterError[] {
-    if (this.clusterError()) {
-      return [];
+    return warningsOf(this.clusterName, [...this.kinds.values()]);
+  }
+
+  /**
+   * How current the cache is, as chain answers report it. A stale cache
+   * stays stale since the moment it went stale (not since its oldest kind
+   * still behind), until every kind is current again.
+   */
+  dataStatus(): ClusterStatus {
+    const status = statusOf(
+      this.clusterName,
+      [...this.kinds.values()],
+      this.startedAt,
+      Date.now(),
+      this.outageSince,
+    );
+    if (status.state === 'stale') {
+      this.outageSince ??= Date.parse(status.since!);
+    } else {
+      this.outageSince = undefined;
     }
-    const out: ClusterError[] = [];
-    for (const k of this.kinds.values()) {
-      if (k.absent) {
-        continue;
-      }
-      if (k.error) {
-        out.push(
-          k.synced
-            ? {
-                ...k.error,
-                message: `Showing ${k.info.plural} as last seen at ${new Date(
-                  k.staleSince ?? Date.now(),
-                ).toISOString()}; reconnecting: ${k.error.message}`,
-              }
-            : k.error,
-        );
-      } else if (!k.attempted) {
-        out.push({
-          reason: 'timeout',
-          resource: k.info.plural,
-          message: `${k.info.plural} are still loading in the mesh cache of cluster '${this.clusterName}'.`,
-        });
-      }
-      if (k.malformed.size > 0) {
-        const examples = [...k.malformed.entries()]
-          .slice(0, 3)
-          .map(([key, problem]) => `${key} (${problem})`)
-          .join('; ');
-        out.push({
-          reason: 'unknown',
-          resource: k.info.plural,
-          message: `${k.malformed.size} malformed ${k.info.plural} in cluster '${this.clusterName}' were skipped or partly ignored: ${examples}`,
-        });
-      }
-    }
-    return out;
+    return status;
   }
 
   private optionalServed(which: 'istio' | 'gateway-api'): boolean | undefined {
@@ -300,28 +288,24 @@ export class ClusterCache {
 
   /** When the data was last known to be current. */
   observedAt(): string {
-    let oldest = Date.now();
-    for (const k of this.kinds.values()) {
-      if (k.absent) {
-        continue;
-      }
-      if (k.staleSince !== undefined) {
-        oldest = Math.min(oldest, k.staleSince);
-      }
-    }
-    return new Date(oldest).toISOString();
+    return this.outageSince !== undefined
+      ? new Date(this.outageSince).toISOString()
+      : observedAtOf([...this.kinds.values()], Date.now());
   }
 
   status(): ClusterCacheStatus {
     const error = this.clusterError();
     const warnings = this.warnings();
+    const status = this.dataStatus();
     let state: ClusterCacheStatus['state'];
     if (this.stopped) {
       state = 'stopped';
-    } else if (!this.initialSyncDone) {
+    } else if (status.state === 'syncing') {
       state = 'syncing';
     } else if (error) {
       state = 'error';
+    } else if (status.state === 'stale') {
+      state = 'stale';
     } else {
       state = warnings.length ? 'degraded' : 'ready';
     }
@@ -329,6 +313,7 @@ export class ClusterCache {
     const gatewayApi = this.optionalServed('gateway-api');
     return {
       state,
+      status,
       objects: this.store.size,
       ...(this.initialSyncDone && { observedAt: this.observedAt() }),
       ...(istio !== undefined && { istio }),
@@ -377,6 +362,36 @@ export class ClusterCache {
         waiters.forEach(w => w());
       }
     }
+    this.statusMayHaveChanged();
+  }
+
+  /** Tells status listeners when the status (or the warnings) changed. */
+  private statusMayHaveChanged() {
+    const status = this.dataStatus();
+    const key = [
+      status.state,
+      status.reason ?? '',
+      status.since ?? '',
+      ...this.warnings().map(w => `${w.reason}|${w.resource}|${w.message}`),
+    ].join('\n');
+    if (key === this.lastStatusKey) {
+      return;
+    }
+    this.lastStatusKey = key;
+    for (const listener of this.statusListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.warn(`mesh cache status listener failed: ${error}`);
+      }
+    }
+  }
+
+  /** A request to the cluster succeeded: kinds waiting to retry go now. */
+  private answered() {
+    if (this.retries.size > 0) {
+      this.retries.recovered();
+    }
   }
 
   private path(state: KindState, namespace: string | undefined): string {
@@ -387,26 +402,6 @@ export class ClusterCache {
     return namespace
       ? `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`
       : `${base}/${plural}`;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise(resolve => {
-      if (this.stopped) {
-        resolve();
-        return;
-      }
-      const handle: { timer?: NodeJS.Timeout } = {};
-      const wake = () => {
-        clearTimeout(handle.timer);
-        this.timers.delete(handle.timer!);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      handle.timer = setTimeout(wake, ms);
-      handle.timer.unref?.();
-      this.timers.add(handle.timer);
-      this.sleepers.add(wake);
-    });
   }
 
   /**
@@ -428,19 +423,13 @@ export class ClusterCache {
     }
   }
 
-  private backoffMs(attempt: number): number {
-    const { initialMs, maxMs } = this.settings.backoff;
-    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
-    // "Equal jitter": at least half the ceiling, so retries never stampede.
-    return ceiling / 2 + Math.random() * (ceiling / 2);
-  }
-
   private async runReflector(state: KindState, namespace: string | undefined) {
     const scope = namespace ?? '';
     let resourceVersion: string | undefined;
     let needList = true;
     let lastListAt = 0;
     let failures = 0;
+    let resumedAfterLoss = false;
     const versions = state.info.optional
       ? FALLBACK_VERSIONS[state.info.group] ?? [state.info.version]
       : [state.info.version];
@@ -462,10 +451,8 @@ export class ClusterCache {
           lastListAt = Date.now();
           needList = false;
           failures = 0;
-          state.synced = true;
-          state.error = undefined;
-          state.staleSince = undefined;
-          this.markAttempted(state);
+          resumedAfterLoss = false;
+          this.listed(state, scope);
         }
         if (this.stopped) {
           // Stopped during the list: open no watch.
@@ -477,8 +464,9 @@ export class ClusterCache {
           namespace,
           resourceVersion!,
         );
-        if (Date.now() - startedAt > 10_000) {
+        if (Date.now() - startedAt > HEALTHY_WATCH_MS) {
           failures = 0;
+          resumedAfterLoss = false;
         }
       } catch (error) {
         state.watching.delete(scope);
@@ -495,44 +483,85 @@ export class ClusterCache {
           needList = true;
           continue;
         }
-        if (isStatus(error, 404) && state.info.optional) {
-          const wasServed = !state.absent;
-          state.absent = true;
-          state.error = undefined;
-          state.synced = false;
-          this.markAttempted(state);
-          if (wasServed) {
-            this.logger.info(
-              `mesh cache ${this.clusterName}: ${state.info.plural}.${state.info.group} is not served (CRD not installed); checking again every ${this.settings.crdRecheckIntervalMs} ms`,
-            );
-          }
-          if (this.store.clear(state.kind)) {
-            this.emit({ kind: state.kind, bulk: true });
-          }
+        if (error instanceof WatchLost && !resumedAfterLoss) {
+          // A watch that was open was cut off (a load balancer, an API
+          // server going away): resume it once at once, from where it was.
+          resumedAfterLoss = true;
+          continue;
+        }
+        const cause = error instanceof WatchLost ? error.cause : error;
+        if (isStatus(cause, 404) && state.info.optional) {
+          await this.kindAbsent(state);
           needList = true;
-          await this.sleep(this.settings.crdRecheckIntervalMs);
           continue;
         }
         failures++;
-        const classified = classifyClusterError(error, {
-          cluster: this.clusterName,
-          resource: state.info.plural,
-        });
-        this.logFailure(state, classified);
-        state.error = classified;
-        state.staleSince ??= Date.now();
-        this.markAttempted(state);
-        if (resourceVersion === undefined) {
-          needList = true;
+        this.failed(state, scope, cause);
+        // Whatever failed, the kind is listed again before it counts as
+        // current: events may have been missed meanwhile.
+        needList = true;
+        const wake = await (cause instanceof CacheLimitError
+          ? this.crdRechecks.wait(this.settings.crdRecheckIntervalMs)
+          : this.retries.wait(backoffMs(failures, this.settings.backoff)));
+        if (wake === 'recovered') {
+          // The cluster answers again: start again from the first step.
+          failures = 0;
         }
-        await this.sleep(
-          error instanceof CacheLimitError
-            ? this.settings.crdRecheckIntervalMs
-            : this.backoffMs(failures),
-        );
       }
     }
     state.watching.delete(scope);
+  }
+
+  /**
+   * A list of the kind completed (in one scope): it is current once no
+   * scope of it is failing.
+   */
+  private listed(state: KindState, scope: string) {
+    state.synced = true;
+    state.failing.delete(scope);
+    if (state.failing.size === 0) {
+      state.error = undefined;
+      state.staleSince = undefined;
+    }
+    this.markAttempted(state);
+    this.answered();
+  }
+
+  /** A request for the kind failed: it is stale (or unreadable) until listed again. */
+  private failed(state: KindState, scope: string, error: unknown) {
+    state.failing.add(scope);
+    const classified = classifyClusterError(error, {
+      cluster: this.clusterName,
+      resource: state.info.plural,
+    });
+    this.logFailure(state, classified);
+    state.error = classified;
+    state.staleSince ??= Date.now();
+    if (error instanceof CacheLimitError) {
+      // Its objects were dropped: nothing of it is cached any more.
+      state.synced = false;
+    }
+    this.markAttempted(state);
+  }
+
+  /** The kind's API is not served (its CRD is not installed). */
+  private async kindAbsent(state: KindState) {
+    const wasServed = !state.absent;
+    state.absent = true;
+    state.error = undefined;
+    state.synced = false;
+    state.staleSince = undefined;
+    state.failing.clear();
+    this.markAttempted(state);
+    if (wasServed) {
+      this.logger.info(
+        `mesh cache ${this.clusterName}: ${state.info.plural}.${state.info.group} is not served (CRD not installed); checking again every ${this.settings.crdRecheckIntervalMs} ms`,
+      );
+    }
+    if (this.store.clear(state.kind)) {
+      this.emit({ kind: state.kind, bulk: true });
+    }
+    await this.crdRechecks.wait(this.settings.crdRecheckIntervalMs);
   }
 
   private async listWithFallback(
@@ -582,13 +611,14 @@ export class ClusterCache {
             limit: this.settings.pageSize,
             continue: continueToken,
           };
-          const page = await this.listSlots.run(() => {
-            // Stopped while waiting for a slot (e.g. the cluster was
-            // removed during its first sync): no request any more.
-            if (this.stopped) {
-              throw new Error(`mesh cache ${this.clusterName} is stopped`);
-            }
-            return this.transport.getJson(path, query);
+          if (this.stopped) {
+            // E.g. the cluster was removed during its first sync.
+            throw new Error(`mesh cache ${this.clusterName} is stopped`);
+          }
+          // A slot is taken once the cluster has answered, to read and
+          // parse the page: a slow cluster never holds up the others.
+          const page = await this.transport.getJson(path, query, {
+            readSlots: this.listSlots,
           });
           if (!page || !Array.isArray(page.items)) {
             throw new Error(`GET ${path} did not return a list`);
@@ -657,6 +687,7 @@ export class ClusterCache {
     const timeoutSeconds = Math.round(
       this.settings.watchTimeoutSeconds * (0.8 + Math.random() * 0.4),
     );
+    let openedAt: number | undefined;
     const handle = this.transport.watch(
       this.path(state, namespace),
       {
@@ -682,8 +713,8 @@ export class ClusterCache {
         // server timeout means the connection is dead.
         idleTimeoutMs: (timeoutSeconds + 30) * 1000,
         onOpen: () => {
-          state.error = undefined;
-          state.staleSince = undefined;
+          openedAt = Date.now();
+          this.answered();
         },
       },
     );
@@ -691,6 +722,12 @@ export class ClusterCache {
     state.watching.add(namespace ?? '');
     try {
       await handle.done;
+    } catch (error) {
+      // A refused watch is a failure like a failed list; one that was open
+      // and broke off is first resumed (see runReflector).
+      throw openedAt === undefined || error instanceof KubeStatusError
+        ? error
+        : new WatchLost(error);
     } finally {
       this.aborts.delete(handle.abort);
       state.watching.delete(namespace ?? '');

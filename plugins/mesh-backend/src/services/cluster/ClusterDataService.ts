@@ -63,6 +63,7 @@ export class ClusterDataService {
   private readonly listeners = new Set<
     (cluster: string, change: CacheChange) => void
   >();
+  private readonly statusListeners = new Set<(cluster: string) => void>();
   private started = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
@@ -160,6 +161,15 @@ export class ClusterDataService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Called with a cluster's name whenever its cache's status changes
+   * (`syncing`, `current`, `stale`, `error`) or its warnings do.
+   */
+  onStatusChange(listener: (cluster: string) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
   cacheStatus(cluster: MeshCluster): ClusterCacheStatus | undefined {
     return cluster.authMode === 'server'
       ? this.cacheFor(cluster).status()
@@ -190,6 +200,11 @@ export class ClusterDataService {
     cache.onChange(change => {
       for (const listener of this.listeners) {
         listener(cluster.name, change);
+      }
+    });
+    cache.onStatusChange(() => {
+      for (const listener of this.statusListeners) {
+        listener(cluster.name);
       }
     });
     this.caches.set(cluster.name, { cache, signature: signature(cluster) });

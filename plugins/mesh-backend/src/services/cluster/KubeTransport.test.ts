@@ -8,11 +8,15 @@ import {
   KubeTransport,
   WatchEvent,
 } from './KubeTransport';
+import { Semaphore } from './Semaphore';
 
 describe('KubeTransport', () => {
   let server: Server;
   let handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Deadline no loaded machine misses. */
   let transport: KubeTransport;
+  /** Deadline that the tests of deadlines wait out. */
+  let quick: KubeTransport;
   const seen: IncomingMessage[] = [];
 
   beforeAll(async () => {
@@ -22,14 +26,13 @@ describe('KubeTransport', () => {
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    transport = new KubeTransport(
-      async () =>
-        buildKubeConfig(
-          { name: 't', url: `http://127.0.0.1:${port}`, skipTLSVerify: false },
-          { type: 'bearer token', token: 'secret' },
-        ),
-      { requestTimeoutMs: 300 },
-    );
+    const kubeConfig = async () =>
+      buildKubeConfig(
+        { name: 't', url: `http://127.0.0.1:${port}`, skipTLSVerify: false },
+        { type: 'bearer token', token: 'secret' },
+      );
+    transport = new KubeTransport(kubeConfig, { requestTimeoutMs: 5000 });
+    quick = new KubeTransport(kubeConfig, { requestTimeoutMs: 300 });
   });
 
   afterAll(async () => {
@@ -50,6 +53,30 @@ describe('KubeTransport', () => {
     expect(req.url).toBe('/api/v1/pods?limit=5');
     expect(req.headers.authorization).toBe('Bearer secret');
     expect(req.headers['accept-encoding']).toBe('gzip');
+  });
+
+  it('takes a read slot only once the server has answered, so a silent server holds none', async () => {
+    handler = (req, res) => {
+      if (req.url?.startsWith('/silent')) {
+        return; // never answers (given up after the request timeout)
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ items: [] }));
+    };
+    const slots = new Semaphore(1);
+    let silentSettled = false;
+    const silent = quick
+      .getJson('/silent', {}, { readSlots: slots })
+      .catch(error => error)
+      .finally(() => {
+        silentSettled = true;
+      });
+    await expect(
+      transport.getJson('/api/v1/pods', {}, { readSlots: slots }),
+    ).resolves.toEqual({ items: [] });
+    // The answered request did not wait for the silent one's slot.
+    expect(silentSettled).toBe(false);
+    await expect(silent).resolves.toBeInstanceOf(KubeTimeoutError);
   });
 
   it("turns an error answer into a KubeStatusError with the server's message", async () => {
@@ -77,7 +104,7 @@ describe('KubeTransport', () => {
   it('gives up on a server that does not answer', async () => {
     handler = () => {};
     const start = Date.now();
-    await expect(transport.getJson('/api/v1/pods')).rejects.toBeInstanceOf(
+    await expect(quick.getJson('/api/v1/pods')).rejects.toBeInstanceOf(
       KubeTimeoutError,
     );
     expect(Date.now() - start).toBeLessThan(2000);

@@ -3,6 +3,7 @@ import http, { IncomingMessage } from 'http';
 import https from 'https';
 import { createGunzip } from 'zlib';
 import { Readable } from 'stream';
+import type { Semaphore } from './Semaphore';
 
 /** An HTTP error answer from the API server, with its `Status` message. */
 export class KubeStatusError extends Error {
@@ -41,6 +42,16 @@ export interface WatchHandle {
 const USER_AGENT = 'backstage-plugin-mesh-backend';
 
 /**
+ * Largest answer read (after decompression): a list page of
+ * `mesh.cache.pageSize` objects is far below it; a cluster that sends more
+ * is refused rather than allowed to take the backend's memory.
+ */
+export const MAX_BODY_BYTES = 128 * 2 ** 20;
+
+/** Largest single watch event (one line of the stream). */
+export const MAX_WATCH_LINE_BYTES = 16 * 2 ** 20;
+
+/**
  * Plain GET and watch requests to one Kubernetes API server through
  * `@kubernetes/client-node`'s configuration (server URL, TLS, credentials,
  * proxies), with bounded timeouts everywhere: connecting, waiting for
@@ -61,13 +72,23 @@ export class KubeTransport {
     },
   ) {}
 
-  /** GET a path and parse the JSON answer; throws KubeStatusError on non-2xx. */
-  async getJson<T = any>(path: string, query: KubeQuery = {}): Promise<T> {
+  /**
+   * GET a path and parse the JSON answer; throws KubeStatusError on non-2xx.
+   * With `readSlots`, the body is read and parsed in one of its slots, taken
+   * once the server has answered (so a slow server holds no slot).
+   */
+  async getJson<T = any>(
+    path: string,
+    query: KubeQuery = {},
+    options: { readSlots?: Semaphore } = {},
+  ): Promise<T> {
     const deadline = this.options.requestTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     let request: http.ClientRequest | undefined;
+    let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        timedOut = true;
         const error = new KubeTimeoutError(
           `no complete answer to GET ${path} within ${deadline} ms`,
         );
@@ -84,18 +105,25 @@ export class KubeTransport {
             request = r;
           });
           request = req;
-          const body = await readBody(res);
-          if (res.statusCode! < 200 || res.statusCode! >= 300) {
-            throw statusError(res.statusCode!, body, path);
-          }
-          try {
-            return JSON.parse(body) as T;
-          } catch {
-            throw new KubeStatusError(
-              res.statusCode!,
-              `GET ${path} returned a body that is not JSON`,
-            );
-          }
+          const read = async () => {
+            if (timedOut) {
+              // Gave up while waiting for a slot: read nothing.
+              throw new KubeTimeoutError(`GET ${path} was given up`);
+            }
+            const body = await readBody(res, path);
+            if (res.statusCode! < 200 || res.statusCode! >= 300) {
+              throw statusError(res.statusCode!, body, path);
+            }
+            try {
+              return JSON.parse(body) as T;
+            } catch {
+              throw new KubeStatusError(
+                res.statusCode!,
+                `GET ${path} returned a body that is not JSON`,
+              );
+            }
+          };
+          return options.readSlots ? options.readSlots.run(read) : read();
         })(),
       ]);
     } finally {
@@ -156,7 +184,7 @@ export class KubeTransport {
         .then(async ({ res }) => {
           clearTimeout(headerTimer);
           if (res.statusCode !== 200) {
-            const body = await readBody(res);
+            const body = await readBody(res, path);
             throw statusError(res.statusCode!, body, path);
           }
           armIdle();
@@ -167,6 +195,17 @@ export class KubeTransport {
           stream.on('data', (chunk: string) => {
             armIdle();
             buffered += chunk;
+            if (
+              buffered.length > MAX_WATCH_LINE_BYTES &&
+              buffered.lastIndexOf('\n') < 0
+            ) {
+              const error = new Error(
+                `the watch on ${path} sent an event of more than ${MAX_WATCH_LINE_BYTES} bytes`,
+              );
+              request?.destroy(error);
+              rejectDone(error);
+              return;
+            }
             let newline = buffered.indexOf('\n');
             while (newline >= 0) {
               const line = buffered.slice(0, newline).trim();
@@ -264,10 +303,21 @@ function decoded(res: IncomingMessage): Readable {
     : res;
 }
 
-async function readBody(res: IncomingMessage): Promise<string> {
+async function readBody(res: IncomingMessage, path: string): Promise<string> {
   const chunks: Buffer[] = [];
+  let size = 0;
   for await (const chunk of decoded(res)) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) {
+      res.destroy();
+      throw new Error(
+        `GET ${path} returned more than ${
+          MAX_BODY_BYTES / 2 ** 20
+        } MiB; lower mesh.cache.pageSize`,
+      );
+    }
+    chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

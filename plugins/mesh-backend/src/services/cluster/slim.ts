@@ -1,4 +1,5 @@
 import type { KubeObject, WatchedKind } from '@mesh-chain/plugin-mesh-common';
+import { boundObject } from './limits';
 
 /**
  * Keeping memory bounded: each object is reduced to what the chain needs
@@ -9,7 +10,10 @@ import type { KubeObject, WatchedKind } from '@mesh-chain/plugin-mesh-common';
  * to 256 characters; Deployments keep the pod
  * template's labels, annotations and containers (no volumes, env, probes);
  * ReplicaSets keep only what links a pod to its Deployment. Services, HPAs
- * and the Istio and Gateway API objects are small and kept whole.
+ * and the Istio and Gateway API objects are kept whole. Then, for every
+ * kind, the size limits of `limits.ts` apply: over-long strings are cut
+ * (saying so), and an object over the per-object budget loses its
+ * annotations, then its spec and status (a problem of the object).
  */
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -305,6 +309,7 @@ export function slimObject(
     ...(fields.spec !== undefined && { spec: fields.spec }),
     ...(fields.status !== undefined && { status: fields.status }),
   };
+  problems.push(...boundObject(object));
   internDeep(object);
   return problems.length
     ? { object, problem: problems.join(', ') }

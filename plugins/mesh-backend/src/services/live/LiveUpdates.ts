@@ -54,7 +54,8 @@ interface Interest {
 
 /**
  * Live updates: entities whose chain was requested recently (on any
- * replica) are resolved again when a cluster they live in changes, and a
+ * replica) are resolved again when a cluster they live in changes (an
+ * object, or the cluster's status: loaded, stale, current again), and a
  * `MeshChainSignal` is published on `meshSignalChannel(entityRef)` when their
  * revision changes, debounced.
  *
@@ -78,7 +79,7 @@ export class LiveUpdates {
   private heartbeat?: NodeJS.Timeout;
   private firstDirtyAt = 0;
   private flushing?: Promise<void>;
-  private unsubscribe?: () => void;
+  private unsubscribe: Array<() => void> = [];
   private stopped = false;
 
   constructor(
@@ -93,9 +94,12 @@ export class LiveUpdates {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = this.options.data.onChange(cluster =>
-      this.clusterChanged(cluster),
-    );
+    this.unsubscribe = [
+      this.options.data.onChange(cluster => this.clusterChanged(cluster)),
+      // A cluster that finished loading, went stale or is current again
+      // changes what pages show even when no object changed.
+      this.options.data.onStatusChange(cluster => this.clusterChanged(cluster)),
+    ];
     await this.options.events.subscribe({
       // A subscriber id of its own: every replica hears every announcement.
       id: `mesh-live-${this.origin}`,
@@ -130,7 +134,7 @@ export class LiveUpdates {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
+    this.unsubscribe.forEach(unsubscribe => unsubscribe());
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     await this.flushing;

@@ -35,7 +35,7 @@ export interface ResolveChainOptions {
 /** What {@link resolveClusterChain} returns: the chain minus what the caller knows. @public */
 export type ResolvedClusterChain = Omit<
   ClusterChain,
-  'cluster' | 'source' | 'observedAt' | 'error' | 'warnings'
+  'cluster' | 'source' | 'observedAt' | 'error' | 'warnings' | 'status'
 >;
 
 /** A Service of the chain, with the pods its selector selects. @public */

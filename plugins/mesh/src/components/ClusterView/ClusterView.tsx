@@ -16,6 +16,7 @@ import { WorkloadSection } from '../WorkloadSection';
 import { AutoscalingSection } from '../AutoscalingSection';
 import { DiagnosticsSection } from '../DiagnosticsSection';
 import { clusterHealth } from './clusterHealth';
+import { ClusterStatusNote } from './ClusterStatusNote';
 import { HealthIcon } from '../common/HealthIcon';
 import { visuallyHiddenStyle } from '../common/VisuallyHidden';
 
@@ -120,7 +121,7 @@ export function ClusterView(props: {
           <HealthIcon health={health} title={`cluster ${health}`} />
           {title}
         </Typography>
-        {!chain.error && (
+        {!chain.error && chain.status?.state !== 'syncing' && (
           <span className={classes.meta}>
             {showHeading && title !== name ? `${name} · ` : ''}
             {showHeading ? '' : `Cluster ${title} · `}
@@ -130,12 +131,30 @@ export function ClusterView(props: {
             {chain.source === 'cache' ? ' (watch)' : ' (read now)'}
           </span>
         )}
+        <ClusterStatusNote status={chain.status} />
       </div>
 
-      {chain.error ? (
-        <ClusterErrorPanel chain={chain} />
-      ) : (
+      {chain.error && <ClusterErrorPanel chain={chain} />}
+      {chain.status?.state === 'syncing' && (
+        <WarningPanel
+          severity="info"
+          title={`Cluster ${title} is still loading`}
+          message={chain.status.message}
+        />
+      )}
+      {!chain.error && chain.status?.state !== 'syncing' && (
         <>
+          {chain.status?.state === 'stale' && (
+            <div className={classes.banner}>
+              <WarningPanel
+                severity="warning"
+                title={`Not current: cluster ${title} as last seen at ${formatTimestamp(
+                  chain.status.since ?? chain.observedAt,
+                )}`}
+                message={chain.status.message}
+              />
+            </div>
+          )}
           {!chain.istio && (
             <div className={classes.banner}>
               <WarningPanel

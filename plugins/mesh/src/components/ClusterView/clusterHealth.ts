@@ -5,9 +5,13 @@ import {
   worstHealth,
 } from '../../utils/format';
 
-/** The worst health in a cluster: its error, diagnostics and resources. */
+/**
+ * The worst health in a cluster: its error, diagnostics and resources; a
+ * cluster still loading is `unknown`, a stale one at best a `warning`.
+ */
 export function clusterHealth(chain: ClusterChain): Health {
   if (chain.error) return 'error';
+  if (chain.status?.state === 'syncing') return 'unknown';
   const items = [
     ...chain.gateways,
     ...chain.virtualServices,
@@ -20,7 +24,9 @@ export function clusterHealth(chain: ClusterChain): Health {
   return worstHealth([
     healthOfSeverity(worstDiagnostic(chain.diagnostics)?.severity),
     ...items.map(i => i.health),
-    ...(chain.warnings.length ? (['warning'] as Health[]) : []),
+    ...(chain.warnings.length || chain.status?.state === 'stale'
+      ? (['warning'] as Health[])
+      : []),
   ]);
 }
 
@@ -28,6 +34,7 @@ export function clusterHealth(chain: ClusterChain): Health {
 export function isEmptyChain(chain: ClusterChain): boolean {
   return (
     !chain.error &&
+    (chain.status?.state ?? 'current') === 'current' &&
     chain.warnings.length === 0 &&
     [
       chain.gateways,

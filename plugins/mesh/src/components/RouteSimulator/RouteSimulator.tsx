@@ -19,6 +19,7 @@ import { HealthIcon } from '../common/HealthIcon';
 import { SectionCard } from '../common/SectionCard';
 import { StatusChip } from '../common/StatusChip';
 import { ResourceButton } from '../common/ResourceButton';
+import { ClusterStatusNote } from '../ClusterView/ClusterStatusNote';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -71,6 +72,7 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.status.error,
   },
   error: { color: theme.palette.status.error, marginTop: theme.spacing(1) },
+  note: { color: theme.palette.status.warning, marginTop: theme.spacing(1) },
 }));
 
 function parseHeaders(text: string): Record<string, string> | string {
@@ -101,7 +103,7 @@ function ResultView(props: {
     >
       <div className={classes.resultHead}>
         <Typography variant="subtitle2" component="h4">
-          {clusterTitle}
+          {clusterTitle} <ClusterStatusNote status={r.status} />
         </Typography>
         <StatusChip
           health={r.reachable ? 'ok' : 'error'}
@@ -139,6 +141,12 @@ function ResultView(props: {
             </li>
           ))}
         </ul>
+      )}
+      {r.status?.state === 'stale' && (
+        <Typography variant="body2" className={classes.note}>
+          Traced through the cluster as last seen, not as it is now:{' '}
+          {r.status.message}
+        </Typography>
       )}
       {r.reasons.length > 0 && (
         <ul className={classes.reasons}>
