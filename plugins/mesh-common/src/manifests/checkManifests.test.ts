@@ -151,6 +151,16 @@ describe('checkManifests against a cluster', () => {
     expect(result.comparison?.unchanged).toEqual([]);
   });
 
+  it('follows a DestinationRule to the routes that use its subsets', () => {
+    const dr = objects(CHAIN).find(o => o.kind === 'DestinationRule')!;
+    dr.spec.subsets = dr.spec.subsets.slice(0, 1);
+    const result = checkManifests({ manifests: [dr], live: liveCluster() });
+    expect(codes(result.comparison?.introduced)).toEqual(['MESH-1003']);
+    expect(result.comparison?.introduced[0].resources[0].kind).toBe(
+      'VirtualService',
+    );
+  });
+
   it('reports what the manifests fix and introduce, even when the object they add was in no live chain', () => {
     const vs = objects(CHAIN).find(o => o.kind === 'VirtualService')!;
     const brokenVs = JSON.parse(JSON.stringify(vs));

@@ -33,6 +33,7 @@ import { httpRouteEntry, routesTo, virtualServiceEntry } from './routes';
 import {
   podsOfServices,
   serviceEntries,
+  servicesOfDestinationRules,
   servicesOfRoutes,
   servicesOfWorkloads,
 } from './services';
@@ -114,6 +115,7 @@ function resolveFromAnchors(
         found,
       ),
       ...servicesOfRoutes(reads, anchors, found),
+      ...servicesOfDestinationRules(reads, anchors.destinationRules, found),
     ]),
     found,
   );
