@@ -109,7 +109,9 @@ export async function runTrace(
   }
   const scope = [
     sources.manifests.files.length > 0 &&
-      `the manifests (${sources.manifests.objects.length} objects)`,
+      `the manifests (${sources.manifests.objects.length} object${
+        sources.manifests.objects.length === 1 ? '' : 's'
+      })`,
     sources.live && `the cluster of context "${sources.live.context}"`,
   ]
     .filter(Boolean)
