@@ -30,9 +30,29 @@ export interface DiagnosticDefinition {
   istioctl?: string[];
   /** Equivalent Kiali validation codes, if any. */
   kiali?: string[];
+  /**
+   * What the rule reads that manifests do not hold, for codes only a running
+   * cluster can show: `status` (object status and pod state) or
+   * `gateway-workload` (the ingress gateway's pods, usually installed apart
+   * from an application's manifests). A check of manifests alone
+   * (`mesh-chain check -f`) leaves these codes out; a check of manifests
+   * against a cluster takes the `status` codes from the cluster as it is.
+   */
+  needs?: 'status' | 'gateway-workload';
 }
 
 const d = (def: DiagnosticDefinition) => def;
+
+/** What the documentation says of a code only a running cluster can show. */
+const NEEDS_NOTES: Record<
+  NonNullable<DiagnosticDefinition['needs']>,
+  string
+> = {
+  status:
+    'Read from the cluster as it runs (object status, pod state): `mesh-chain check` on manifests alone does not report it, and against a cluster reports it as the cluster has it.',
+  'gateway-workload':
+    'Read from the pods of the ingress gateway, which are usually installed apart from an application: `mesh-chain check` on manifests alone does not report it.',
+};
 
 /**
  * Every diagnostic code, in catalogue order.
@@ -222,6 +242,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.selector` to the labels of the ingress gateway pods (for example `istio: ingressgateway`), or deploy the gateway.',
     istioctl: ['IST0127'],
     kiali: ['KIA0302'],
+    needs: 'gateway-workload',
   }),
   d({
     code: 'MESH-2002',
@@ -252,6 +273,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway selects gateway pods, but none of them is ready, so requests from outside are refused.',
     fix: 'Check the gateway Deployment (events, logs, readiness) and bring its pods back.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-2005',
@@ -261,6 +283,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway’s status reports Accepted or Programmed as False: its controller (for example Istio, for class `istio`) rejected it or could not deploy it, so its listeners serve nothing.',
     fix: 'Read the condition’s reason and message; check that the GatewayClass exists and that its controller runs.',
+    needs: 'status',
   }),
   // DestinationRules
   d({
@@ -352,6 +375,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A LoadBalancer Service has no ingress IP or hostname yet, so it cannot be reached from outside the cluster.',
     fix: 'Check that the cluster has a load balancer controller and quota; see the Service events.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-4006',
@@ -361,6 +385,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Service selects pods, but none of them is ready, so requests fail with 503.',
     fix: 'Look at the pods’ events, logs and readiness probes.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-4007',
@@ -381,6 +406,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'Fewer pods are ready or available than the Deployment asks for, so capacity is reduced.',
     fix: 'Look at the pods that are not ready (events, logs, resource quota, scheduling).',
+    needs: 'status',
   }),
   d({
     code: 'MESH-5002',
@@ -390,6 +416,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Deployment’s Progressing condition reports ProgressDeadlineExceeded: the new ReplicaSet did not become available in time.',
     fix: 'Find why the new pods do not become ready (image, probes, resources), then fix it or roll back.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-5003',
@@ -399,6 +426,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A pod of the component is crash looping, cannot pull its image, or failed, so it receives no traffic.',
     fix: 'Read the container’s logs and events and fix the cause.',
+    needs: 'status',
   }),
   // Autoscaling
   d({
@@ -409,6 +437,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The HorizontalPodAutoscaler runs at maxReplicas, so load above this level is not absorbed. Not reported when minReplicas equals maxReplicas (a count pinned on purpose) unless the HPA wants more.',
     fix: 'Raise `maxReplicas` if the cluster has room, or make each pod handle more load.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-6002',
@@ -418,6 +447,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The ScalingActive condition is False: the HPA cannot compute a replica count (metrics missing, metrics server down, or no resource requests), so it does not scale.',
     fix: 'Check the metrics pipeline (metrics-server, adapters) and the condition message.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-6003',
@@ -436,6 +466,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The AbleToScale condition is False: the HPA cannot read or update the scale of its target.',
     fix: 'Read the condition message; check the target exists and the controller’s permissions.',
+    needs: 'status',
   }),
 ];
 
@@ -522,6 +553,9 @@ export function renderDiagnosticsMarkdown(): string {
       );
       if (equivalents.length > 0) {
         lines.push('', `Equivalent: ${equivalents.join(', ')}.`);
+      }
+      if (x.needs) {
+        lines.push('', NEEDS_NOTES[x.needs]);
       }
     }
   }

@@ -9,7 +9,10 @@ export * from './kube/labelSelector';
 export * from './kube/quantity';
 export * from './snapshot/ClusterSnapshot';
 export * from './snapshot/MemorySnapshot';
-export { resolveClusterChain } from './resolve/resolveClusterChain';
+export {
+  resolveClusterChain,
+  resolveChainFromObjects,
+} from './resolve/resolveClusterChain';
 export type {
   ResolveChainOptions,
   ResolvedClusterChain,
