@@ -197,17 +197,13 @@ export const FAULTS: Fault[] = [
   {
     title: '1 MiB annotation on a Service',
     cluster: 1,
-    expected: 'the value cut with a note; the answer stays small',
+    expected:
+      'the Service shown; the answer stays small (it carries no object copies, and the cache keeps the value cut with a note)',
     mustShow: true,
-    expect: chain => {
-      const svc = chain.services.find(s => s.ref.name === 'storefront-big');
-      const value = (svc?.raw as any)?.metadata?.annotations?.[
-        'example.com/blob'
-      ];
-      return typeof value === 'string' && /…\[cut: \d+ bytes\]$/.test(value)
+    expect: chain =>
+      chain.services.some(s => s.ref.name === 'storefront-big')
         ? undefined
-        : `storefront-big ${svc ? 'not cut' : 'not in the answer'}`;
-    },
+        : 'storefront-big not in the answer',
     checkAnswer: (body, normalSize) =>
       body.length < normalSize + 16 * 1024
         ? undefined

@@ -282,6 +282,55 @@ describe('mesh backend plugin', () => {
     expect(denied.body.clusters[0].services).toEqual([]);
   });
 
+  it('sends no object copies in the chain, and one object of the chain on demand', async () => {
+    const chain = await get(`${REVIEWS}?cluster=prod`);
+    expect(chain.status).toBe(200);
+    expect(chain.text).not.toContain('"raw"');
+    expect(chain.text).not.toContain('managedFields');
+
+    const object = (cluster: string, key: string) =>
+      get(`${REVIEWS}/object?${new URLSearchParams({ cluster, key })}`);
+    const svc = await object('prod', 'core/Service/shop/reviews');
+    expect(svc.status).toBe(200);
+    expect(svc.body).toMatchObject({
+      entityRef: 'component:default/reviews',
+      cluster: 'prod',
+      ref: { kind: 'Service', apiVersion: 'v1', namespace: 'shop' },
+      object: { kind: 'Service', metadata: { name: 'reviews' } },
+    });
+    expect(svc.body.object.metadata.managedFields).toBeUndefined();
+    // The ingress gateway's Service is a cluster object, not the chain's.
+    const other = await object(
+      'prod',
+      'core/Service/istio-system/istio-ingressgateway',
+    );
+    expect(other.status).toBe(404);
+    expect(other.body.error.message).toMatch(/is not part of the chain/);
+    for (const key of [
+      'core/Secret/shop/reviews',
+      'apps/Deployment/shop/nothing',
+    ]) {
+      expect((await object('prod', key)).status).toBe(404);
+    }
+    expect((await object('nowhere', 'core/Service/shop/reviews')).status).toBe(
+      400,
+    );
+    const missing = await get(`${REVIEWS}/object?cluster=prod`);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/key/);
+
+    // A user-auth cluster is read with the caller's credential, again.
+    const userObject = (token: string) =>
+      object('user-eks', 'apps/Deployment/shop/reviews').set(
+        'backstage-mesh-auth',
+        JSON.stringify({ oidc: { okta: token } }),
+      );
+    const mine = await userObject('alice-oidc-token');
+    expect(mine.status).toBe(200);
+    expect(mine.body.object).toMatchObject({ kind: 'Deployment' });
+    expect((await userObject('mallory-token')).status).toBe(404);
+  });
+
   it('answers an entity without annotations with what to add', async () => {
     const res = await get('/api/mesh/entities/component/default/bare');
     expect(res.status).toBe(200);
@@ -508,6 +557,10 @@ describe('mesh backend plugin permissions', () => {
       expect(res.body.error.message).toMatch(/kubernetes.resources.read/);
       const clusters = await request(backend.server).get('/api/mesh/clusters');
       expect(clusters.status).toBe(403);
+      const object = await request(backend.server).get(
+        `${REVIEWS}/object?cluster=prod&key=core%2FService%2Fshop%2Freviews`,
+      );
+      expect(object.status).toBe(403);
     } finally {
       await backend.stop();
       await api.close();

@@ -167,6 +167,22 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     res.end(json);
   });
 
+  router.get('/entities/:kind/:namespace/:name/object', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = parseEntityParts(req.params);
+    const userAuth = parseUserAuth(req.headers[MESH_AUTH_HEADER]);
+    const entity = await access.entityFor(ref, credentials);
+    const response = await chains.getObject(
+      entity,
+      { cluster: req.query.cluster, key: req.query.key },
+      { userAuth },
+    );
+    res.setHeader('cache-control', 'no-store');
+    res.json(response);
+  });
+
   router.post('/entities/:kind/:namespace/:name/route', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],

@@ -106,11 +106,6 @@ export interface ResourceBase {
   foundFrom?: FoundFrom;
   labels?: Record<string, string>;
   creationTimestamp?: string;
-  /**
-   * The object as the cluster returned it, without `managedFields` and the
-   * `last-applied-configuration` annotation, for "show YAML".
-   */
-  raw?: Record<string, unknown>;
 }
 
 /** A server of an Istio Gateway, or a listener of a Gateway API Gateway. @public */
@@ -585,6 +580,24 @@ export interface MeshChainResponse {
 
 // ---------------------------------------------------------------------------
 // Route simulation
+
+/**
+ * `GET /api/mesh/entities/{kind}/{namespace}/{name}/object`: one object of
+ * the entity's chain as the cluster holds it (what "show YAML" shows). The
+ * chain answer carries no such copies, so it stays small.
+ *
+ * @public
+ */
+export interface MeshObjectResponse {
+  entityRef: string;
+  cluster: string;
+  ref: ObjectRef;
+  /**
+   * The object without `managedFields` and the
+   * `last-applied-configuration` annotation.
+   */
+  object: Record<string, unknown>;
+}
 
 /**
  * `POST /api/mesh/entities/{kind}/{namespace}/{name}/route`.

@@ -12,6 +12,7 @@ import type { Entity } from '@backstage/catalog-model';
 import Grid from '@material-ui/core/Grid';
 import {
   meshSignalChannel,
+  objectKey,
   type ClusterChain,
   type MeshChainResponse,
 } from '@mesh-chain/plugin-mesh-common';
@@ -75,6 +76,34 @@ const fixtureApi: MeshApi = {
     return {
       ...chainResponse(clusters, String(tick)),
       entityRef: `component:default/${ref.name}`,
+    };
+  },
+  async getObject(ref, { cluster, key }) {
+    const chain = (scenarios[ref.name] ?? scenarios.checkout)().find(
+      c => c.cluster.name === cluster,
+    );
+    const resource = [
+      ...(chain?.gateways ?? []),
+      ...(chain?.virtualServices ?? []),
+      ...(chain?.destinationRules ?? []),
+      ...(chain?.services ?? []),
+      ...(chain?.deployments ?? []),
+      ...(chain?.hpas ?? []),
+      ...(chain?.pods ?? []),
+    ].find(r => objectKey(r.ref) === key);
+    if (!resource) {
+      throw new Error(`${key} is not part of the chain`);
+    }
+    const { kind, apiVersion, name, namespace } = resource.ref;
+    return {
+      entityRef: `component:default/${ref.name}`,
+      cluster,
+      ref: resource.ref,
+      object: {
+        apiVersion,
+        kind,
+        metadata: { name, namespace, labels: resource.labels },
+      },
     };
   },
   async simulateRoute() {

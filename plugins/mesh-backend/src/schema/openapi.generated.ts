@@ -195,9 +195,6 @@ export const spec = {
           creationTimestamp: {
             type: 'string',
           },
-          raw: {
-            $ref: '#/components/schemas/JsonObject',
-          },
           flavor: {
             $ref: '#/components/schemas/JsonValue',
           },
@@ -680,6 +677,25 @@ export const spec = {
         ],
         additionalProperties: false,
       },
+      MeshObjectResponse: {
+        type: 'object',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          ref: {
+            $ref: '#/components/schemas/ObjectRef',
+          },
+          object: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+        },
+        required: ['entityRef', 'cluster', 'ref', 'object'],
+        additionalProperties: false,
+      },
       MeshChainResponse: {
         type: 'object',
         properties: {
@@ -987,6 +1003,69 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/MeshChainResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/object': {
+      get: {
+        operationId: 'GetChainObject',
+        description:
+          'One object of the entity\'s chain, as the cluster holds it (without `managedFields` and the `last-applied-configuration` annotation): what "show YAML" shows. The chain answer carries no such copies. The chain is looked up as for `GetEntityChain` (same access checks, same credentials), and only an object that is part of it is answered; anything else (Secrets included) is a 404.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/meshAuth',
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            required: true,
+            description: 'The cluster the object is in.',
+            schema: {
+              type: 'string',
+              maxLength: 253,
+            },
+          },
+          {
+            name: 'key',
+            in: 'query',
+            required: true,
+            description:
+              "The object's key in the chain, `<group>/<Kind>/<namespace>/<name>` (`core` for the core group), e.g. `apps/Deployment/shop/checkout`.",
+            schema: {
+              type: 'string',
+              maxLength: 1024,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/MeshObjectResponse',
                 },
               },
             },

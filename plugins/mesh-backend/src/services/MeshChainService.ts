@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
@@ -11,6 +11,11 @@ import {
   getMeshEntityTarget,
   MeshChainResponse,
   MeshEntityTarget,
+  MeshObjectResponse,
+  objectKey,
+  ObjectRef,
+  rawObjectOf,
+  watchedKindOf,
   RouteSimulationRequest,
   RouteSimulationResponse,
   RouteSimulationResult,
@@ -217,6 +222,74 @@ export class MeshChainService {
     });
     const rest = jsonMembers(response, ['clusters']);
     return `{${rest}${rest ? ',' : ''}"clusters":[${clusters.join(',')}]}`;
+  }
+
+  /**
+   * One object of the entity's chain in one cluster, for "show YAML": the
+   * chain is looked up as for a page view (same clusters, same
+   * credentials), and only an object that is part of it is answered, read
+   * from the same cache (or, for user-auth clusters, read again with the
+   * user's credential). Anything else, Secrets included, is not found.
+   */
+  async getObject(
+    entity: Entity,
+    request: { cluster: string; key: string },
+    options: Pick<ChainRequestOptions, 'userAuth'> = {},
+  ): Promise<MeshObjectResponse> {
+    const { response } = await this.getChain(entity, {
+      userAuth: options.userAuth,
+      cluster: request.cluster,
+    });
+    const notInChain = () =>
+      new NotFoundError(
+        `${request.key} is not part of the chain of ${response.entityRef} in cluster '${request.cluster}'`,
+      );
+    const chain = response.clusters.find(
+      c => c.cluster.name === request.cluster,
+    );
+    if (!chain) {
+      throw notInChain();
+    }
+    if (chain.error) {
+      throw new NotFoundError(
+        `Cluster '${request.cluster}' could not be read: ${chain.error.message}`,
+      );
+    }
+    const ref = chainRefs(chain).find(r => objectKey(r) === request.key);
+    const kind = ref && ref.kind !== 'Secret' ? watchedKindOf(ref) : undefined;
+    if (!ref || !kind) {
+      throw notInChain();
+    }
+    const cluster = (await this.data.listClusters()).find(
+      c => c.name === request.cluster,
+    );
+    if (!cluster) {
+      throw notInChain();
+    }
+    const namespace = ref.namespace ?? '';
+    let object;
+    if (cluster.authMode === 'server') {
+      object = this.data
+        .cacheFor(cluster)
+        .snapshot()
+        .get(kind, namespace, ref.name);
+    } else {
+      const read = await this.data.readDirect(cluster, options.userAuth, [
+        { kind, ...(ref.namespace && { namespace: ref.namespace }) },
+      ]);
+      object = read.snapshot.get(kind, namespace, ref.name);
+    }
+    if (!object) {
+      throw new NotFoundError(
+        `${request.key} is no longer in cluster '${request.cluster}'`,
+      );
+    }
+    return {
+      entityRef: response.entityRef,
+      cluster: request.cluster,
+      ref,
+      object: rawObjectOf(object),
+    };
   }
 
   /** Simulates a request against the entity's chain in each cluster. */
@@ -555,6 +628,20 @@ export class MeshChainService {
       ),
     };
   }
+}
+
+/** The references of every object a cluster's chain shows. */
+function chainRefs(chain: ClusterChain): ObjectRef[] {
+  return [
+    ...chain.gateways,
+    ...chain.virtualServices,
+    ...chain.httpRoutes,
+    ...chain.destinationRules,
+    ...chain.services,
+    ...chain.deployments,
+    ...chain.hpas,
+    ...chain.pods,
+  ].map(resource => resource.ref);
 }
 
 function assemble(

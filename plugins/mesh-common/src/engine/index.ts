@@ -17,6 +17,7 @@ export type {
   ResolveChainOptions,
   ResolvedClusterChain,
 } from './resolve/ChainContext';
+export { rawObjectOf } from './resolve/objectInfo';
 export * from './ChainEngine';
 export * from './snapshot/RecordingSnapshot';
 export * from './reads/ReadRecord';

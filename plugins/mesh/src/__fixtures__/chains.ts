@@ -125,21 +125,6 @@ function gateway(): GatewayInfo {
       nodePorts: {},
       servicePorts: {},
     },
-    raw: {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'public-gateway', namespace: 'istio-system' },
-      spec: {
-        selector: { istio: 'ingressgateway' },
-        servers: [
-          {
-            port: { number: 443, name: 'https', protocol: 'HTTPS' },
-            hosts: ['shop.example.com'],
-            tls: { mode: 'SIMPLE', credentialName: 'shop-example-com-cert' },
-          },
-        ],
-      },
-    },
   };
 }
 
@@ -227,16 +212,6 @@ function service(): ServiceInfo {
     reachability: 'cluster',
     pods: 4,
     readyPods: 4,
-    raw: {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'checkout', namespace: 'shop' },
-      spec: {
-        type: 'ClusterIP',
-        selector: { app: 'checkout' },
-        ports: [{ name: 'http', port: 80, targetPort: 'http' }],
-      },
-    },
   };
 }
 
@@ -280,12 +255,6 @@ function deployment(
     selector: { app: 'checkout', version },
     podLabels: { app: 'checkout', version },
     ...(autoscaler && { autoscaler }),
-    raw: {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: ref.name, namespace: 'shop' },
-      spec: { replicas },
-    },
   };
 }
 
@@ -352,12 +321,6 @@ function hpa(): HpaInfo {
       },
     ],
     lastScaleTime: '2026-11-25T09:42:00.000Z',
-    raw: {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name: 'checkout-v1', namespace: 'shop' },
-      spec: { minReplicas: 2, maxReplicas: 10 },
-    },
   };
 }
 
@@ -424,15 +387,6 @@ export function healthyCluster(name = 'dev', title?: string): ClusterChain {
         hosts: ['shop.example.com'],
         gateways: ['istio-system/public-gateway'],
         routeIds: [0, 1, 2].map(i => `${name}/shop/checkout/http/${i}`),
-        raw: {
-          apiVersion: 'networking.istio.io/v1',
-          kind: 'VirtualService',
-          metadata: { name: 'checkout', namespace: 'shop' },
-          spec: {
-            hosts: ['shop.example.com'],
-            gateways: ['istio-system/public-gateway'],
-          },
-        },
       },
     ],
     httpRoutes: [],

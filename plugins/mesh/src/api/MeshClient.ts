@@ -3,6 +3,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   MeshChainResponse,
+  MeshObjectResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
 } from '@mesh-chain/plugin-mesh-common';
@@ -50,6 +51,22 @@ export class MeshClient implements MeshApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as MeshChainResponse;
+  }
+
+  async getObject(
+    entityRef: CompoundEntityRef,
+    object: { cluster: string; key: string },
+    options?: MeshRequestOptions,
+  ): Promise<MeshObjectResponse> {
+    const query = new URLSearchParams(object);
+    const response = await this.fetchApi.fetch(
+      `${await this.entityUrl(entityRef)}/object?${query}`,
+      { signal: options?.signal, headers: headers(options) },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as MeshObjectResponse;
   }
 
   async simulateRoute(

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   MeshChainResponse,
+  MeshObjectResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
 } from '@mesh-chain/plugin-mesh-common';
@@ -57,6 +58,18 @@ export interface MeshApi {
     entityRef: CompoundEntityRef,
     options?: MeshRequestOptions,
   ): Promise<MeshChainResponse>;
+
+  /**
+   * One object of the entity's chain as the cluster holds it, for "show
+   * YAML" (`GET /api/mesh/entities/{kind}/{namespace}/{name}/object`). The
+   * chain itself carries no copies of the objects. `key` is the object's
+   * `objectKey` in the chain.
+   */
+  getObject(
+    entityRef: CompoundEntityRef,
+    object: { cluster: string; key: string },
+    options?: MeshRequestOptions,
+  ): Promise<MeshObjectResponse>;
 
   /** The clusters the mesh backend reads, and who holds their credentials. */
   getClusters(options?: MeshRequestOptions): Promise<MeshClusterInfo[]>;

@@ -28,8 +28,14 @@ export function refOf(obj: KubeObject): ObjectRef {
   };
 }
 
-/** The object without `managedFields` and the last-applied annotation. */
-function rawOf(obj: KubeObject): Record<string, unknown> {
+/**
+ * An object as "show YAML" presents it: without `managedFields` and the
+ * `last-applied-configuration` annotation. Chains carry no such copy; the
+ * backend sends one object this way when a user asks for it.
+ *
+ * @public
+ */
+export function rawObjectOf(obj: KubeObject): Record<string, unknown> {
   const { managedFields: _managed, ...metadata } = obj.metadata;
   if (metadata.annotations && LAST_APPLIED in metadata.annotations) {
     const { [LAST_APPLIED]: _last, ...annotations } = metadata.annotations;
@@ -47,7 +53,6 @@ export function baseOf(obj: KubeObject) {
     ...(obj.metadata.creationTimestamp && {
       creationTimestamp: obj.metadata.creationTimestamp,
     }),
-    raw: rawOf(obj),
   };
 }
 

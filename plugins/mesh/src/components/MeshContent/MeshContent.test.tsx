@@ -219,12 +219,38 @@ describe('MeshContent', () => {
     expect(
       within(drawer).queryByText(/kind: Deployment/),
     ).not.toBeInTheDocument();
+    // The chain carries no YAML: the drawer asks for this one object.
+    const asked: string[] = [];
+    server.use(
+      http.get(`${CHAIN_URL}/object`, ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        asked.push(`${query.get('cluster')} ${query.get('key')}`);
+        return HttpResponse.json({
+          entityRef: ENTITY_REF,
+          cluster: query.get('cluster'),
+          ref: {
+            kind: 'Deployment',
+            apiVersion: 'apps/v1',
+            namespace: 'shop',
+            name: 'checkout-v1',
+          },
+          object: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'checkout-v1', namespace: 'shop' },
+          },
+        });
+      }),
+    );
     await userEvent.click(
       within(drawer).getByRole('button', { name: 'Show YAML' }),
     );
     expect(
-      within(drawer).getByLabelText('YAML of Deployment checkout-v1'),
+      await within(drawer).findByLabelText('YAML of Deployment checkout-v1'),
     ).toHaveTextContent('kind: Deployment');
+    expect(asked).toEqual([
+      `${healthyCluster().cluster.name} apps/Deployment/shop/checkout-v1`,
+    ]);
     expect(
       within(drawer).getByRole('button', { name: 'Hide YAML' }),
     ).toHaveAttribute('aria-expanded', 'true');

@@ -1,12 +1,9 @@
-import { useMemo, useState } from 'react';
-import { stringify } from 'yaml';
+import { useMemo } from 'react';
 import { makeStyles } from '@material-ui/core/styles';
-import Button from '@material-ui/core/Button';
 import Drawer from '@material-ui/core/Drawer';
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
-import { CopyTextButton } from '@backstage/core-components';
 import type { ClusterChain, Health } from '@mesh-chain/plugin-mesh-common';
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
 import { buildChainGraph, parseObjectKey } from '../../utils/chainGraph';
@@ -26,6 +23,7 @@ import {
   PodsDetails,
   VirtualServiceDetails,
 } from './ResourceDetails';
+import { ObjectYaml } from './ObjectYaml';
 
 const useStyles = makeStyles(theme => ({
   paper: {
@@ -58,19 +56,6 @@ const useStyles = makeStyles(theme => ({
   related: { margin: 0, paddingLeft: 0, listStyle: 'none' },
   relatedItem: { padding: '2px 0', fontSize: '0.875rem' },
   relation: { color: theme.palette.text.secondary },
-  yaml: {
-    position: 'relative',
-    margin: theme.spacing(1, 0, 0),
-    padding: theme.spacing(1.5),
-    borderRadius: 6,
-    background: theme.palette.type === 'dark' ? '#1b1f24' : '#f6f8fa',
-    border: `1px solid ${theme.palette.divider}`,
-    fontSize: '0.8rem',
-    lineHeight: 1.5,
-    overflowX: 'auto',
-    maxHeight: '60vh',
-  },
-  yamlBar: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
   gone: {
     padding: theme.spacing(1.5),
     borderRadius: 6,
@@ -124,7 +109,6 @@ export function ResourceDrawer(props: {
 }) {
   const classes = useStyles();
   const { chain, nodeKey, onClose, onOpen } = props;
-  const [yamlFor, setYamlFor] = useState<string | undefined>();
   const graph = useMemo(
     () => (chain ? buildChainGraph(chain) : undefined),
     [chain],
@@ -179,11 +163,6 @@ export function ResourceDrawer(props: {
       const text = e.from === nodeKey ? `${e.relation} →` : `← ${e.relation}`;
       return { key: other.key, text, other, broken: e.broken };
     });
-
-  const raw =
-    resolved && resolved.type !== 'pods' ? resolved.item.raw : undefined;
-  const showYaml = yamlFor === nodeKey && !!raw;
-  const yamlText = showYaml ? stringify(raw) : '';
 
   return (
     <Drawer
@@ -295,31 +274,15 @@ export function ResourceDrawer(props: {
             </div>
           )}
 
-          {raw && (
+          {resolved && resolved.type !== 'pods' && (
             <div className={classes.section}>
-              <div className={classes.yamlBar}>
-                <Button
-                  variant="outlined"
-                  size="small"
-                  onClick={() => setYamlFor(showYaml ? undefined : nodeKey)}
-                  aria-expanded={showYaml}
-                  aria-controls="mesh-resource-yaml"
-                >
-                  {showYaml ? 'Hide YAML' : 'Show YAML'}
-                </Button>
-                {showYaml && (
-                  <CopyTextButton text={yamlText} tooltipText="YAML copied" />
-                )}
-              </div>
-              {showYaml && (
-                <pre
-                  id="mesh-resource-yaml"
-                  className={classes.yaml}
-                  aria-label={`YAML of ${kind} ${name}`}
-                >
-                  {yamlText}
-                </pre>
-              )}
+              <ObjectYaml
+                key={`${chain!.cluster.name}/${objectKey(resolved.item.ref)}`}
+                cluster={chain!.cluster.name}
+                objectKey={objectKey(resolved.item.ref)}
+                kind={kind}
+                name={name}
+              />
             </div>
           )}
         </div>
