@@ -9,7 +9,8 @@ import {
 import { randomUUID } from 'crypto';
 import type { MeshSettings } from '../../config';
 import type { ClusterDataService } from '../cluster/ClusterDataService';
-import { combineRevisions, MeshChainService } from '../MeshChainService';
+import { combineRevisions } from '../chains/chainHashing';
+import type { MeshChainService } from '../MeshChainService';
 import { PublisherElection } from './PublisherElection';
 
 /** The events topic on which replicas tell each other what pages show. */
