@@ -180,8 +180,13 @@ export function methodNotAllowed(): ApiError {
   );
 }
 
-export function notAcceptable(message: string): ApiError {
-  return new ApiError(406, 'NotAcceptable', message);
+/** 404 for a path that names no resource the server serves. */
+export function noSuchPath(): ApiError {
+  return new ApiError(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+  );
 }
 
 export function unsupportedMediaType(message: string): ApiError {
