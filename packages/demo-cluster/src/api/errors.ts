@@ -74,7 +74,7 @@ export class ApiError extends Error {
 }
 
 /** `deployments.apps` or `pods`. */
-export function qualifiedResource(t: { group: string; plural: string }) {
+function qualifiedResource(t: { group: string; plural: string }) {
   return t.group ? `${t.plural}.${t.group}` : t.plural;
 }
 
@@ -201,7 +201,7 @@ export function tooLarge(): ApiError {
   );
 }
 
-export function internalError(message: string): ApiError {
+function internalError(message: string): ApiError {
   return new ApiError(
     500,
     'InternalError',

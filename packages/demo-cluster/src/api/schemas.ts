@@ -161,7 +161,7 @@ interface AjvError {
 }
 
 /** `/spec/template/spec/containers/0` to `spec.template.spec.containers[0]`. */
-export function toFieldPath(instancePath: string): string {
+function toFieldPath(instancePath: string): string {
   let out = '';
   for (const part of instancePath.split('/').slice(1)) {
     const p = part.replace(/~1/g, '/').replace(/~0/g, '~');

@@ -58,11 +58,7 @@ export function podTemplateHash(template: unknown, collisionCount = 0): string {
 }
 
 /** Resolves an int-or-percent against a total (rounding up or down). */
-export function intOrPercent(
-  v: unknown,
-  total: number,
-  roundUp: boolean,
-): number {
+function intOrPercent(v: unknown, total: number, roundUp: boolean): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.endsWith('%')) {
     const x = (parseInt(v, 10) * total) / 100;

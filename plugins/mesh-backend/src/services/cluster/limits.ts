@@ -13,16 +13,16 @@
  */
 
 /** Longest string kept whole (characters; 4 KiB of ASCII). */
-export const MAX_STRING_LENGTH = 4096;
+const MAX_STRING_LENGTH = 4096;
 
 /** What is kept of a longer string (characters), before the note. */
-export const CUT_TO = 512;
+const CUT_TO = 512;
 
 /** The per-object budget: the most JSON one cached object may take. */
 export const MAX_OBJECT_BYTES = 256 * 1024;
 
 /** The note that ends a cut string. */
-export function cutNote(bytes: number): string {
+function cutNote(bytes: number): string {
   return `…[cut: ${bytes} bytes]`;
 }
 

@@ -27,7 +27,7 @@ export interface ChainLookup {
 const METHOD = /^[A-Za-z]+$/;
 
 /** Throws an `InputError` naming the field of a request that cannot be traced. */
-export function validateSimulationRequest(request: RouteSimulationRequest) {
+function validateSimulationRequest(request: RouteSimulationRequest) {
   let url: URL;
   try {
     url = new URL(request.url);
