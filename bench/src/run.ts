@@ -3,7 +3,7 @@
  * of their own, then each backend in turn in a process of its own, measured
  * the same way against the same clusters and the same entities.
  */
-import type { DemoClusterStats } from '@mesh-chain/demo-cluster';
+import { DemoClusterStats, scaleChainShape } from '@mesh-chain/demo-cluster';
 import { meshSignalChannel } from '@mesh-chain/plugin-mesh-common';
 import { randomBytes } from 'crypto';
 import fs from 'fs';
@@ -28,7 +28,8 @@ import {
   stockView,
 } from './views';
 
-const PODS_PER_DEPLOYMENT = 2;
+/** What each generated component's chain holds (the generator's defaults). */
+const CHAIN = scaleChainShape();
 
 /** Cluster API requests, split the way the figures need them. */
 export interface RequestCounts {
@@ -395,13 +396,10 @@ export class BenchRun {
         variant === 'mesh' ? meshView(client) : stockView(client, o.stockView);
       const check = (result: Awaited<ReturnType<PageView>>) =>
         variant === 'mesh'
-          ? checkMeshView(result, {
-              clusters: o.clusters,
-              podsPerDeployment: PODS_PER_DEPLOYMENT,
-            })
+          ? checkMeshView(result, { clusters: o.clusters, chain: CHAIN })
           : checkStockView(result, {
               clusters: o.clusters,
-              podsPerDeployment: PODS_PER_DEPLOYMENT,
+              chain: CHAIN,
               mode: o.stockView,
             });
 
