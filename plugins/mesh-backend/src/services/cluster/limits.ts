@@ -74,7 +74,7 @@ function cutLongStrings(value: any): number {
 export type BudgetProblem = string;
 
 /**
- * Applies the limits to a (slimmed) object, in place. Returns what was
+ * Applies the limits to a (trimmed) object, in place. Returns what was
  * removed for the per-object budget, if anything; cut strings say so in
  * their own text and are not problems.
  */
