@@ -12,14 +12,15 @@
  */
 import {
   FieldStructure,
-  SchemaValidationError,
+  ModelValidationError,
+  modelFieldStructure,
+  modelValidationErrors,
+  SchemaModel,
 } from '@mesh-chain/plugin-mesh-common';
 import fs from 'fs';
 import path from 'path';
 import type { StatusCause } from './errors';
 import { ResourceType, resourceKey } from './resources';
-
-type ModelClass = { prototype: { validate(this: unknown): void } };
 
 /** kind key (`deployments.apps/v1`) to [package, subpath, export name]. */
 const MODELS: Record<string, [string, string, string]> = {
@@ -134,15 +135,15 @@ async function loadEsm(pkg: string, subpath: string): Promise<any> {
   }
 }
 
-let loaded: Promise<Map<string, ModelClass>> | undefined;
+let loaded: Promise<Map<string, SchemaModel>> | undefined;
 
 /** Loads every model once; resolves when validation is ready. */
-export function loadSchemas(): Promise<Map<string, ModelClass>> {
+export function loadSchemas(): Promise<Map<string, SchemaModel>> {
   if (!loaded) {
     loaded = Promise.all(
       Object.entries(MODELS).map(async ([key, [pkg, subpath, name]]) => {
         const mod = await loadEsm(pkg, subpath);
-        const model = mod[name] as ModelClass | undefined;
+        const model = mod[name] as SchemaModel | undefined;
         if (!model) {
           throw new Error(`${pkg}/${subpath} does not export ${name}`);
         }
@@ -151,13 +152,6 @@ export function loadSchemas(): Promise<Map<string, ModelClass>> {
     ).then(entries => new Map(entries));
   }
   return loaded;
-}
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, any>;
-  message?: string;
 }
 
 /** `/spec/template/spec/containers/0` to `spec.template.spec.containers[0]`. */
@@ -188,7 +182,7 @@ function show(value: unknown): string {
 }
 
 /** Converts schema errors to causes worded like the API server's. */
-function toCauses(errors: AjvError[], obj: unknown): StatusCause[] {
+function toCauses(errors: ModelValidationError[], obj: unknown): StatusCause[] {
   // IntOrString and other union types report one error per branch plus the
   // union; keep the union only.
   const unions = new Set(
@@ -276,36 +270,13 @@ function toCauses(errors: AjvError[], obj: unknown): StatusCause[] {
   return causes;
 }
 
-function runValidator(model: ModelClass, obj: unknown): AjvError[] {
-  try {
-    model.prototype.validate.call(obj);
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!Array.isArray(errors)) {
-      throw error;
-    }
-    return errors;
-  }
-}
-
-/**
- * Places the Istio CRDs mark `x-kubernetes-preserve-unknown-fields` although
- * they declare properties there; compiled validators do not show the mark.
- */
-const FREE_FORM: Record<string, string[]> = {
-  'networking.istio.io': ['status'],
-};
-
-const structures = new WeakMap<ModelClass, FieldStructure>();
-
 /**
  * The known fields of a type's schema (built-in kinds and the CRDs' structural
  * schemas are closed: every other field is unknown), or `undefined` for a
  * type without a schema.
  */
 export function fieldStructure(
-  models: Map<string, ModelClass>,
+  models: Map<string, SchemaModel>,
   type: ResourceType,
   version: string,
 ): FieldStructure | undefined {
@@ -313,15 +284,7 @@ export function fieldStructure(
   if (!model) {
     return undefined;
   }
-  let structure = structures.get(model);
-  if (!structure) {
-    structure = new FieldStructure(
-      value => runValidator(model, value) as SchemaValidationError[],
-      { freeForm: FREE_FORM[type.group] },
-    );
-    structures.set(model, structure);
-  }
-  return structure;
+  return modelFieldStructure(model, type.group);
 }
 
 /**
@@ -329,7 +292,7 @@ export function fieldStructure(
  * returns the causes (empty when valid).
  */
 export function schemaCauses(
-  models: Map<string, ModelClass>,
+  models: Map<string, SchemaModel>,
   type: ResourceType,
   version: string,
   obj: unknown,
@@ -338,5 +301,5 @@ export function schemaCauses(
   if (!model) {
     return [];
   }
-  return toCauses(runValidator(model, obj), obj);
+  return toCauses(modelValidationErrors(model, obj), obj);
 }
