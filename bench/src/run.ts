@@ -7,19 +7,14 @@ import { DemoClusterStats, scaleChainShape } from '@mesh-chain/demo-cluster';
 import { meshSignalChannel } from '@mesh-chain/plugin-mesh-common';
 import { randomBytes } from 'crypto';
 import fs from 'fs';
-import net from 'net';
 import path from 'path';
+import { BackendChild, startBackendChild } from './backendChild';
 import { Child } from './ipc';
 import { HttpClient, LoadFigures, PageView, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { cpuMs, load, peakRssMb, rssMb } from './proc';
 import { SignalsClient } from './signals';
-import type {
-  BackendStart,
-  BackendVariant,
-  BenchComponent,
-  ClusterInfo,
-} from './types';
+import type { BackendVariant, BenchComponent, ClusterInfo } from './types';
 import {
   checkMeshView,
   checkStockView,
@@ -125,17 +120,6 @@ function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function sumStats(stats: DemoClusterStats[]): RequestCounts {
   const requests: Record<string, number> = {};
   let reads = 0;
@@ -200,70 +184,32 @@ export class BenchRun {
     return this.figures;
   }
 
-  private async startBackend(
+  private startBackend(
     variant: BackendVariant,
     clusters: ClusterInfo[],
     entities: string[],
     label: string,
-  ): Promise<{
-    child: Child;
-    client: HttpClient;
-    baseUrl: string;
-    startMs: number;
-  }> {
-    const port = await freePort();
-    const start: BackendStart = {
-      variant,
-      port,
-      token: this.token,
-      clusters,
-      entities,
-      stockMetrics: this.options.stockMetrics,
-    };
-    const startFile = path.join(this.outDir, `${label}.start.json`);
-    fs.writeFileSync(startFile, JSON.stringify(start));
-    const t0 = Date.now();
-    const child = Child.start({
+  ): Promise<BackendChild> {
+    return startBackendChild({
       name: `${variant} backend`,
-      module: require.resolve('./backendProcess'),
-      logFile: path.join(this.outDir, `${label}.log`),
-      env: { MESH_BENCH_BACKEND: startFile, LOG_LEVEL: this.options.logLevel },
+      start: {
+        variant,
+        token: this.token,
+        clusters,
+        entities,
+        stockMetrics: this.options.stockMetrics,
+      },
+      outDir: this.outDir,
+      label,
+      logLevel: this.options.logLevel,
       execArgv: [
         '--expose-gc',
         ...(this.options.profile
           ? ['--cpu-prof', `--cpu-prof-dir=${path.join(this.outDir, label)}`]
           : []),
       ],
+      maxSockets: Math.max(...this.options.concurrency) * 2,
     });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const client = new HttpClient(
-      baseUrl,
-      this.token,
-      Math.max(...this.options.concurrency) * 2,
-    );
-    for (;;) {
-      if (!child.alive) {
-        throw new Error(
-          `The ${variant} backend exited during start-up; see ${child.logFile}`,
-        );
-      }
-      try {
-        const res = await client.request(
-          'GET',
-          '/.backstage/health/v1/readiness',
-        );
-        if (res.status === 200) {
-          break;
-        }
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() - t0 > 120_000) {
-        throw new Error(`The ${variant} backend did not start within 120 s`);
-      }
-      await sleep(50);
-    }
-    return { child, client, baseUrl, startMs: Date.now() - t0 };
   }
 
   private async baseline(): Promise<{ rssMb: number; heapMb: number }> {
