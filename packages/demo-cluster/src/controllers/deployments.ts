@@ -15,6 +15,7 @@ import {
   setCondition,
   splitKey,
 } from './runtime';
+import { fnv1a32 } from '../fnv';
 
 const MANAGER = 'kube-controller-manager';
 const COMPONENT = 'deployment-controller';
@@ -47,12 +48,7 @@ export function podTemplateHash(template: unknown, collisionCount = 0): string {
   const text =
     sortedJson(withoutHash(template)) +
     (collisionCount ? String(collisionCount) : '');
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return [...String(h >>> 0)]
+  return [...String(fnv1a32(text))]
     .map(c => SAFE[c.charCodeAt(0) % SAFE.length])
     .join('');
 }

@@ -22,7 +22,15 @@ export function service(name = 'reviews', ns = 'shop'): Obj {
       annotations: {
         'kubectl.kubernetes.io/last-applied-configuration': '{"big":"blob"}',
       },
-      managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+      managedFields: [
+        {
+          manager: 'kubectl',
+          operation: 'Apply',
+          apiVersion: 'v1',
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:spec': {} },
+        },
+      ],
     },
     spec: {
       type: 'ClusterIP',

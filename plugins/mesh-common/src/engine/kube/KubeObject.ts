@@ -47,5 +47,6 @@ export interface KubeObject {
   };
   spec?: any;
   status?: any;
-  [key: string]: unknown;
+  /** Top-level fields of kinds without spec (roleRef, subsets, data, ...). */
+  [key: string]: any;
 }
