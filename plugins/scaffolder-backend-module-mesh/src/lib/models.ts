@@ -1,23 +1,16 @@
 import {
   FieldStructure,
   type KubeObject,
+  ModelValidationError,
+  modelFieldStructure,
+  modelValidationErrors,
+  SchemaModel,
 } from '@mesh-chain/plugin-mesh-common';
 import { requireEsm } from './esm';
 import { formatPath } from './zod';
 
 /** A Kubernetes object as plain JSON (the one definition of mesh-common). */
 export type { KubeObject };
-
-interface ModelClass {
-  new (data: unknown): { validate(): void };
-}
-
-interface AjvError {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params?: Record<string, unknown>;
-}
 
 type ModelSource = [pkg: string, subpath: string, exportName: string];
 
@@ -77,9 +70,9 @@ const MODELS: Record<string, ModelSource> = {
 /** Namespaced kinds among {@link MODELS}; the rest are cluster-scoped. */
 const CLUSTER_SCOPED = new Set(['v1/Namespace']);
 
-const loaded = new Map<string, ModelClass>();
+const loaded = new Map<string, SchemaModel>();
 
-function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+function modelFor(apiVersion: string, kind: string): SchemaModel | undefined {
   const key = `${apiVersion}/${kind}`;
   const source = MODELS[key];
   if (!source) {
@@ -88,7 +81,7 @@ function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
   let model = loaded.get(key);
   if (!model) {
     const [pkg, subpath, exportName] = source;
-    model = requireEsm<Record<string, ModelClass>>(pkg, subpath)[exportName];
+    model = requireEsm<Record<string, SchemaModel>>(pkg, subpath)[exportName];
     loaded.set(key, model);
   }
   return model;
@@ -131,7 +124,7 @@ function toDottedPath(instancePath: string): string {
   );
 }
 
-function describe(error: AjvError): string {
+function describe(error: ModelValidationError): string {
   const params = error.params ?? {};
   if (error.keyword === 'additionalProperties' && params.additionalProperty) {
     return `unknown field '${params.additionalProperty}'`;
@@ -156,46 +149,22 @@ export function validateAgainstSchema(
   if (!Model) {
     return undefined;
   }
-  try {
-    new Model(object).validate();
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!Array.isArray(errors)) {
-      throw error;
+  // ajv reports every branch of a oneOf/anyOf; keep one line per path.
+  const seen = new Set<string>();
+  const problems: SchemaProblem[] = [];
+  for (const e of modelValidationErrors(Model, object)) {
+    const problem = {
+      path: toDottedPath(e.instancePath),
+      message: describe(e),
+    };
+    const key = `${problem.path} ${problem.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(problem);
     }
-    // ajv reports every branch of a oneOf/anyOf; keep one line per path.
-    const seen = new Set<string>();
-    const problems: SchemaProblem[] = [];
-    for (const e of errors) {
-      const problem = {
-        path: toDottedPath(e.instancePath),
-        message: describe(e),
-      };
-      const key = `${problem.path} ${problem.message}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        problems.push(problem);
-      }
-    }
-    return problems;
   }
+  return problems;
 }
-
-function validationErrors(Model: ModelClass, value: unknown): AjvError[] {
-  try {
-    (Model.prototype as { validate(this: unknown): void }).validate.call(value);
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!Array.isArray(errors)) {
-      throw error;
-    }
-    return errors;
-  }
-}
-
-const structures = new Map<string, FieldStructure>();
 
 /**
  * The known fields of a kind's schema: built-in kinds and the Istio and
@@ -209,20 +178,12 @@ export function fieldStructureOf(
   apiVersion: string,
   kind: string,
 ): FieldStructure | undefined {
-  const key = `${apiVersion}/${kind}`;
   const Model = modelFor(apiVersion, kind);
   if (!Model) {
     return undefined;
   }
-  let structure = structures.get(key);
-  if (!structure) {
-    structure = new FieldStructure(value => validationErrors(Model, value), {
-      // The Istio CRDs mark status x-kubernetes-preserve-unknown-fields.
-      freeForm: apiVersion.startsWith('networking.istio.io/') ? ['status'] : [],
-    });
-    structures.set(key, structure);
-  }
-  return structure;
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return modelFieldStructure(Model, group);
 }
 
 /** `Kind namespace/name`, for messages. @public */
