@@ -12,6 +12,7 @@
  */
 import {
   FieldStructure,
+  kubernetesModelSource,
   ModelValidationError,
   modelFieldStructure,
   modelValidationErrors,
@@ -22,100 +23,55 @@ import path from 'path';
 import type { StatusCause } from './errors';
 import { ResourceType, resourceKey } from './resources';
 
-/** kind key (`deployments.apps/v1`) to [package, subpath, export name]. */
-const MODELS: Record<string, [string, string, string]> = {
-  'namespaces/v1': ['kubernetes-models', 'v1/Namespace', 'Namespace'],
-  'nodes/v1': ['kubernetes-models', 'v1/Node', 'Node'],
-  'configmaps/v1': ['kubernetes-models', 'v1/ConfigMap', 'ConfigMap'],
-  'endpoints/v1': ['kubernetes-models', 'v1/Endpoints', 'Endpoints'],
-  'events/v1': ['kubernetes-models', 'v1/Event', 'Event'],
-  'pods/v1': ['kubernetes-models', 'v1/Pod', 'Pod'],
-  'services/v1': ['kubernetes-models', 'v1/Service', 'Service'],
-  'limitranges/v1': ['kubernetes-models', 'v1/LimitRange', 'LimitRange'],
-  'resourcequotas/v1': [
-    'kubernetes-models',
-    'v1/ResourceQuota',
-    'ResourceQuota',
-  ],
-  'secrets/v1': ['kubernetes-models', 'v1/Secret', 'Secret'],
-  'serviceaccounts/v1': [
-    'kubernetes-models',
-    'v1/ServiceAccount',
-    'ServiceAccount',
-  ],
-  'statefulsets.apps/v1': [
-    'kubernetes-models',
-    'apps/v1/StatefulSet',
-    'StatefulSet',
-  ],
-  'daemonsets.apps/v1': ['kubernetes-models', 'apps/v1/DaemonSet', 'DaemonSet'],
-  'jobs.batch/v1': ['kubernetes-models', 'batch/v1/Job', 'Job'],
-  'cronjobs.batch/v1': ['kubernetes-models', 'batch/v1/CronJob', 'CronJob'],
-  'ingresses.networking.k8s.io/v1': [
-    'kubernetes-models',
-    'networking.k8s.io/v1/Ingress',
-    'Ingress',
-  ],
-  'deployments.apps/v1': [
-    'kubernetes-models',
-    'apps/v1/Deployment',
-    'Deployment',
-  ],
-  'replicasets.apps/v1': [
-    'kubernetes-models',
-    'apps/v1/ReplicaSet',
-    'ReplicaSet',
-  ],
-  'horizontalpodautoscalers.autoscaling/v2': [
-    'kubernetes-models',
-    'autoscaling/v2/HorizontalPodAutoscaler',
-    'HorizontalPodAutoscaler',
-  ],
+/**
+ * The kind of each resource with a known schema, by resource key and version
+ * (`deployments.apps/v1`); `kubernetesModelSource` says where its class is.
+ */
+const MODELS: Record<string, string> = {
+  'namespaces/v1': 'Namespace',
+  'nodes/v1': 'Node',
+  'configmaps/v1': 'ConfigMap',
+  'endpoints/v1': 'Endpoints',
+  'events/v1': 'Event',
+  'pods/v1': 'Pod',
+  'services/v1': 'Service',
+  'limitranges/v1': 'LimitRange',
+  'resourcequotas/v1': 'ResourceQuota',
+  'secrets/v1': 'Secret',
+  'serviceaccounts/v1': 'ServiceAccount',
+  'statefulsets.apps/v1': 'StatefulSet',
+  'daemonsets.apps/v1': 'DaemonSet',
+  'jobs.batch/v1': 'Job',
+  'cronjobs.batch/v1': 'CronJob',
+  'ingresses.networking.k8s.io/v1': 'Ingress',
+  'deployments.apps/v1': 'Deployment',
+  'replicasets.apps/v1': 'ReplicaSet',
+  'horizontalpodautoscalers.autoscaling/v2': 'HorizontalPodAutoscaler',
   ...Object.fromEntries(
     ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].map(kind => [
       `${kind.toLowerCase()}s.rbac.authorization.k8s.io/v1`,
-      ['kubernetes-models', `rbac.authorization.k8s.io/v1/${kind}`, kind] as [
-        string,
-        string,
-        string,
-      ],
+      kind,
     ]),
   ),
   ...Object.fromEntries(
     ['v1', 'v1beta1', 'v1alpha3'].flatMap(v =>
-      (
-        [
-          ['gateways', 'Gateway'],
-          ['virtualservices', 'VirtualService'],
-          ['destinationrules', 'DestinationRule'],
-        ] as const
-      ).map(([plural, kind]) => [
-        `${plural}.networking.istio.io/${v}`,
-        [
-          '@kubernetes-models/istio',
-          `networking.istio.io/${v}/${kind}`,
-          kind,
-        ] as [string, string, string],
+      ['Gateway', 'VirtualService', 'DestinationRule'].map(kind => [
+        `${kind.toLowerCase()}s.networking.istio.io/${v}`,
+        kind,
       ]),
     ),
   ),
-  ...Object.fromEntries(
-    (
-      [
-        ['gatewayclasses', 'GatewayClass'],
-        ['gateways', 'Gateway'],
-        ['httproutes', 'HTTPRoute'],
-      ] as const
-    ).map(([plural, kind]) => [
-      `${plural}.gateway.networking.k8s.io/v1`,
-      [
-        '@kubernetes-models/gateway-api',
-        `gateway.networking.k8s.io/v1/${kind}`,
-        kind,
-      ] as [string, string, string],
-    ]),
-  ),
+  'gatewayclasses.gateway.networking.k8s.io/v1': 'GatewayClass',
+  'gateways.gateway.networking.k8s.io/v1': 'Gateway',
+  'httproutes.gateway.networking.k8s.io/v1': 'HTTPRoute',
 };
+
+/** `deployments.apps/v1` to `apps/v1`, `pods/v1` to `v1`. */
+function apiVersionOf(key: string): string {
+  const [resource, version] = key.split('/');
+  const dot = resource.indexOf('.');
+  return dot < 0 ? version : `${resource.slice(dot + 1)}/${version}`;
+}
 
 async function loadEsm(pkg: string, subpath: string): Promise<any> {
   try {
@@ -141,7 +97,12 @@ let loaded: Promise<Map<string, SchemaModel>> | undefined;
 export function loadSchemas(): Promise<Map<string, SchemaModel>> {
   if (!loaded) {
     loaded = Promise.all(
-      Object.entries(MODELS).map(async ([key, [pkg, subpath, name]]) => {
+      Object.entries(MODELS).map(async ([key, kind]) => {
+        const {
+          pkg,
+          subpath,
+          exportName: name,
+        } = kubernetesModelSource(apiVersionOf(key), kind);
         const mod = await loadEsm(pkg, subpath);
         const model = mod[name] as SchemaModel | undefined;
         if (!model) {

@@ -75,3 +75,36 @@ export function modelFieldStructure(
   }
   return structure;
 }
+
+/** Where a kubernetes-models class lives: package, subpath, export name. @public */
+export interface ModelSource {
+  pkg: string;
+  subpath: string;
+  exportName: string;
+}
+
+/** The packages of the CRD models, by API group; the rest are built in. */
+const MODEL_PACKAGES: Record<string, string> = {
+  'networking.istio.io': '@kubernetes-models/istio',
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+};
+
+/**
+ * Where the class of `apiVersion`/`kind` lives: `kubernetes-models` for
+ * built-in kinds, `@kubernetes-models/istio` and
+ * `@kubernetes-models/gateway-api` for the CRDs, each at
+ * `<apiVersion>/<Kind>` exporting `<Kind>` (e.g. `apps/v1/Deployment`).
+ *
+ * @public
+ */
+export function kubernetesModelSource(
+  apiVersion: string,
+  kind: string,
+): ModelSource {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return {
+    pkg: MODEL_PACKAGES[group] ?? 'kubernetes-models',
+    subpath: `${apiVersion}/${kind}`,
+    exportName: kind,
+  };
+}

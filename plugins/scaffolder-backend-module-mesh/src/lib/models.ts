@@ -1,6 +1,7 @@
 import {
   FieldStructure,
   type KubeObject,
+  kubernetesModelSource,
   ModelValidationError,
   modelFieldStructure,
   modelValidationErrors,
@@ -12,60 +13,27 @@ import { formatPath } from './zod';
 /** A Kubernetes object as plain JSON (the one definition of mesh-common). */
 export type { KubeObject };
 
-type ModelSource = [pkg: string, subpath: string, exportName: string];
-
 /**
- * The kinds whose upstream schema is known, by `apiVersion/kind`: the
+ * The kinds whose upstream schema is known, as `apiVersion/kind`: the
  * Kubernetes OpenAPI schemas (kubernetes-models) and the Istio and Gateway
  * API CRD schemas (@kubernetes-models/istio, @kubernetes-models/gateway-api).
  */
-const MODELS: Record<string, ModelSource> = {
-  'v1/Namespace': ['kubernetes-models', 'v1/Namespace', 'Namespace'],
-  'v1/Service': ['kubernetes-models', 'v1/Service', 'Service'],
-  'v1/ServiceAccount': [
-    'kubernetes-models',
-    'v1/ServiceAccount',
-    'ServiceAccount',
-  ],
-  'v1/ConfigMap': ['kubernetes-models', 'v1/ConfigMap', 'ConfigMap'],
-  'apps/v1/Deployment': [
-    'kubernetes-models',
-    'apps/v1/Deployment',
-    'Deployment',
-  ],
-  'autoscaling/v2/HorizontalPodAutoscaler': [
-    'kubernetes-models',
-    'autoscaling/v2/HorizontalPodAutoscaler',
-    'HorizontalPodAutoscaler',
-  ],
-  'policy/v1/PodDisruptionBudget': [
-    'kubernetes-models',
-    'policy/v1/PodDisruptionBudget',
-    'PodDisruptionBudget',
-  ],
-  ...Object.fromEntries(
-    ['v1', 'v1beta1', 'v1alpha3'].flatMap(version =>
-      ['Gateway', 'VirtualService', 'DestinationRule'].map(kind => [
-        `networking.istio.io/${version}/${kind}`,
-        [
-          '@kubernetes-models/istio',
-          `networking.istio.io/${version}/${kind}`,
-          kind,
-        ] as ModelSource,
-      ]),
+const MODELS = new Set([
+  'v1/Namespace',
+  'v1/Service',
+  'v1/ServiceAccount',
+  'v1/ConfigMap',
+  'apps/v1/Deployment',
+  'autoscaling/v2/HorizontalPodAutoscaler',
+  'policy/v1/PodDisruptionBudget',
+  ...['v1', 'v1beta1', 'v1alpha3'].flatMap(version =>
+    ['Gateway', 'VirtualService', 'DestinationRule'].map(
+      kind => `networking.istio.io/${version}/${kind}`,
     ),
   ),
-  'gateway.networking.k8s.io/v1/Gateway': [
-    '@kubernetes-models/gateway-api',
-    'gateway.networking.k8s.io/v1/Gateway',
-    'Gateway',
-  ],
-  'gateway.networking.k8s.io/v1/HTTPRoute': [
-    '@kubernetes-models/gateway-api',
-    'gateway.networking.k8s.io/v1/HTTPRoute',
-    'HTTPRoute',
-  ],
-};
+  'gateway.networking.k8s.io/v1/Gateway',
+  'gateway.networking.k8s.io/v1/HTTPRoute',
+]);
 
 /** Namespaced kinds among {@link MODELS}; the rest are cluster-scoped. */
 const CLUSTER_SCOPED = new Set(['v1/Namespace']);
@@ -74,13 +42,15 @@ const loaded = new Map<string, SchemaModel>();
 
 function modelFor(apiVersion: string, kind: string): SchemaModel | undefined {
   const key = `${apiVersion}/${kind}`;
-  const source = MODELS[key];
-  if (!source) {
+  if (!MODELS.has(key)) {
     return undefined;
   }
   let model = loaded.get(key);
   if (!model) {
-    const [pkg, subpath, exportName] = source;
+    const { pkg, subpath, exportName } = kubernetesModelSource(
+      apiVersion,
+      kind,
+    );
     model = requireEsm<Record<string, SchemaModel>>(pkg, subpath)[exportName];
     loaded.set(key, model);
   }
@@ -92,11 +62,11 @@ function modelFor(apiVersion: string, kind: string): SchemaModel | undefined {
  *
  * @public
  */
-export const SUPPORTED_KINDS: readonly string[] = Object.keys(MODELS);
+export const SUPPORTED_KINDS: readonly string[] = [...MODELS];
 
 /** @public */
 export function isSupportedKind(apiVersion: string, kind: string): boolean {
-  return `${apiVersion}/${kind}` in MODELS;
+  return MODELS.has(`${apiVersion}/${kind}`);
 }
 
 /** @public */
