@@ -20,6 +20,7 @@ describe('openapi spec', () => {
     expect(Object.keys(spec.paths).sort()).toEqual([
       '/clusters',
       '/entities/{kind}/{namespace}/{name}',
+      '/entities/{kind}/{namespace}/{name}/object',
       '/entities/{kind}/{namespace}/{name}/route',
     ]);
   });
