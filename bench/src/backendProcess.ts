@@ -28,7 +28,11 @@ import os from 'os';
 import path from 'path';
 import YAML from 'yaml';
 import { serveCommands } from './ipc';
-import { ISTIO_CUSTOM_RESOURCES, benchEntity } from './entities';
+import {
+  ISTIO_CUSTOM_RESOURCES,
+  TRIMMED_OBJECT_TYPES,
+  benchEntity,
+} from './entities';
 import { CacheObserver } from './faults/CacheObserver';
 import type { BackendStart } from './types';
 
@@ -114,6 +118,9 @@ function configFor(options: BackendStart) {
         },
       ],
       customResources: ISTIO_CUSTOM_RESOURCES,
+      ...(options.stockLayout !== 'default' && {
+        objectTypes: TRIMMED_OBJECT_TYPES,
+      }),
     },
   };
 }

@@ -15,6 +15,21 @@ export const ISTIO_CUSTOM_RESOURCES = [
   },
 ];
 
+/**
+ * The stock plugin's object types trimmed to the kinds the mesh view shows
+ * (the `trimmed` layout); the `default` layout leaves `objectTypes` unset,
+ * so the plugin reads its 13 default types, 8 of which (configmaps,
+ * limitranges, resourcequotas, jobs, cronjobs, ingresses, statefulsets,
+ * daemonsets) the mesh view never shows.
+ */
+export const TRIMMED_OBJECT_TYPES = [
+  'pods',
+  'services',
+  'deployments',
+  'replicasets',
+  'horizontalpodautoscalers',
+];
+
 export function benchEntity(name: string): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',

@@ -3,6 +3,24 @@
  * fixed concurrency for a while, with latency percentiles and throughput.
  */
 import http from 'http';
+import zlib from 'zlib';
+
+/** What Chromium sends: the backend compresses its answers accordingly. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+/** The decoded body of a response in `encoding`. */
+function decode(encoding: string | undefined, body: Buffer): Buffer {
+  switch (encoding) {
+    case 'gzip':
+      return zlib.gunzipSync(body);
+    case 'deflate':
+      return zlib.inflateSync(body);
+    case 'br':
+      return zlib.brotliDecompressSync(body);
+    default:
+      return body;
+  }
+}
 
 /** How long a request may take before it is given up, as a user would. */
 const VIEW_TIMEOUT_MS = 60_000;
@@ -19,6 +37,10 @@ export class TimeoutError extends Error {
 export interface HttpResult {
   status: number;
   body: string;
+  /** Bytes of the body as sent (compressed, when the backend compressed it). */
+  wireBytes: number;
+  /** Bytes of the body once decoded. */
+  bodyBytes: number;
 }
 
 /** A minimal JSON-over-HTTP client with its own pool of keep-alive sockets. */
@@ -48,6 +70,7 @@ export class HttpClient {
           headers: {
             authorization: `Bearer ${this.token}`,
             accept: 'application/json',
+            'accept-encoding': ACCEPT_ENCODING,
             ...(payload !== undefined && {
               'content-type': 'application/json',
               'content-length': Buffer.byteLength(payload),
@@ -57,12 +80,20 @@ export class HttpClient {
         res => {
           const chunks: Buffer[] = [];
           res.on('data', chunk => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
+          res.on('end', () => {
+            try {
+              const wire = Buffer.concat(chunks);
+              const body = decode(res.headers['content-encoding'], wire);
+              resolve({
+                status: res.statusCode ?? 0,
+                body: body.toString('utf8'),
+                wireBytes: wire.length,
+                bodyBytes: body.length,
+              });
+            } catch (error) {
+              reject(error);
+            }
+          });
           res.on('error', reject);
         },
       );
@@ -86,6 +117,16 @@ export interface ViewResult {
   bodies: string[];
   /** Why it failed, when it did. */
   problem?: string;
+  /** Bytes of every answer of the view: as sent, and decoded. */
+  bytes?: { wire: number; body: number };
+}
+
+/** The bytes of a view's answers, summed. */
+export function bytesOf(results: HttpResult[]): { wire: number; body: number } {
+  return {
+    wire: results.reduce((n, r) => n + r.wireBytes, 0),
+    body: results.reduce((n, r) => n + r.bodyBytes, 0),
+  };
 }
 
 /** A page view of one entity. */
@@ -107,6 +148,9 @@ export interface LoadFigures {
   p99: number;
   mean: number;
   max: number;
+  /** Mean bytes a page view received, as sent (compressed) and decoded. */
+  wireBytesPerView: number;
+  bodyBytesPerView: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -138,6 +182,8 @@ export async function runLoad(options: {
   let timeouts = 0;
   const given: number[] = [];
   let firstError: string | undefined;
+  let wireBytes = 0;
+  let bodyBytes = 0;
   let next = options.offset ?? 0;
   const start = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - start) / 1e6;
@@ -165,6 +211,8 @@ export async function runLoad(options: {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (result.ok) {
         latencies.push(ms);
+        wireBytes += result.bytes?.wire ?? 0;
+        bodyBytes += result.bytes?.body ?? 0;
       } else {
         errors++;
         firstError ??= `${entity}: ${result.problem}`;
@@ -190,5 +238,7 @@ export async function runLoad(options: {
     p99: percentile(sorted, 99),
     mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
     max: sorted[sorted.length - 1] ?? NaN,
+    wireBytesPerView: wireBytes / (latencies.length || 1),
+    bodyBytesPerView: bodyBytes / (latencies.length || 1),
   };
 }

@@ -9,6 +9,7 @@ import path from 'path';
 import { runEngineBench } from './engine/engineBench';
 import { FaultRun } from './faults/FaultRun';
 import { renderFaultMarkdown, renderFaultTable } from './faults/report';
+import { checkLoad } from './layout';
 import { BenchOptions, parseOptions } from './options';
 import { describeRun, renderReport, renderTargets } from './report';
 import { BenchRun } from './run';
@@ -66,12 +67,23 @@ async function main() {
     );
     return;
   }
+  const loadCheck = checkLoad();
+  if (loadCheck.busy && !options.smoke) {
+    const what = `The 1-minute load average is ${loadCheck.loadAvg[0]} on ${loadCheck.cores} cores`;
+    if (!options.force) {
+      process.stderr.write(
+        `bench: ${what}: the figures would measure the other work too. Wait for a quiet machine (uptime), or run with --force (the figures then say the machine was busy).\n`,
+      );
+      process.exit(2);
+    }
+    process.stderr.write(`bench: ${what}; running anyway (--force)\n`);
+  }
   const outDir = resolvePackagePath(
     '@mesh-chain/bench',
     'results',
     `${options.smoke ? 'smoke' : 'run'}-${stamp}`,
   );
-  const run = new BenchRun(options, outDir);
+  const run = new BenchRun(options, outDir, loadCheck);
   const figures = await run.run();
 
   const text = renderReport(figures);
@@ -83,19 +95,32 @@ async function main() {
   );
   const json = JSON.stringify(figures, null, 2);
   fs.writeFileSync(path.join(outDir, 'figures.json'), json);
+  const markdown = `${describeRun(figures)
+    .split('\n')
+    .map(l => `${l}  `)
+    .join('\n')}\n\n${renderReport(
+    figures,
+    true,
+  )}\n### Targets\n\n${renderTargets(figures, true)}\n`;
   if (options.json) {
-    fs.writeFileSync(options.json, json);
+    fs.writeFileSync(fromCallerDir(options.json), json);
   }
   if (options.markdown) {
-    fs.writeFileSync(
-      options.markdown,
-      `${describeRun(figures)
-        .split('\n')
-        .map(l => `${l}  `)
-        .join('\n')}\n\n${renderReport(
-        figures,
-        true,
-      )}\n### Targets\n\n${renderTargets(figures, true)}\n`,
+    fs.writeFileSync(fromCallerDir(options.markdown), markdown);
+  }
+  if (options.record) {
+    // Kept beside docs/benchmarks.md, so that its tables can be checked.
+    const dir = resolvePackagePath(
+      '@mesh-chain/bench',
+      '..',
+      'docs',
+      'benchmarks',
+    );
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${options.record}.json`), `${json}\n`);
+    fs.writeFileSync(path.join(dir, `${options.record}.md`), markdown);
+    process.stdout.write(
+      `Recorded: docs/benchmarks/${options.record}.json and .md\n`,
     );
   }
 

@@ -1,7 +1,8 @@
 /*
  * Command-line options of `yarn bench`.
  */
-import type { StockViewMode } from './views';
+import type { StockLayout } from './types';
+import type { MeshViewMode, StockViewMode } from './views';
 
 export interface BenchOptions {
   smoke: boolean;
@@ -31,6 +32,19 @@ export interface BenchOptions {
   stockPollMs: number;
   stockView: StockViewMode;
   stockMetrics: boolean;
+  /** The stock plugin's object types (see StockLayout). */
+  stockLayout: StockLayout;
+  /** How the mesh page view is made. */
+  meshView: MeshViewMode;
+  /** Pin the simulators to a core of their own (taskset). */
+  pin: boolean;
+  /** Run even when the machine is busy (the figures say so). */
+  force: boolean;
+  /**
+   * Keep the raw figures as docs/benchmarks/<name>.json beside
+   * docs/benchmarks.md (and the tables as docs/benchmarks/<name>.md).
+   */
+  record?: string;
   backends: Array<'stock' | 'mesh'>;
   baseline: boolean;
   logLevel: string;
@@ -74,6 +88,23 @@ simulated clusters and prints their figures side by side (mesh / stock).
   --stock-metrics          let the stock plugin read pod metrics too
                            (skipMetricsLookup: false; off by default, as the
                            mesh view shows none)
+  --stock-layout LAYOUT    trimmed: the stock plugin's objectTypes trimmed to
+                           the kinds the mesh view shows (pods, services,
+                           deployments, replicasets, HPAs), plus the Istio
+                           kinds (default); default: its 13 default types
+                           plus the Istio kinds
+  --mesh-view MODE         page: GET /api/mesh/clusters, then the chain, as
+                           the mesh page does when it opens with the
+                           Kubernetes auth providers installed (default);
+                           chain: the chain request alone (what a signal's
+                           refetch sends)
+  --no-pin                 do not pin the simulators to a core of their own
+                           (taskset; by default the last core is theirs, the
+                           others the backend's and the load generator's)
+  --force                  run even when the 1-minute load average is above
+                           the number of cores (the figures are flagged)
+  --record NAME            keep the raw figures as docs/benchmarks/NAME.json
+                           and the tables as docs/benchmarks/NAME.md
   --backends LIST          stock,mesh (both)
   --no-baseline            skip the empty-backend memory baseline
   --log-level LEVEL        log level of the backends (error)
@@ -113,6 +144,10 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockPollMs: 10_000,
         stockView: 'frontend',
         stockMetrics: false,
+        stockLayout: 'trimmed',
+        meshView: 'page',
+        pin: true,
+        force: false,
         backends: ['stock', 'mesh'],
         baseline: false,
         logLevel: 'error',
@@ -136,6 +171,10 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockPollMs: 10_000,
         stockView: 'frontend',
         stockMetrics: false,
+        stockLayout: 'trimmed',
+        meshView: 'page',
+        pin: true,
+        force: false,
         backends: ['stock', 'mesh'],
         baseline: true,
         logLevel: 'error',
@@ -209,6 +248,38 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--stock-metrics':
         o.stockMetrics = true;
         break;
+      case '--stock-layout': {
+        const v = value();
+        if (v !== 'trimmed' && v !== 'default') {
+          throw new Error('--stock-layout is trimmed or default');
+        }
+        o.stockLayout = v;
+        break;
+      }
+      case '--mesh-view': {
+        const v = value();
+        if (v !== 'page' && v !== 'chain') {
+          throw new Error('--mesh-view is page or chain');
+        }
+        o.meshView = v;
+        break;
+      }
+      case '--no-pin':
+        o.pin = false;
+        break;
+      case '--force':
+        o.force = true;
+        break;
+      case '--record': {
+        const v = value();
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v)) {
+          throw new Error(
+            '--record is a file name of letters, digits, dots, dashes and underscores, e.g. 2026-12-07-quiet',
+          );
+        }
+        o.record = v;
+        break;
+      }
       case '--backends': {
         const v = value().split(',');
         if (v.some(b => b !== 'stock' && b !== 'mesh') || v.length === 0) {

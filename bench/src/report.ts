@@ -83,6 +83,21 @@ function rowsFor(
       digits: 1,
     },
   ];
+  // Bytes of a page view's answers, from the first level (they do not
+  // depend on the concurrency).
+  const firstLevel = (b: BackendFigures) => b.levels[0];
+  rows.push(
+    {
+      label: 'answer bytes / page view, decoded',
+      ...pick(b => firstLevel(b)?.bodyBytesPerView),
+      note: 'every answer of the view: the chain (and /clusters), JSON',
+    },
+    {
+      label: 'answer bytes / page view, as sent',
+      ...pick(b => firstLevel(b)?.wireBytesPerView),
+      note: 'compressed as the backend sends it to a browser (gzip, deflate, br accepted)',
+    },
+  );
   const levels = new Set<number>();
   for (const b of size.backends) {
     b.levels.forEach(l => levels.add(l.concurrency));
@@ -299,7 +314,12 @@ export function describeRun(run: RunFigures): string {
     `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, ${m.platform}, Node.js ${m.node}`,
     `Load average (1/5/15 min) at start ${run.loadAvgStart.join(
       ' / ',
-    )}, at end ${run.loadAvgEnd?.join(' / ') ?? '-'}`,
+    )}, at end ${run.loadAvgEnd?.join(' / ') ?? '-'}${
+      run.loadCheck?.busy
+        ? ` (BUSY: above the ${run.loadCheck.cores} cores at start; run with --force, figures not comparable)`
+        : ''
+    }`,
+    `Layout: ${run.layout?.description ?? 'not recorded'}`,
     [
       `Settings: ${o.clusters} clusters`,
       `${o.latencyMs} ms per cluster request`,
@@ -310,6 +330,12 @@ export function describeRun(run: RunFigures): string {
       `stock view '${o.stockView}' ${
         o.stockMetrics ? 'with' : 'without'
       } pod metrics`,
+      `stock layout '${o.stockLayout ?? 'default'}' (${
+        o.stockLayout === 'trimmed'
+          ? 'objectTypes: pods, services, deployments, replicasets, horizontalpodautoscalers'
+          : 'the 13 default object types'
+      } + Istio gateways, virtualservices, destinationrules)`,
+      `mesh view '${o.meshView ?? 'chain'}'`,
       `backend log level '${o.logLevel}'`,
     ].join(', '),
   ].join('\n');

@@ -10,6 +10,7 @@ import fs from 'fs';
 import path from 'path';
 import { BackendChild, startBackendChild } from './backendChild';
 import { Child } from './ipc';
+import { CpuLayout, LoadCheck, pinProcess, planLayout } from './layout';
 import { HttpClient, LoadFigures, PageView, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { cpuMs, load, peakRssMb, rssMb } from './proc';
@@ -107,6 +108,10 @@ export interface SizeFigures {
 
 export interface RunFigures {
   options: BenchOptions;
+  /** Which cores the processes ran on. */
+  layout: CpuLayout;
+  /** The load before the run; `busy` runs ran only with --force. */
+  loadCheck?: LoadCheck;
   startedAt: string;
   finishedAt?: string;
   loadAvgStart: number[];
@@ -161,11 +166,23 @@ export class BenchRun {
   private readonly outDir: string;
   private readonly token = randomBytes(24).toString('hex');
 
-  constructor(private readonly options: BenchOptions, outDir: string) {
+  constructor(
+    private readonly options: BenchOptions,
+    outDir: string,
+    loadCheck?: LoadCheck,
+  ) {
     this.outDir = outDir;
     fs.mkdirSync(outDir, { recursive: true });
+    const layout = planLayout(options.pin);
+    if (layout.backendCpus) {
+      // The backends are forked from this process and inherit its cores.
+      pinProcess(process.pid, layout.backendCpus);
+    }
+    log(`layout: ${layout.description}`);
     this.figures = {
       options,
+      layout,
+      ...(loadCheck && { loadCheck }),
       startedAt: new Date().toISOString(),
       loadAvgStart: load(),
       sizes: [],
@@ -198,6 +215,7 @@ export class BenchRun {
         clusters,
         entities,
         stockMetrics: this.options.stockMetrics,
+        stockLayout: this.options.stockLayout,
       },
       outDir: this.outDir,
       label,
@@ -237,6 +255,9 @@ export class BenchRun {
       logFile: path.join(this.outDir, `clusters-${size}.log`),
     });
     try {
+      if (this.figures.layout.clusterCpus) {
+        pinProcess(clustersChild.pid, this.figures.layout.clusterCpus);
+      }
       const seeded = await clustersChild.call<{
         clusters: ClusterInfo[];
         components: BenchComponent[];
@@ -339,7 +360,9 @@ export class BenchRun {
     }, 200);
     try {
       const view: PageView =
-        variant === 'mesh' ? meshView(client) : stockView(client, o.stockView);
+        variant === 'mesh'
+          ? meshView(client, o.meshView)
+          : stockView(client, o.stockView);
       const check = (result: Awaited<ReturnType<PageView>>) =>
         variant === 'mesh'
           ? checkMeshView(result, { clusters: o.clusters, chain: CHAIN })
@@ -546,6 +569,7 @@ export class BenchRun {
   ): Promise<Propagation> {
     const o = this.options;
     const signals = await SignalsClient.connect(baseUrl, this.token);
+    const refetch = meshView(client, 'chain');
     const trials: number[] = [];
     const signalMs: number[] = [];
     let missed = 0;
@@ -584,7 +608,8 @@ export class BenchRun {
           }
           firstSignal ??= signal.receivedAt;
           after = signal.receivedAt + 1;
-          const r = await view(entity);
+          // A signal's refetch sends the chain request alone.
+          const r = await refetch(entity);
           if (r.ok && showsTimeout(r, timeout)) {
             shown = Date.now();
           }
@@ -612,7 +637,6 @@ export class BenchRun {
     } finally {
       signals.close();
     }
-    void client;
     return { trials, signalMs, missed };
   }
 

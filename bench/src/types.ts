@@ -43,6 +43,11 @@ export interface BackendStart {
   entities: string[];
   /** Let the stock plugin read pod metrics (it skips them by default here). */
   stockMetrics: boolean;
+  /**
+   * The stock plugin's object types: `trimmed` to the kinds the mesh view
+   * shows, or the plugin's `default` 13 (both plus the Istio kinds).
+   */
+  stockLayout?: StockLayout;
   /** More `mesh:` configuration of the mesh backend (fault suite). */
   mesh?: Record<string, unknown>;
   /**
@@ -51,3 +56,11 @@ export interface BackendStart {
    */
   observeCaches?: boolean;
 }
+
+/**
+ * The stock plugin's `kubernetes.objectTypes`: `trimmed` to what the mesh
+ * view shows (pods, services, deployments, replicasets,
+ * horizontalpodautoscalers), as a user comparing the two would configure
+ * it, or the plugin's `default` list.
+ */
+export type StockLayout = 'trimmed' | 'default';

@@ -1,6 +1,28 @@
-import { percentile } from './load';
+import http from 'http';
+import type { AddressInfo } from 'net';
+import zlib from 'zlib';
+import { planLayout } from './layout';
+import { HttpClient, HttpResult, percentile } from './load';
 import { parseOptions } from './options';
-import { checkMeshView, checkStockView, showsTimeout } from './views';
+import {
+  checkMeshView,
+  checkStockView,
+  meshView,
+  showsTimeout,
+  stockView,
+} from './views';
+
+/** A client that answers every request with `body`, and records the requests. */
+function fakeClient(body = '{"ok":true}') {
+  const requests: string[] = [];
+  const client = {
+    async request(method: string, path: string): Promise<HttpResult> {
+      requests.push(`${method} ${path}`);
+      return { status: 200, body, wireBytes: 10, bodyBytes: body.length };
+    },
+  } as unknown as HttpClient;
+  return { client, requests };
+}
 
 /** A generated chain of one Deployment with two pods, one route. */
 const chain = {
@@ -166,10 +188,113 @@ describe('parseOptions', () => {
     expect(o.concurrency).toEqual([1, 4]);
   });
 
+  it('compares with the stock plugin trimmed and the mesh page as it opens, by default', () => {
+    for (const o of [parseOptions([]), parseOptions(['--smoke'])]) {
+      expect(o).toMatchObject({
+        stockLayout: 'trimmed',
+        meshView: 'page',
+        pin: true,
+        force: false,
+      });
+    }
+    expect(
+      parseOptions([
+        '--stock-layout',
+        'default',
+        '--mesh-view',
+        'chain',
+        '--no-pin',
+        '--force',
+        '--record',
+        '2026-12-07-quiet',
+      ]),
+    ).toMatchObject({
+      stockLayout: 'default',
+      meshView: 'chain',
+      pin: false,
+      force: true,
+      record: '2026-12-07-quiet',
+    });
+    expect(() => parseOptions(['--stock-layout', 'all'])).toThrow(
+      '--stock-layout is trimmed or default',
+    );
+    expect(() => parseOptions(['--record', '../x'])).toThrow('--record is');
+  });
+
   it('rejects what it does not know', () => {
     expect(() => parseOptions(['--sizes', 'many'])).toThrow(
       '--sizes must be positive numbers',
     );
     expect(() => parseOptions(['--fast'])).toThrow('Unknown option --fast');
+  });
+});
+
+describe('page views', () => {
+  it('sends what the mesh page sends when it opens: the clusters, then the chain', async () => {
+    const { client, requests } = fakeClient();
+    const result = await meshView(client)('shop');
+    expect(requests).toEqual([
+      'GET /api/mesh/clusters',
+      'GET /api/mesh/entities/component/default/shop',
+    ]);
+    expect(result.bytes).toEqual({ wire: 20, body: 22 });
+
+    const refetch = fakeClient();
+    await meshView(refetch.client, 'chain')('shop');
+    expect(refetch.requests).toEqual([
+      'GET /api/mesh/entities/component/default/shop',
+    ]);
+  });
+
+  it('sums the bytes of every answer of a stock page view', async () => {
+    const { client, requests } = fakeClient();
+    const result = await stockView(client, 'frontend')('shop');
+    expect(requests).toEqual([
+      'GET /api/kubernetes/clusters',
+      'POST /api/kubernetes/services/shop',
+    ]);
+    expect(result.bytes).toEqual({ wire: 20, body: 22 });
+  });
+});
+
+describe('HttpClient', () => {
+  it('accepts compressed answers as a browser does, and counts bytes as sent and decoded', async () => {
+    const body = JSON.stringify({ items: 'x'.repeat(5000) });
+    const server = http.createServer((req, res) => {
+      expect(req.headers['accept-encoding']).toBe('gzip, deflate, br');
+      res.setHeader('content-encoding', 'gzip');
+      res.end(zlib.gzipSync(body));
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const client = new HttpClient(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      'token',
+    );
+    try {
+      const res = await client.request('GET', '/');
+      expect(res.body).toBe(body);
+      expect(res.bodyBytes).toBe(body.length);
+      expect(res.wireBytes).toBeLessThan(200);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+});
+
+describe('planLayout', () => {
+  it('says how the processes share the cores', () => {
+    const pinned = planLayout(true);
+    if (pinned.cores >= 2) {
+      expect(pinned.pinned).toBe(true);
+      expect(pinned.clusterCpus).toBe(String(pinned.cores - 1));
+      expect(pinned.description).toMatch(
+        /^pinned \(taskset\): clusters on core/,
+      );
+    } else {
+      expect(pinned.pinned).toBe(false);
+    }
+    expect(planLayout(false)).toMatchObject({ pinned: false });
+    expect(planLayout(false).description).toMatch(/--no-pin/);
   });
 });

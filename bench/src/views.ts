@@ -13,14 +13,25 @@
  * after its /clusters call, in parallel as two hooks on one page would.
  *
  * Mesh: the mesh plugin's useMeshChain GETs /api/mesh/entities/... once,
- * then again only when a signal says the chain changed.
+ * then again only when a signal says the chain changed. When the page
+ * opens with the Kubernetes plugin's auth providers installed (as in the
+ * app of this repository), useUserAuth first awaits GET /api/mesh/clusters
+ * (once per page, to know which clusters need the user's token): `page`
+ * mode sends both, in that order; `chain` mode only the chain (a signal's
+ * refetch).
+ *
+ * Every view records the bytes it received, compressed as sent (the client
+ * accepts gzip, deflate and br, as Chromium does) and decoded.
  */
 import type { ScaleChainShape } from '@mesh-chain/demo-cluster';
 import { ISTIO_CUSTOM_RESOURCES, benchEntity } from './entities';
-import type { HttpClient, PageView, ViewResult } from './load';
+import { bytesOf, HttpClient, HttpResult, PageView, ViewResult } from './load';
 
 /** How the stock page view is made. */
 export type StockViewMode = 'frontend' | 'queries';
+
+/** How the mesh page view is made. */
+export type MeshViewMode = 'page' | 'chain';
 
 function failed(status: number, what: string, body: string): ViewResult {
   return {
@@ -30,8 +41,19 @@ function failed(status: number, what: string, body: string): ViewResult {
   };
 }
 
-export function meshView(client: HttpClient): PageView {
+export function meshView(
+  client: HttpClient,
+  mode: MeshViewMode = 'page',
+): PageView {
   return async entity => {
+    const answers = [];
+    if (mode === 'page') {
+      const clusters = await client.request('GET', '/api/mesh/clusters');
+      if (clusters.status !== 200) {
+        return failed(clusters.status, 'GET /api/mesh/clusters', clusters.body);
+      }
+      answers.push(clusters);
+    }
     const res = await client.request(
       'GET',
       `/api/mesh/entities/component/default/${encodeURIComponent(entity)}`,
@@ -39,36 +61,47 @@ export function meshView(client: HttpClient): PageView {
     if (res.status !== 200) {
       return failed(res.status, 'GET /api/mesh/entities', res.body);
     }
-    return { ok: true, bodies: [res.body] };
+    answers.push(res);
+    return { ok: true, bodies: [res.body], bytes: bytesOf(answers) };
   };
 }
 
 export function stockView(client: HttpClient, mode: StockViewMode): PageView {
-  const clusters = async () => {
-    const res = await client.request('GET', '/api/kubernetes/clusters');
-    return res.status === 200
-      ? undefined
-      : failed(res.status, 'GET /api/kubernetes/clusters', res.body);
-  };
-  const post = async (path: string, body: unknown) => {
-    const res = await client.request('POST', `/api/kubernetes${path}`, body);
-    return res.status === 200
-      ? { ok: true, bodies: [res.body] }
-      : failed(res.status, `POST /api/kubernetes${path}`, res.body);
+  /** One page's requests, in order; their answers sum into its bytes. */
+  const page = () => {
+    const answers: HttpResult[] = [];
+    const clusters = async () => {
+      const res = await client.request('GET', '/api/kubernetes/clusters');
+      answers.push(res);
+      return res.status === 200
+        ? undefined
+        : failed(res.status, 'GET /api/kubernetes/clusters', res.body);
+    };
+    const post = async (path: string, body: unknown): Promise<ViewResult> => {
+      const res = await client.request('POST', `/api/kubernetes${path}`, body);
+      answers.push(res);
+      return res.status === 200
+        ? { ok: true, bodies: [res.body] }
+        : failed(res.status, `POST /api/kubernetes${path}`, res.body);
+    };
+    return { clusters, post, bytes: () => bytesOf(answers) };
   };
   if (mode === 'frontend') {
     return async entity => {
+      const { clusters, post, bytes } = page();
       const problem = await clusters();
       if (problem) {
         return problem;
       }
-      return post(`/services/${encodeURIComponent(entity)}`, {
+      const result = await post(`/services/${encodeURIComponent(entity)}`, {
         entity: benchEntity(entity),
         auth: {},
       });
+      return { ...result, bytes: bytes() };
     };
   }
   return async entity => {
+    const { clusters, post, bytes } = page();
     const entityRef = `component:default/${entity}`;
     const results = await Promise.all([
       clusters().then(
@@ -87,7 +120,13 @@ export function stockView(client: HttpClient, mode: StockViewMode): PageView {
       ),
     ]);
     const bad = results.find(r => !r.ok);
-    return bad ?? { ok: true, bodies: results.flatMap(r => r.bodies) };
+    return (
+      bad ?? {
+        ok: true,
+        bodies: results.flatMap(r => r.bodies),
+        bytes: bytes(),
+      }
+    );
   };
 }
 
