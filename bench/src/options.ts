@@ -100,7 +100,8 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            refetch sends)
   --no-pin                 do not pin the simulators to a core of their own
                            (taskset; by default the last core is theirs, the
-                           others the backend's and the load generator's)
+                           others the backend's and the load generator's;
+                           the smoke run never pins)
   --force                  run even when the 1-minute load average is above
                            the number of cores (the figures are flagged)
   --record NAME            keep the raw figures as docs/benchmarks/NAME.json
@@ -146,7 +147,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockMetrics: false,
         stockLayout: 'trimmed',
         meshView: 'page',
-        pin: true,
+        pin: false,
         force: false,
         backends: ['stock', 'mesh'],
         baseline: false,

@@ -193,10 +193,12 @@ describe('parseOptions', () => {
       expect(o).toMatchObject({
         stockLayout: 'trimmed',
         meshView: 'page',
-        pin: true,
         force: false,
       });
     }
+    // Only timed runs pin the simulators; the smoke run only checks.
+    expect(parseOptions([]).pin).toBe(true);
+    expect(parseOptions(['--smoke']).pin).toBe(false);
     expect(
       parseOptions([
         '--stock-layout',
