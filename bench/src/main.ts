@@ -6,6 +6,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'fs';
 import path from 'path';
+import { runEngineBench } from './engine/engineBench';
 import { FaultRun } from './faults/FaultRun';
 import { renderFaultMarkdown, renderFaultTable } from './faults/report';
 import { BenchOptions, parseOptions } from './options';
@@ -54,6 +55,10 @@ async function faults(options: BenchOptions, outDir: string) {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  if (options.engine) {
+    runEngineBench(options.sizes);
+    process.exit(0);
+  }
   if (options.faults) {
     await faults(
       options,

@@ -7,6 +7,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** Run the fault suite instead of the benchmark. */
   faults: boolean;
+  /** Time the chain engine alone, in memory, instead of the benchmark. */
+  engine: boolean;
   /** Objects per cluster, one run per size. */
   sizes: number[];
   clusters: number;
@@ -50,6 +52,9 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            proxies, one fault at a time (docs/reliability.md);
                            takes --json and --markdown (paths relative to the
                            repository root)
+  --engine                 the chain engine alone instead: resolve and
+                           simulate over generated clusters of --sizes, in
+                           memory (no servers, no backends)
   --sizes N,N,...          objects per cluster, one run each (1000,5000,20000)
   --clusters N             simulated clusters (3)
   --concurrency N,N,...    concurrent page views (1,16,64)
@@ -88,10 +93,12 @@ function list(value: string, what: string): number[] {
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const faults = argv.includes('--faults');
+  const engine = argv.includes('--engine');
   const o: BenchOptions = smoke
     ? {
         smoke,
         faults,
+        engine,
         sizes: [400],
         clusters: 3,
         concurrency: [1, 4],
@@ -114,6 +121,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     : {
         smoke,
         faults,
+        engine,
         sizes: [1000, 5000, 20000],
         clusters: 3,
         concurrency: [1, 16, 64],
@@ -152,6 +160,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     switch (arg) {
       case '--smoke':
       case '--faults':
+      case '--engine':
         break;
       case '--sizes':
         o.sizes = list(value(), '--sizes');

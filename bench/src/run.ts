@@ -3,23 +3,18 @@
  * of their own, then each backend in turn in a process of its own, measured
  * the same way against the same clusters and the same entities.
  */
-import type { DemoClusterStats } from '@mesh-chain/demo-cluster';
+import { DemoClusterStats, scaleChainShape } from '@mesh-chain/demo-cluster';
 import { meshSignalChannel } from '@mesh-chain/plugin-mesh-common';
 import { randomBytes } from 'crypto';
 import fs from 'fs';
-import net from 'net';
 import path from 'path';
+import { BackendChild, startBackendChild } from './backendChild';
 import { Child } from './ipc';
 import { HttpClient, LoadFigures, PageView, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { cpuMs, load, peakRssMb, rssMb } from './proc';
 import { SignalsClient } from './signals';
-import type {
-  BackendStart,
-  BackendVariant,
-  BenchComponent,
-  ClusterInfo,
-} from './types';
+import type { BackendVariant, BenchComponent, ClusterInfo } from './types';
 import {
   checkMeshView,
   checkStockView,
@@ -28,7 +23,8 @@ import {
   stockView,
 } from './views';
 
-const PODS_PER_DEPLOYMENT = 2;
+/** What each generated component's chain holds (the generator's defaults). */
+const CHAIN = scaleChainShape();
 
 /** Cluster API requests, split the way the figures need them. */
 export interface RequestCounts {
@@ -124,17 +120,6 @@ function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function sumStats(stats: DemoClusterStats[]): RequestCounts {
   const requests: Record<string, number> = {};
   let reads = 0;
@@ -199,70 +184,32 @@ export class BenchRun {
     return this.figures;
   }
 
-  private async startBackend(
+  private startBackend(
     variant: BackendVariant,
     clusters: ClusterInfo[],
     entities: string[],
     label: string,
-  ): Promise<{
-    child: Child;
-    client: HttpClient;
-    baseUrl: string;
-    startMs: number;
-  }> {
-    const port = await freePort();
-    const start: BackendStart = {
-      variant,
-      port,
-      token: this.token,
-      clusters,
-      entities,
-      stockMetrics: this.options.stockMetrics,
-    };
-    const startFile = path.join(this.outDir, `${label}.start.json`);
-    fs.writeFileSync(startFile, JSON.stringify(start));
-    const t0 = Date.now();
-    const child = Child.start({
+  ): Promise<BackendChild> {
+    return startBackendChild({
       name: `${variant} backend`,
-      module: require.resolve('./backendProcess'),
-      logFile: path.join(this.outDir, `${label}.log`),
-      env: { MESH_BENCH_BACKEND: startFile, LOG_LEVEL: this.options.logLevel },
+      start: {
+        variant,
+        token: this.token,
+        clusters,
+        entities,
+        stockMetrics: this.options.stockMetrics,
+      },
+      outDir: this.outDir,
+      label,
+      logLevel: this.options.logLevel,
       execArgv: [
         '--expose-gc',
         ...(this.options.profile
           ? ['--cpu-prof', `--cpu-prof-dir=${path.join(this.outDir, label)}`]
           : []),
       ],
+      maxSockets: Math.max(...this.options.concurrency) * 2,
     });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const client = new HttpClient(
-      baseUrl,
-      this.token,
-      Math.max(...this.options.concurrency) * 2,
-    );
-    for (;;) {
-      if (!child.alive) {
-        throw new Error(
-          `The ${variant} backend exited during start-up; see ${child.logFile}`,
-        );
-      }
-      try {
-        const res = await client.request(
-          'GET',
-          '/.backstage/health/v1/readiness',
-        );
-        if (res.status === 200) {
-          break;
-        }
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() - t0 > 120_000) {
-        throw new Error(`The ${variant} backend did not start within 120 s`);
-      }
-      await sleep(50);
-    }
-    return { child, client, baseUrl, startMs: Date.now() - t0 };
   }
 
   private async baseline(): Promise<{ rssMb: number; heapMb: number }> {
@@ -395,13 +342,10 @@ export class BenchRun {
         variant === 'mesh' ? meshView(client) : stockView(client, o.stockView);
       const check = (result: Awaited<ReturnType<PageView>>) =>
         variant === 'mesh'
-          ? checkMeshView(result, {
-              clusters: o.clusters,
-              podsPerDeployment: PODS_PER_DEPLOYMENT,
-            })
+          ? checkMeshView(result, { clusters: o.clusters, chain: CHAIN })
           : checkStockView(result, {
               clusters: o.clusters,
-              podsPerDeployment: PODS_PER_DEPLOYMENT,
+              chain: CHAIN,
               mode: o.stockView,
             });
 

@@ -20,7 +20,8 @@ import {
 import { MetricsProvider } from './controllers/metrics';
 import { DEFAULT_TIMING, DemoTiming } from './controllers/runtime';
 import { buildKubeconfig } from './kubeconfig';
-import { baseObjects, scenarioObjects } from './scenarios';
+import { scenarioObjects } from './scenarios';
+import { baseObjects } from './scenarios/base';
 import {
   DEFAULT_TOKENS,
   DEMO_SERVICE_ACCOUNT_NAMESPACE,

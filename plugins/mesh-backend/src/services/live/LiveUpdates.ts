@@ -9,14 +9,15 @@ import {
 import { randomUUID } from 'crypto';
 import type { MeshSettings } from '../../config';
 import type { ClusterDataService } from '../cluster/ClusterDataService';
-import { combineRevisions, MeshChainService } from '../MeshChainService';
+import { combineRevisions } from '../chains/chainHashing';
+import type { MeshChainService } from '../MeshChainService';
 import { PublisherElection } from './PublisherElection';
 
 /** The events topic on which replicas tell each other what pages show. */
-export const MESH_VIEWED_TOPIC = 'mesh.chain.viewed';
+const MESH_VIEWED_TOPIC = 'mesh.chain.viewed';
 
 /** The events topic on which replicas say they run, or that they stop. */
-export const MESH_REPLICA_TOPIC = 'mesh.replica';
+const MESH_REPLICA_TOPIC = 'mesh.replica';
 
 /** How often a replica says it runs. */
 const HEARTBEAT_MS = 15_000;

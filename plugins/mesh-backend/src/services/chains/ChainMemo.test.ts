@@ -11,8 +11,8 @@ import {
   pod,
   replicaSet,
   service,
-} from '../__fixtures__/objects';
-import type { CacheChange } from './cluster/ClusterCache';
+} from '../../__fixtures__/objects';
+import type { CacheChange } from '../cluster/ClusterCache';
 import { ChainMemo, concerns, MemoEntry } from './ChainMemo';
 
 /*

@@ -1,8 +1,5 @@
-import type { KubeObject, WatchedKind } from '@mesh-chain/plugin-mesh-common';
-import { boundObject } from './limits';
-
-/**
- * Keeping memory bounded: each object is reduced to what the chain needs
+/*
+ * Keeping memory bounded: each object is reduced to what the chain reads
  * before it is stored. Everywhere: no `managedFields`, no
  * `kubectl.kubernetes.io/last-applied-configuration`. Pods keep their
  * containers' names, images and ports, their status (phase, conditions and
@@ -14,12 +11,17 @@ import { boundObject } from './limits';
  * kind, the size limits of `limits.ts` apply: over-long strings are cut
  * (saying so), and an object over the per-object budget loses its
  * annotations, then its spec and status (a problem of the object).
+ * Repeated strings are shared (`sharedStrings.ts`).
  */
+
+import type { KubeObject, WatchedKind } from '@mesh-chain/plugin-mesh-common';
+import { boundObject } from './limits';
+import { shareStrings } from './sharedStrings';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** The result of slimming one object from the API server. */
-export interface SlimResult {
+/** One object from the API server, trimmed to what the chain reads. */
+export interface TrimmedObject {
   /** The object to store; absent when it cannot be indexed. */
   object?: KubeObject;
   /** What is wrong with it, when something is. */
@@ -82,7 +84,7 @@ function containers(value: unknown, fields: string[]): unknown {
   return value.filter(isPlainObject).map(c => pick(c, fields));
 }
 
-function slimPodSpec(
+function podSpecFields(
   spec: Record<string, any>,
   fields: string[] = CONTAINER_FIELDS,
 ): Record<string, any> {
@@ -99,7 +101,7 @@ function slimPodSpec(
 const POD_CONTAINER_FIELDS = CONTAINER_FIELDS.filter(f => f !== 'resources');
 
 /** Conditions without timestamps and messages (the chain reads type and status). */
-function slimConditions(value: unknown): unknown {
+function conditionFields(value: unknown): unknown {
   return Array.isArray(value)
     ? value
         .filter(isPlainObject)
@@ -108,7 +110,7 @@ function slimConditions(value: unknown): unknown {
 }
 
 /** A container state without timestamps or container ids. */
-function slimState(value: unknown): unknown {
+function stateFields(value: unknown): unknown {
   if (!isPlainObject(value)) {
     return undefined;
   }
@@ -121,11 +123,11 @@ function slimState(value: unknown): unknown {
   return out;
 }
 
-function slimContainerStatuses(value: unknown): unknown {
+function containerStatusFields(value: unknown): unknown {
   return Array.isArray(value)
     ? value.filter(isPlainObject).map(c => ({
         ...pick(c, ['name', 'ready', 'started', 'restartCount', 'image']),
-        ...(c.state !== undefined && { state: slimState(c.state) }),
+        ...(c.state !== undefined && { state: stateFields(c.state) }),
       }))
     : undefined;
 }
@@ -133,7 +135,7 @@ function slimContainerStatuses(value: unknown): unknown {
 /** Longest annotation value kept on a pod (Istio's sidecar status is kilobytes). */
 const POD_ANNOTATION_LIMIT = 256;
 
-function slimKindFields(
+function chainFieldsOfKind(
   kind: WatchedKind,
   spec: Record<string, any> | undefined,
   status: Record<string, any> | undefined,
@@ -141,17 +143,17 @@ function slimKindFields(
   switch (kind) {
     case 'pods':
       return {
-        spec: spec && slimPodSpec(spec, POD_CONTAINER_FIELDS),
+        spec: spec && podSpecFields(spec, POD_CONTAINER_FIELDS),
         status: status && {
           ...pick(status, ['phase', 'reason', 'message', 'podIP', 'startTime']),
           ...(status.conditions && {
-            conditions: slimConditions(status.conditions),
+            conditions: conditionFields(status.conditions),
           }),
           ...(status.containerStatuses && {
-            containerStatuses: slimContainerStatuses(status.containerStatuses),
+            containerStatuses: containerStatusFields(status.containerStatuses),
           }),
           ...(status.initContainerStatuses && {
-            initContainerStatuses: slimContainerStatuses(
+            initContainerStatuses: containerStatusFields(
               status.initContainerStatuses,
             ),
           }),
@@ -171,7 +173,7 @@ function slimKindFields(
           template: {
             metadata: pick(templateMeta, ['labels', 'annotations']),
             spec: isPlainObject(template.spec)
-              ? slimPodSpec(template.spec)
+              ? podSpecFields(template.spec)
               : { containers: [] },
           },
         },
@@ -189,57 +191,15 @@ function slimKindFields(
 }
 
 /**
- * Most distinct short strings shared between cached objects. Label keys and
- * values, namespaces, images, condition types, timestamps repeat across
- * thousands of objects; JSON.parse gives each its own copy.
- */
-const INTERN_LIMIT = 200_000;
-const interned = new Map<string, string>();
-/** Keys whose values are unique per object: not worth sharing. */
-const UNIQUE_KEYS = new Set(['uid', 'resourceVersion', 'podIP', 'ip', 'name']);
-
-function intern(value: string): string {
-  if (value.length > 128) {
-    return value;
-  }
-  const existing = interned.get(value);
-  if (existing !== undefined) {
-    return existing;
-  }
-  if (interned.size < INTERN_LIMIT) {
-    interned.set(value, value);
-  }
-  return value;
-}
-
-/** Replaces repeated strings in place with one shared copy. */
-function internDeep(value: any, key?: string): any {
-  if (typeof value === 'string') {
-    return key !== undefined && UNIQUE_KEYS.has(key) ? value : intern(value);
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      value[i] = internDeep(value[i]);
-    }
-    return value;
-  }
-  if (value && typeof value === 'object') {
-    for (const k of Object.keys(value)) {
-      value[k] = internDeep(value[k], k);
-    }
-  }
-  return value;
-}
-
-/**
- * Validates and slims one object of a watched kind. `apiVersion` and `kind`
+ * Validates one object of a watched kind and keeps the fields the chain
+ * reads (see above), within the size limits. `apiVersion` and `kind`
  * are filled in when the API server leaves them out (list items).
  */
-export function slimObject(
+export function keepChainFields(
   kind: WatchedKind,
   raw: unknown,
   defaults: { apiVersion: string; kind: string },
-): SlimResult {
+): TrimmedObject {
   if (!isPlainObject(raw)) {
     return { problem: 'not a JSON object' };
   }
@@ -276,7 +236,7 @@ export function slimObject(
       }
     }
   }
-  const fields = slimKindFields(
+  const fields = chainFieldsOfKind(
     kind,
     isPlainObject(spec) ? spec : undefined,
     isPlainObject(status) ? status : undefined,
@@ -310,7 +270,7 @@ export function slimObject(
     ...(fields.status !== undefined && { status: fields.status }),
   };
   problems.push(...boundObject(object));
-  internDeep(object);
+  shareStrings(object);
   return problems.length
     ? { object, problem: problems.join(', ') }
     : { object };

@@ -2,7 +2,7 @@ import type {
   ReadRecord,
   ResolvedClusterChain,
 } from '@mesh-chain/plugin-mesh-common';
-import type { CacheChange } from './cluster/ClusterCache';
+import type { CacheChange } from '../cluster/ClusterCache';
 
 /** A memoized chain of one entity selector in one cluster. */
 export interface MemoEntry {
@@ -13,7 +13,7 @@ export interface MemoEntry {
   resolvedAt: number;
   resolved: ResolvedClusterChain;
   hash: string;
-  /** The resolved chain as JSON members (see MeshChainService.serialize). */
+  /** The resolved chain as JSON members (see ChainSerializer). */
   json: string;
   /** A change that may concern this chain arrived since it was resolved. */
   dirty: boolean;

@@ -1,11 +1,11 @@
-import { slimObject } from './slim';
+import { keepChainFields } from './trimObject';
 import { Semaphore } from './Semaphore';
 
 const defaults = { apiVersion: 'v1', kind: 'Pod' };
 
-describe('slimObject', () => {
+describe('keepChainFields', () => {
   it('keeps what the chain reads from a pod and drops the rest', () => {
-    const { object, problem } = slimObject(
+    const { object, problem } = keepChainFields(
       'pods',
       {
         metadata: {
@@ -91,7 +91,7 @@ describe('slimObject', () => {
   });
 
   it('keeps container resources on a Deployment template (HPA diagnostics need them)', () => {
-    const { object } = slimObject(
+    const { object } = keepChainFields(
       'deployments',
       {
         metadata: { name: 'd', namespace: 'ns' },
@@ -122,13 +122,13 @@ describe('slimObject', () => {
   });
 
   it('refuses objects without a name and flags wrong shapes', () => {
-    expect(slimObject('pods', { metadata: {} }, defaults)).toEqual({
+    expect(keepChainFields('pods', { metadata: {} }, defaults)).toEqual({
       problem: 'has no metadata.name',
     });
-    expect(slimObject('pods', 'x', defaults)).toEqual({
+    expect(keepChainFields('pods', 'x', defaults)).toEqual({
       problem: 'not a JSON object',
     });
-    const odd = slimObject(
+    const odd = keepChainFields(
       'virtualservices',
       { metadata: { name: 'v', labels: { a: 1 } }, spec: [] },
       { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },

@@ -3,8 +3,8 @@ import {
   MemorySnapshot,
   RecordingSnapshot,
 } from '@mesh-chain/plugin-mesh-common';
-import { meshObjects } from '../__fixtures__/objects';
-import type { DirectRead } from './cluster/ClusterDataService';
+import { meshObjects } from '../../__fixtures__/objects';
+import type { DirectRead } from '../cluster/ClusterDataService';
 import { broadReads, missingReads } from './directReadPlan';
 
 const text = (reads: DirectRead[]) =>

@@ -13,7 +13,7 @@ import {
   WATCHED_KINDS,
   WatchedKind,
 } from '@mesh-chain/plugin-mesh-common';
-import type { DirectRead } from './cluster/ClusterDataService';
+import type { DirectRead } from '../cluster/ClusterDataService';
 
 /**
  * The kinds left out of the first, broad round: there are many of them, and
