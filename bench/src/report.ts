@@ -146,7 +146,7 @@ function rowsFor(
       label: `cluster CPU / page view at concurrency ${mid}, ms`,
       ...pick(b => midLevel(b)?.clusterCpuMsPerView),
       digits: 2,
-      note: 'the simulators, on the same 2 cores, net of their idle CPU',
+      note: 'the simulators (see Layout), net of their idle CPU',
     },
     {
       label: 'backend RSS, warm and idle, MiB',
@@ -316,7 +316,7 @@ export function describeRun(run: RunFigures): string {
       ' / ',
     )}, at end ${run.loadAvgEnd?.join(' / ') ?? '-'}${
       run.loadCheck?.busy
-        ? ` (BUSY: above the ${run.loadCheck.cores} cores at start; run with --force, figures not comparable)`
+        ? ` (BUSY: above the ${run.loadCheck.cores} cores at start; figures not comparable)`
         : ''
     }`,
     `Layout: ${run.layout?.description ?? 'not recorded'}`,
