@@ -23,8 +23,7 @@ export interface CpuLayout {
 }
 
 /** The layout of a run: the last core for the simulators, the rest for the others. */
-export function planLayout(pin: boolean): CpuLayout {
-  const cores = os.cpus().length;
+export function planLayout(pin: boolean, cores = os.cpus().length): CpuLayout {
   if (!pin) {
     return {
       cores,

@@ -83,12 +83,12 @@ export class HttpClient {
           res.on('end', () => {
             try {
               const wire = Buffer.concat(chunks);
-              const body = decode(res.headers['content-encoding'], wire);
+              const decoded = decode(res.headers['content-encoding'], wire);
               resolve({
                 status: res.statusCode ?? 0,
-                body: body.toString('utf8'),
+                body: decoded.toString('utf8'),
                 wireBytes: wire.length,
-                bodyBytes: body.length,
+                bodyBytes: decoded.length,
               });
             } catch (error) {
               reject(error);

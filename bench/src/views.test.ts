@@ -286,17 +286,20 @@ describe('HttpClient', () => {
 
 describe('planLayout', () => {
   it('says how the processes share the cores', () => {
-    const pinned = planLayout(true);
-    if (pinned.cores >= 2) {
-      expect(pinned.pinned).toBe(true);
-      expect(pinned.clusterCpus).toBe(String(pinned.cores - 1));
-      expect(pinned.description).toMatch(
-        /^pinned \(taskset\): clusters on core/,
-      );
-    } else {
-      expect(pinned.pinned).toBe(false);
-    }
-    expect(planLayout(false)).toMatchObject({ pinned: false });
-    expect(planLayout(false).description).toMatch(/--no-pin/);
+    expect(planLayout(true, 2)).toEqual({
+      cores: 2,
+      pinned: true,
+      clusterCpus: '1',
+      backendCpus: '0',
+      description:
+        'pinned (taskset): clusters on core 1; backend and load generator on core 0',
+    });
+    expect(planLayout(true, 8)).toMatchObject({
+      clusterCpus: '7',
+      backendCpus: '0-6',
+    });
+    expect(planLayout(true, 1)).toMatchObject({ pinned: false });
+    expect(planLayout(false, 8).pinned).toBe(false);
+    expect(planLayout(false, 8).description).toMatch(/--no-pin/);
   });
 });
