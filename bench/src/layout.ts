@@ -28,7 +28,7 @@ export function planLayout(pin: boolean, cores = os.cpus().length): CpuLayout {
     return {
       cores,
       pinned: false,
-      description: `not pinned (--no-pin): clusters, backend and load generator share ${cores} cores`,
+      description: `not pinned: clusters, backend and load generator share ${cores} cores`,
     };
   }
   if (cores < 2) {

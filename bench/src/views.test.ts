@@ -300,6 +300,8 @@ describe('planLayout', () => {
     });
     expect(planLayout(true, 1)).toMatchObject({ pinned: false });
     expect(planLayout(false, 8).pinned).toBe(false);
-    expect(planLayout(false, 8).description).toMatch(/--no-pin/);
+    expect(planLayout(false, 8).description).toBe(
+      'not pinned: clusters, backend and load generator share 8 cores',
+    );
   });
 });
