@@ -30,7 +30,24 @@ export interface DiagnosticDefinition {
   istioctl?: string[];
   /** Equivalent Kiali validation codes, if any. */
   kiali?: string[];
+  /**
+   * What the diagnostic is read from besides the objects' configuration:
+   * `status`, what the cluster reports in the object's own status (ready
+   * replicas, rollout and autoscaler conditions, load balancer address),
+   * which an object not applied yet does not have; `cluster`, the other
+   * objects of the cluster or their state (that a Gateway, a Service or
+   * pods are not there, or not ready), known with the cluster at hand but
+   * not from manifests alone. Configuration alone when absent.
+   */
+  evidence?: DiagnosticEvidence;
 }
+
+/**
+ * See {@link DiagnosticDefinition.evidence}.
+ *
+ * @public
+ */
+export type DiagnosticEvidence = 'status' | 'cluster';
 
 const d = (def: DiagnosticDefinition) => def;
 
@@ -51,6 +68,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Correct the `gateways` entry to `<gateway namespace>/<gateway name>` of an existing Gateway, or create the Gateway.',
     istioctl: ['IST0101'],
     kiali: ['KIA1102'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-1002',
@@ -62,6 +80,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Point `destination.host` at an existing Service, preferably by its FQDN `<name>.<namespace>.svc.<cluster domain>`, or create the Service.',
     istioctl: ['IST0101'],
     kiali: ['KIA1101'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-1003',
@@ -73,6 +92,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Add the subset to the DestinationRule for the host, or remove `subset` from the destination.',
     istioctl: ['IST0101'],
     kiali: ['KIA1107'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-1004',
@@ -182,6 +202,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute attaches to a Gateway (`parentRefs`) that does not exist, so no gateway serves it.',
     fix: 'Correct `parentRefs` to an existing Gateway (name and namespace), or create it.',
     istioctl: ['IST0101'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-1015',
@@ -192,6 +213,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute rule sends traffic to a backend Service that does not exist. Requests for that share fail with 500/503.',
     fix: 'Correct `backendRefs` to an existing Service and port, or create the Service.',
     istioctl: ['IST0101'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-1016',
@@ -222,6 +244,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.selector` to the labels of the ingress gateway pods (for example `istio: ingressgateway`), or deploy the gateway.',
     istioctl: ['IST0127'],
     kiali: ['KIA0302'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-2002',
@@ -252,6 +275,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway selects gateway pods, but none of them is ready, so requests from outside are refused.',
     fix: 'Check the gateway Deployment (events, logs, readiness) and bring its pods back.',
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-2005',
@@ -261,6 +285,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway’s status reports Accepted or Programmed as False: its controller (for example Istio, for class `istio`) rejected it or could not deploy it, so its listeners serve nothing.',
     fix: 'Read the condition’s reason and message; check that the GatewayClass exists and that its controller runs.',
+    evidence: 'status',
   }),
   // DestinationRules
   d({
@@ -273,6 +298,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.host` to the Service FQDN `<name>.<namespace>.svc.<cluster domain>`.',
     istioctl: ['IST0174'],
     kiali: ['KIA0202'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-3002',
@@ -284,6 +310,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Fix the subset `labels` to match the pods’ labels, or deploy the version the subset names.',
     istioctl: ['IST0173'],
     kiali: ['KIA0203'],
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-3003',
@@ -313,6 +340,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'No pod in the Service’s namespace carries all the labels of its selector, so the Service has no endpoints and every request to it fails.',
     fix: 'Make the selector equal to labels of the pod template, or fix the pod labels.',
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-4002',
@@ -352,6 +380,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A LoadBalancer Service has no ingress IP or hostname yet, so it cannot be reached from outside the cluster.',
     fix: 'Check that the cluster has a load balancer controller and quota; see the Service events.',
+    evidence: 'status',
   }),
   d({
     code: 'MESH-4006',
@@ -361,6 +390,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Service selects pods, but none of them is ready, so requests fail with 503.',
     fix: 'Look at the pods’ events, logs and readiness probes.',
+    evidence: 'cluster',
   }),
   d({
     code: 'MESH-4007',
@@ -381,6 +411,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'Fewer pods are ready or available than the Deployment asks for, so capacity is reduced.',
     fix: 'Look at the pods that are not ready (events, logs, resource quota, scheduling).',
+    evidence: 'status',
   }),
   d({
     code: 'MESH-5002',
@@ -390,6 +421,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Deployment’s Progressing condition reports ProgressDeadlineExceeded: the new ReplicaSet did not become available in time.',
     fix: 'Find why the new pods do not become ready (image, probes, resources), then fix it or roll back.',
+    evidence: 'status',
   }),
   d({
     code: 'MESH-5003',
@@ -399,6 +431,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A pod of the component is crash looping, cannot pull its image, or failed, so it receives no traffic.',
     fix: 'Read the container’s logs and events and fix the cause.',
+    evidence: 'cluster',
   }),
   // Autoscaling
   d({
@@ -409,6 +442,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The HorizontalPodAutoscaler runs at maxReplicas, so load above this level is not absorbed. Not reported when minReplicas equals maxReplicas (a count pinned on purpose) unless the HPA wants more.',
     fix: 'Raise `maxReplicas` if the cluster has room, or make each pod handle more load.',
+    evidence: 'status',
   }),
   d({
     code: 'MESH-6002',
@@ -418,6 +452,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The ScalingActive condition is False: the HPA cannot compute a replica count (metrics missing, metrics server down, or no resource requests), so it does not scale.',
     fix: 'Check the metrics pipeline (metrics-server, adapters) and the condition message.',
+    evidence: 'status',
   }),
   d({
     code: 'MESH-6003',
@@ -436,6 +471,17 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The AbleToScale condition is False: the HPA cannot read or update the scale of its target.',
     fix: 'Read the condition message; check the target exists and the controller’s permissions.',
+    evidence: 'status',
+  }),
+  d({
+    code: 'MESH-6005',
+    title: 'HPA scale target not found',
+    severity: 'error',
+    category: 'autoscaling',
+    meaning:
+      'The HPA’s `scaleTargetRef` names a Deployment that does not exist in its namespace, so nothing is scaled (the autoscaler reports FailedGetScale).',
+    fix: 'Set `spec.scaleTargetRef.name` to the Deployment to scale, or create that Deployment.',
+    evidence: 'cluster',
   }),
 ];
 
@@ -462,6 +508,13 @@ const CATEGORY_TITLES: Record<DiagnosticCategory, string> = {
   service: 'Services',
   workload: 'Workloads',
   autoscaling: 'Autoscaling',
+};
+
+/** Whether a check of manifests, before they are applied, can find a code. */
+const BEFORE_APPLYING: Record<DiagnosticEvidence | 'configuration', string> = {
+  configuration: 'yes',
+  cluster: 'with the cluster',
+  status: 'no',
 };
 
 /** A Markdown table with padded columns, as prettier writes it. */
@@ -492,12 +545,15 @@ export function renderDiagnosticsMarkdown(): string {
     '',
     'The mesh backend checks each component’s chain (Gateway, VirtualService or HTTPRoute, DestinationRule, Service, Deployment, HPA, Pods) and reports these diagnostics. Codes are stable. Checks for conflicts (several VirtualServices for one host, conflicting Gateways) look at the whole cluster; all other checks look only at the resources in the component’s chain.',
     '',
+    'The scaffolder’s check runs the same rules on manifests before they are applied (the Service behind Istio template, `mesh:chain:apply`). “Before applying” says what it can find there: `yes` from the manifests’ configuration; `with the cluster` when it takes the cluster’s other objects or their state (that a Gateway, a Service or pods are not there, or not ready), checked against the target cluster’s objects but not from manifests alone; `no` when it is read from the status the cluster reports for the object itself (ready replicas, conditions, a load balancer’s address), which an object not applied yet does not have.',
+    '',
     ...table(
-      ['Code', 'Severity', 'Title', 'istioctl', 'Kiali'],
+      ['Code', 'Severity', 'Title', 'Before applying', 'istioctl', 'Kiali'],
       MESH_DIAGNOSTICS.map(x => [
         `[${x.code}](#${x.code.toLowerCase()})`,
         x.severity,
         x.title,
+        BEFORE_APPLYING[x.evidence ?? 'configuration'],
         x.istioctl?.join(', ') ?? '',
         x.kiali?.join(', ') ?? '',
       ]),

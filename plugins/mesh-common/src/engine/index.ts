@@ -23,3 +23,8 @@ export {
   type LookupDefinition,
   type LookupName,
 } from './reads/lookups';
+export * from './reads/readPlan';
+export { projectedRollout } from './manifests/projectedRollout';
+export { OverlaySnapshot } from './manifests/OverlaySnapshot';
+export { manifestTargets } from './manifests/manifestTargets';
+export * from './manifests/checkManifests';

@@ -8,6 +8,7 @@ import type { DiagnosticRule } from '../DiagnosticRule';
 import {
   autoscalerAtMaximum,
   autoscalerInactive,
+  autoscalerTargetNotFound,
   autoscalerUnableToScale,
   utilizationWithoutRequest,
 } from './autoscalers';
@@ -106,4 +107,5 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   autoscalerInactive,
   utilizationWithoutRequest,
   autoscalerUnableToScale,
+  autoscalerTargetNotFound,
 ];
