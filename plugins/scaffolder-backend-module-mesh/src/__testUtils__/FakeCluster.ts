@@ -1,4 +1,10 @@
 import { ApiException, KubernetesObject } from '@kubernetes/client-node';
+import {
+  parseLabelSelector,
+  ReadRequest,
+  selectorMatches,
+  watchedKindOf,
+} from '@mesh-chain/plugin-mesh-common';
 import { ChainClusterClient } from '../cluster/MeshObjectApi';
 import { KubeObject } from '../lib/models';
 
@@ -15,6 +21,8 @@ const key = (o: {
 export class FakeCluster implements ChainClusterClient {
   objects = new Map<string, any>();
   calls: string[] = [];
+  /** The chain check's reads (`list`), apart from the writes in `calls`. */
+  reads: string[] = [];
   reject = new Map<string, { code: number; message: string }>();
   notServed = new Set<string>();
   private version = 1;
@@ -23,6 +31,19 @@ export class FakeCluster implements ChainClusterClient {
     return this.notServed.has(`${apiVersion}/${kind}`)
       ? undefined
       : { plural: `${kind.toLowerCase()}s`, namespaced: kind !== 'Namespace' };
+  }
+  /** Puts objects into the cluster as they are (no apply). */
+  seed(objects: KubeObject[]): this {
+    for (const o of objects) this.objects.set(key(o), o);
+    return this;
+  }
+  /** The objects in a namespace (all but what `seed` put elsewhere). */
+  objectsIn(namespace: string): any[] {
+    return [...this.objects.values()].filter(
+      o =>
+        o.metadata?.namespace === namespace ||
+        (o.kind === 'Namespace' && o.metadata?.name === namespace),
+    );
   }
   /** Deployments report all replicas available when read. */
   deploymentsBecomeAvailable = true;
@@ -47,6 +68,22 @@ export class FakeCluster implements ChainClusterClient {
       } as KubernetesObject;
     }
     return stored as KubernetesObject | undefined;
+  }
+  async listObjects(read: ReadRequest) {
+    this.reads.push(
+      `list ${read.kind} ${read.namespace ?? '*'}${
+        read.labelSelector ? ` ${read.labelSelector}` : ''
+      }`,
+    );
+    const selector = parseLabelSelector(read.labelSelector ?? '');
+    return [...this.objects.values()].filter(
+      o =>
+        typeof o.apiVersion === 'string' &&
+        watchedKindOf(o) === read.kind &&
+        (read.namespace === undefined ||
+          o.metadata.namespace === read.namespace) &&
+        selectorMatches(selector, o.metadata.labels),
+    );
   }
   async apply(object: KubeObject, options: { dryRun: boolean }) {
     this.calls.push(`${options.dryRun ? 'dry-run' : 'apply'} ${key(object)}`);

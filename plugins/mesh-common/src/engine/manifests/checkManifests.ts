@@ -10,6 +10,7 @@ import { getDiagnosticDefinition } from '../../diagnostics';
 import type { Diagnostic, ObjectRef } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import { missingReads, ReadRequest } from '../reads/readPlan';
+import type { ResolvedClusterChain } from '../resolve/ChainContext';
 import { resolveClusterChain } from '../resolve/resolveClusterChain';
 import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
 import { MemorySnapshot } from '../snapshot/MemorySnapshot';
@@ -39,6 +40,8 @@ export interface ManifestCheck {
   diagnostics: Diagnostic[];
   /** The components checked. */
   targets: MeshEntityTarget[];
+  /** Each component's chain as the engine resolved it, in `targets` order. */
+  chains: ResolvedClusterChain[];
   /** Whether the cluster's objects were at hand (else the manifests alone). */
   withCluster: boolean;
 }
@@ -54,8 +57,12 @@ function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** Whether a reference names one of the manifests. */
-function refersToManifest(
+/**
+ * Whether a reference (a diagnostic's resource) names one of the manifests.
+ *
+ * @public
+ */
+export function refersToManifest(
   ref: ObjectRef,
   manifests: readonly KubeObject[],
 ): boolean {
@@ -105,12 +112,14 @@ function resolveOptions(options: ManifestCheckOptions, diagnose: boolean) {
 
 function collect(
   manifests: readonly KubeObject[],
-  diagnostics: Diagnostic[],
+  chains: ResolvedClusterChain[],
   targets: MeshEntityTarget[],
   withCluster: boolean,
 ): ManifestCheck {
   const seen = new Set<string>();
+  const diagnostics = chains.flatMap(c => c.diagnostics);
   return {
+    chains,
     diagnostics: diagnostics.filter(d => {
       const id = diagnosticId(d);
       if (seen.has(id) || !knowable(d, manifests, withCluster)) return false;
@@ -143,12 +152,10 @@ export function checkManifests(
     options.cluster ??
     MemorySnapshot.fromObjects([], { clusterName: options.clusterName });
   const overlay = new OverlaySnapshot(base, manifests);
-  const diagnostics = targets.flatMap(
-    target =>
-      resolveClusterChain(overlay, target, resolveOptions(options, true))
-        .diagnostics,
+  const chains = targets.map(target =>
+    resolveClusterChain(overlay, target, resolveOptions(options, true)),
   );
-  return collect(manifests, diagnostics, targets, Boolean(options.cluster));
+  return collect(manifests, chains, targets, Boolean(options.cluster));
 }
 
 /**
@@ -173,7 +180,7 @@ export async function checkManifestsInCluster(
     clusterName: options.clusterName,
   });
   let rounds = 0;
-  const diagnostics: Diagnostic[] = [];
+  const chains: ResolvedClusterChain[] = [];
   for (const target of targets) {
     // Follow the references first, then diagnose: a draft's diagnostics
     // would ask for what only the objects still missing explain.
@@ -192,7 +199,7 @@ export async function checkManifestsInCluster(
             ? missingReads(recording.record, recording.inner, done, undefined)
             : [];
         if (next.length === 0) {
-          diagnostics.push(...resolved.diagnostics);
+          if (diagnose) chains.push(resolved);
           break;
         }
         rounds++;
@@ -211,5 +218,5 @@ export async function checkManifestsInCluster(
       }
     }
   }
-  return { ...collect(manifests, diagnostics, targets, true), reads: done };
+  return { ...collect(manifests, chains, targets, true), reads: done };
 }
