@@ -169,8 +169,8 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     severity: 'warning',
     category: 'routing',
     meaning:
-      'An earlier route matches every request (no match conditions, or only `prefix: /`), so this route and those after it never receive traffic.',
-    fix: 'Move the catch-all route to the end of the list, or give it match conditions.',
+      'An earlier route matches every request (no match conditions, or only `prefix: /`), so this route and those after it never receive traffic; or an earlier route’s paths take every request this route’s paths would (`prefix: /api` before `prefix: /api/v1`), so this route never does.',
+    fix: 'Move the catch-all route to the end of the list, or give it match conditions; list more specific paths before the paths that cover them.',
     istioctl: ['IST0130'],
   }),
   d({

@@ -89,23 +89,6 @@ export function checkRoutes(spec: ChainSpec, problems: SpecProblems): void {
         }
       }
     }
-    // An earlier route that matches everything this one matches makes it
-    // unreachable (istioctl IST0130).
-    spec.routes.slice(0, i).forEach((earlier, j) => {
-      const shadows =
-        (earlier.match === 'prefix' &&
-          route.match !== 'regex' &&
-          route.path.startsWith(earlier.path)) ||
-        (earlier.match === 'exact' &&
-          route.match === 'exact' &&
-          earlier.path === route.path);
-      if (shadows) {
-        add(
-          `${at}.path`,
-          `is never reached: routes[${j}] (${earlier.match} ${earlier.path}) matches every request it would; list routes[${i}] before routes[${j}], or remove one`,
-        );
-      }
-    });
   });
   spec.routes.forEach((route, i) => {
     const total = route.timeout && toMillis(route.timeout);
