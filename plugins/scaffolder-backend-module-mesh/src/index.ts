@@ -18,6 +18,8 @@ export {
   type RegisterLocalActionOptions,
 } from './actions/registerLocal';
 export * from './chain/spec';
+export * from './check/checkRouter';
+export * from './check/templatePreview';
 export * from './chain/render';
 export * from './chain/chainCheck';
 export * from './chain/manifestRules';
