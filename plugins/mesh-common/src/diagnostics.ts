@@ -31,25 +31,51 @@ export interface DiagnosticDefinition {
   /** Equivalent Kiali validation codes, if any. */
   kiali?: string[];
   /**
-   * What the diagnostic is read from besides the objects' configuration:
-   * `status`, what the cluster reports in the object's own status (ready
-   * replicas, rollout and autoscaler conditions, load balancer address),
-   * which an object not applied yet does not have; `cluster`, the other
-   * objects of the cluster or their state (that a Gateway, a Service or
-   * pods are not there, or not ready), known with the cluster at hand but
-   * not from manifests alone. Configuration alone when absent.
+   * What the rule reads besides the configuration of the objects it names,
+   * that is, what a check of manifests before they are applied may not have
+   * (see `checkManifests`):
+   *
+   * - `status`: object status and pod state, which only a running cluster
+   *   shows. A check of manifests alone leaves these codes out; against a
+   *   cluster it takes them from the cluster as it is.
+   * - `gateway-workload`: the ingress gateway's pods, usually installed apart
+   *   from an application's manifests. Left out of a check of manifests alone.
+   * - `referenced-objects`: that an object the chain refers to (a Gateway,
+   *   a Service, a Deployment, pods) is absent. Found from manifests that
+   *   hold everything (a repository: `mesh-chain check -f`) or against a
+   *   cluster; left out when the manifests are only part of what the cluster
+   *   will hold (one component, as a template renders it) and the cluster is
+   *   not at hand.
+   *
+   * Absent: the objects' configuration alone, found from manifests.
    */
-  evidence?: DiagnosticEvidence;
+  needs?: DiagnosticNeeds;
 }
 
 /**
- * See {@link DiagnosticDefinition.evidence}.
+ * See {@link DiagnosticDefinition.needs}.
  *
  * @public
  */
-export type DiagnosticEvidence = 'status' | 'cluster';
+export type DiagnosticNeeds =
+  | 'status'
+  | 'gateway-workload'
+  | 'referenced-objects';
 
 const d = (def: DiagnosticDefinition) => def;
+
+/** What the documentation says of a code only a running cluster can show. */
+const NEEDS_NOTES: Record<
+  NonNullable<DiagnosticDefinition['needs']>,
+  string
+> = {
+  status:
+    'Read from the cluster as it runs (object status, pod state): `mesh-chain check` on manifests alone does not report it, and against a cluster reports it as the cluster has it.',
+  'gateway-workload':
+    'Read from the pods of the ingress gateway, which are usually installed apart from an application: `mesh-chain check` on manifests alone does not report it.',
+  'referenced-objects':
+    'Reports an object the chain refers to as absent: found from manifests that hold the whole chain (`mesh-chain check -f`) or against a cluster; the scaffolder’s check of one component’s manifests finds it only against the target cluster.',
+};
 
 /**
  * Every diagnostic code, in catalogue order.
@@ -68,7 +94,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Correct the `gateways` entry to `<gateway namespace>/<gateway name>` of an existing Gateway, or create the Gateway.',
     istioctl: ['IST0101'],
     kiali: ['KIA1102'],
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1002',
@@ -80,7 +106,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Point `destination.host` at an existing Service, preferably by its FQDN `<name>.<namespace>.svc.<cluster domain>`, or create the Service.',
     istioctl: ['IST0101'],
     kiali: ['KIA1101'],
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1003',
@@ -92,7 +118,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Add the subset to the DestinationRule for the host, or remove `subset` from the destination.',
     istioctl: ['IST0101'],
     kiali: ['KIA1107'],
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1004',
@@ -202,7 +228,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute attaches to a Gateway (`parentRefs`) that does not exist, so no gateway serves it.',
     fix: 'Correct `parentRefs` to an existing Gateway (name and namespace), or create it.',
     istioctl: ['IST0101'],
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1015',
@@ -213,7 +239,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute rule sends traffic to a backend Service that does not exist. Requests for that share fail with 500/503.',
     fix: 'Correct `backendRefs` to an existing Service and port, or create the Service.',
     istioctl: ['IST0101'],
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1016',
@@ -244,7 +270,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.selector` to the labels of the ingress gateway pods (for example `istio: ingressgateway`), or deploy the gateway.',
     istioctl: ['IST0127'],
     kiali: ['KIA0302'],
-    evidence: 'cluster',
+    needs: 'gateway-workload',
   }),
   d({
     code: 'MESH-2002',
@@ -275,7 +301,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway selects gateway pods, but none of them is ready, so requests from outside are refused.',
     fix: 'Check the gateway Deployment (events, logs, readiness) and bring its pods back.',
-    evidence: 'cluster',
+    needs: 'status',
   }),
   d({
     code: 'MESH-2005',
@@ -285,7 +311,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway’s status reports Accepted or Programmed as False: its controller (for example Istio, for class `istio`) rejected it or could not deploy it, so its listeners serve nothing.',
     fix: 'Read the condition’s reason and message; check that the GatewayClass exists and that its controller runs.',
-    evidence: 'status',
+    needs: 'status',
   }),
   // DestinationRules
   d({
@@ -298,7 +324,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.host` to the Service FQDN `<name>.<namespace>.svc.<cluster domain>`.',
     istioctl: ['IST0174'],
     kiali: ['KIA0202'],
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-3002',
@@ -310,7 +336,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Fix the subset `labels` to match the pods’ labels, or deploy the version the subset names.',
     istioctl: ['IST0173'],
     kiali: ['KIA0203'],
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-3003',
@@ -340,7 +366,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'No pod in the Service’s namespace carries all the labels of its selector, so the Service has no endpoints and every request to it fails.',
     fix: 'Make the selector equal to labels of the pod template, or fix the pod labels.',
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-4002',
@@ -380,7 +406,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A LoadBalancer Service has no ingress IP or hostname yet, so it cannot be reached from outside the cluster.',
     fix: 'Check that the cluster has a load balancer controller and quota; see the Service events.',
-    evidence: 'status',
+    needs: 'status',
   }),
   d({
     code: 'MESH-4006',
@@ -390,7 +416,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Service selects pods, but none of them is ready, so requests fail with 503.',
     fix: 'Look at the pods’ events, logs and readiness probes.',
-    evidence: 'cluster',
+    needs: 'status',
   }),
   d({
     code: 'MESH-4007',
@@ -411,7 +437,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'Fewer pods are ready or available than the Deployment asks for, so capacity is reduced.',
     fix: 'Look at the pods that are not ready (events, logs, resource quota, scheduling).',
-    evidence: 'status',
+    needs: 'status',
   }),
   d({
     code: 'MESH-5002',
@@ -421,7 +447,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Deployment’s Progressing condition reports ProgressDeadlineExceeded: the new ReplicaSet did not become available in time.',
     fix: 'Find why the new pods do not become ready (image, probes, resources), then fix it or roll back.',
-    evidence: 'status',
+    needs: 'status',
   }),
   d({
     code: 'MESH-5003',
@@ -431,7 +457,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A pod of the component is crash looping, cannot pull its image, or failed, so it receives no traffic.',
     fix: 'Read the container’s logs and events and fix the cause.',
-    evidence: 'cluster',
+    needs: 'status',
   }),
   // Autoscaling
   d({
@@ -442,7 +468,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The HorizontalPodAutoscaler runs at maxReplicas, so load above this level is not absorbed. Not reported when minReplicas equals maxReplicas (a count pinned on purpose) unless the HPA wants more.',
     fix: 'Raise `maxReplicas` if the cluster has room, or make each pod handle more load.',
-    evidence: 'status',
+    needs: 'status',
   }),
   d({
     code: 'MESH-6002',
@@ -452,7 +478,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The ScalingActive condition is False: the HPA cannot compute a replica count (metrics missing, metrics server down, or no resource requests), so it does not scale.',
     fix: 'Check the metrics pipeline (metrics-server, adapters) and the condition message.',
-    evidence: 'status',
+    needs: 'status',
   }),
   d({
     code: 'MESH-6003',
@@ -471,7 +497,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The AbleToScale condition is False: the HPA cannot read or update the scale of its target.',
     fix: 'Read the condition message; check the target exists and the controller’s permissions.',
-    evidence: 'status',
+    needs: 'status',
   }),
   d({
     code: 'MESH-6005',
@@ -481,7 +507,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The HPA’s `scaleTargetRef` names a Deployment that does not exist in its namespace, so nothing is scaled (the autoscaler reports FailedGetScale).',
     fix: 'Set `spec.scaleTargetRef.name` to the Deployment to scale, or create that Deployment.',
-    evidence: 'cluster',
+    needs: 'referenced-objects',
   }),
 ];
 
@@ -508,13 +534,6 @@ const CATEGORY_TITLES: Record<DiagnosticCategory, string> = {
   service: 'Services',
   workload: 'Workloads',
   autoscaling: 'Autoscaling',
-};
-
-/** Whether a check of manifests, before they are applied, can find a code. */
-const BEFORE_APPLYING: Record<DiagnosticEvidence | 'configuration', string> = {
-  configuration: 'yes',
-  cluster: 'with the cluster',
-  status: 'no',
 };
 
 /** A Markdown table with padded columns, as prettier writes it. */
@@ -545,15 +564,12 @@ export function renderDiagnosticsMarkdown(): string {
     '',
     'The mesh backend checks each component’s chain (Gateway, VirtualService or HTTPRoute, DestinationRule, Service, Deployment, HPA, Pods) and reports these diagnostics. Codes are stable. Checks for conflicts (several VirtualServices for one host, conflicting Gateways) look at the whole cluster; all other checks look only at the resources in the component’s chain.',
     '',
-    'The scaffolder’s check runs the same rules on manifests before they are applied (the Service behind Istio template, `mesh:chain:apply`). “Before applying” says what it can find there: `yes` from the manifests’ configuration; `with the cluster` when it takes the cluster’s other objects or their state (that a Gateway, a Service or pods are not there, or not ready), checked against the target cluster’s objects but not from manifests alone; `no` when it is read from the status the cluster reports for the object itself (ready replicas, conditions, a load balancer’s address), which an object not applied yet does not have.',
-    '',
     ...table(
-      ['Code', 'Severity', 'Title', 'Before applying', 'istioctl', 'Kiali'],
+      ['Code', 'Severity', 'Title', 'istioctl', 'Kiali'],
       MESH_DIAGNOSTICS.map(x => [
         `[${x.code}](#${x.code.toLowerCase()})`,
         x.severity,
         x.title,
-        BEFORE_APPLYING[x.evidence ?? 'configuration'],
         x.istioctl?.join(', ') ?? '',
         x.kiali?.join(', ') ?? '',
       ]),
@@ -578,6 +594,9 @@ export function renderDiagnosticsMarkdown(): string {
       );
       if (equivalents.length > 0) {
         lines.push('', `Equivalent: ${equivalents.join(', ')}.`);
+      }
+      if (x.needs) {
+        lines.push('', NEEDS_NOTES[x.needs]);
       }
     }
   }

@@ -9,7 +9,10 @@ export * from './kube/labelSelector';
 export * from './kube/quantity';
 export * from './snapshot/ClusterSnapshot';
 export * from './snapshot/MemorySnapshot';
-export { resolveClusterChain } from './resolve/resolveClusterChain';
+export {
+  resolveClusterChain,
+  resolveChainFromObjects,
+} from './resolve/resolveClusterChain';
 export type {
   ResolveChainOptions,
   ResolvedClusterChain,
@@ -24,7 +27,5 @@ export {
   type LookupName,
 } from './reads/lookups';
 export * from './reads/readPlan';
-export { projectedRollout } from './manifests/projectedRollout';
 export { OverlaySnapshot } from './manifests/OverlaySnapshot';
 export { manifestTargets } from './manifests/manifestTargets';
-export * from './manifests/checkManifests';

@@ -8,9 +8,11 @@
  */
 import {
   checkManifests,
-  checkManifestsInCluster,
   Diagnostic,
-  ManifestCheck,
+  LiveObjects,
+  manifestTargets,
+  MeshEntityTarget,
+  readClusterForManifests,
   refersToManifest,
   Severity,
 } from '@mesh-chain/plugin-mesh-common';
@@ -87,19 +89,49 @@ function findingOf(
   };
 }
 
-function resultOf(
+/**
+ * The component the manifests make, as the tab finds it (by its
+ * `backstage.io/kubernetes-id` label): the chain to check. With several or
+ * none, every chain the manifests touch is checked.
+ */
+function componentOf(
   objects: readonly KubeObject[],
-  check: ManifestCheck,
+): MeshEntityTarget | undefined {
+  const targets = manifestTargets(objects);
+  return targets.length === 1 ? targets[0] : undefined;
+}
+
+function describeTarget(target: MeshEntityTarget | undefined): string[] {
+  if (!target) return [];
+  return [
+    target.namespace
+      ? `${target.labelSelector} in ${target.namespace}`
+      : target.labelSelector,
+  ];
+}
+
+function check(
+  objects: readonly KubeObject[],
+  options: ChainCheckOptions,
+  live: LiveObjects | undefined,
 ): ChainCheckResult {
+  const target = componentOf(objects);
+  const result = checkManifests({
+    manifests: objects,
+    ...(live && { live }),
+    ...(target && { target }),
+    clusterDomain: options.clusterDomain,
+    // A template renders one component: what it refers to may be in the
+    // cluster, so without the cluster it is not called missing.
+    partial: true,
+  });
   return {
     findings: [
-      ...manifestRuleFindings(objects, check.chains),
-      ...check.diagnostics.map(d => findingOf(d, objects)),
+      ...manifestRuleFindings(objects, [result.chain]),
+      ...result.diagnostics.map(d => findingOf(d, objects)),
     ],
-    checkedAgainst: check.withCluster ? 'cluster' : 'manifests',
-    components: check.targets.map(t =>
-      t.namespace ? `${t.labelSelector} in ${t.namespace}` : t.labelSelector,
-    ),
+    checkedAgainst: live ? 'cluster' : 'manifests',
+    components: describeTarget(target),
   };
 }
 
@@ -113,13 +145,7 @@ export function checkChainManifests(
   objects: readonly KubeObject[],
   options: ChainCheckOptions = {},
 ): ChainCheckResult {
-  return resultOf(
-    objects,
-    checkManifests(objects, {
-      clusterDomain: options.clusterDomain,
-      clusterName: options.cluster,
-    }),
-  );
+  return check(objects, options, undefined);
 }
 
 /**
@@ -135,13 +161,18 @@ export async function checkChainInCluster(
   client: Pick<ChainClusterClient, 'listObjects'>,
   options: ChainCheckOptions = {},
 ): Promise<ChainCheckResult> {
-  const check = await checkManifestsInCluster(
+  const target = componentOf(objects);
+  const { live } = await readClusterForManifests(
     objects,
     async reads =>
       (await Promise.all(reads.map(read => client.listObjects(read)))).flat(),
-    { clusterDomain: options.clusterDomain, clusterName: options.cluster },
+    {
+      ...(target && { target }),
+      clusterDomain: options.clusterDomain,
+      clusterName: options.cluster,
+    },
   );
-  return resultOf(objects, check);
+  return check(objects, options, live);
 }
 
 /** The findings that refuse a run: errors that involve the manifests. @public */

@@ -159,7 +159,7 @@ export async function createCheckRouter(
   router.use('/mesh', express.json({ limit: '256kb' }));
   router.post('/mesh/check', async (req, res) => {
     const credentials: BackstageCredentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+      allow: ['user'],
     });
     const { templateRef, values } = parseBody(req.body);
     const preview = await previewTemplate({

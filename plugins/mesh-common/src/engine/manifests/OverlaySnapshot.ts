@@ -1,14 +1,15 @@
 /*
  * A cluster as it will be once a set of manifests is applied and rolled
- * out: the cluster's objects, with each manifest in place of the object of
- * the same kind, namespace and name (or added), and the pods of the
- * manifests' Deployments in place of the pods those Deployments ran.
+ * out, as a lazy view over another snapshot: the cluster's objects, with
+ * each manifest in place of the object of the same kind, namespace and name
+ * (or added), and the pods of the manifests' Deployments (`plannedRollout`)
+ * in place of the pods those Deployments ran.
  */
 import type { ClusterError } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import { WatchedKind, watchedKindOf } from '../kube/watchedKinds';
 import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
-import { projectedRollout } from './projectedRollout';
+import { plannedRollout } from '../../manifests/plannedObjects';
 
 function keyOf(kind: WatchedKind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
@@ -26,9 +27,26 @@ function ownerName(obj: KubeObject, kind: string): string | undefined {
 }
 
 /**
- * A snapshot of a cluster with manifests applied over it (see the file
- * comment). Objects of kinds the engine does not read are left out. Its
- * own indexes are built on first use, as for any snapshot.
+ * A {@link ClusterSnapshot} of `inner` with `manifests` applied over it,
+ * computed lazily per kind and namespace as the engine reads, so that it
+ * can sit over a snapshot that is read on demand (a `RecordingSnapshot`
+ * records what the engine asks of it; see `readClusterForManifests`).
+ *
+ * - `list(kind, namespace?)`: `inner`'s objects of that kind, less those a
+ *   manifest replaces (same kind, namespace, name) and the ReplicaSets and
+ *   pods of Deployments a manifest replaces; plus the manifests of that
+ *   kind and the planned ReplicaSet and ready pods of their Deployments.
+ * - `get(kind, namespace, name)`: the manifest, else `inner`'s object
+ *   unless replaced.
+ * - `namespaces(kind)`: the namespaces of `list(kind)`.
+ * - Cluster name, source, time, API availability, warnings and revisions
+ *   are `inner`'s.
+ *
+ * Manifests must carry their namespace; objects of kinds the engine does
+ * not read are ignored; neither input is changed. To diagnose, prefer
+ * `checkManifests`, which also keeps live objects' identity and status and
+ * a running Deployment's pods (`plannedObjects`): this view replaces them,
+ * which is enough to find what to read.
  *
  * @public
  */
@@ -49,7 +67,7 @@ export class OverlaySnapshot implements ClusterSnapshot {
       this.add(kind, obj);
       if (kind === 'deployments') {
         this.deployments.add(`${namespaceOf(obj)}/${obj.metadata.name}`);
-        for (const projected of projectedRollout(obj)) {
+        for (const projected of plannedRollout(obj)) {
           this.add(watchedKindOf(projected)!, projected);
         }
       }
