@@ -150,10 +150,14 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
   });
   const firstBefore = resolveChains(before, input, seeds);
   const firstAfter = resolveAfter();
-  const beforeChain = resolveChains(before, input, [
-    ...seeds,
-    ...membersOf(firstAfter),
-  ]);
+  // A component that does not run yet has no chain of its own before: its
+  // chain then starts from the objects it will share (a Gateway, pods).
+  const beforeChain =
+    input.target && membersOf(firstBefore).length === 0
+      ? resolveChainFromObjects(before, membersOf(firstAfter), {
+          clusterDomain: input.clusterDomain ?? 'cluster.local',
+        })
+      : resolveChains(before, input, [...seeds, ...membersOf(firstAfter)]);
   const afterChain = resolveAfter(membersOf(firstBefore));
   const observed = beforeChain.diagnostics.filter(readsStatus);
   const diagnostics = uniqueDiagnostics([
