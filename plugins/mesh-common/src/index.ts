@@ -13,3 +13,4 @@ export * from './ports';
 export * from './routing';
 export * from './schema';
 export * from './engine';
+export * from './telemetry';

@@ -146,6 +146,7 @@ export function resolveClusterChain(
     destinationRules,
     routes: [...virtualServices, ...httpRoutes].flatMap(r => r.routes),
     missingGateways: gateways.missing,
+    ...(options.telemetry && { telemetry: options.telemetry }),
   };
   const diagnostics = options.diagnose === false ? [] : diagnoseChain(ctx);
   const health = healthOf(diagnostics);
