@@ -640,6 +640,11 @@ export interface SimulatedDestination {
   /** Names of the pods that would receive the traffic. */
   pods: string[];
   readyPods: number;
+  /**
+   * Why connections to ready pods fail nonetheless (a targetPort their
+   * containers do not declare); absent when they connect.
+   */
+  portProblem?: string;
 }
 
 /** Where a request goes in one cluster. @public */
