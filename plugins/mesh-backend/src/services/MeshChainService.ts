@@ -48,6 +48,7 @@ const ASSEMBLED_KEYS = [
   'warnings',
   'status',
   'error',
+  'telemetry',
 ] as const;
 
 /** JSON members of an object without some keys, e.g. `"a":1,"b":2`. */

@@ -147,8 +147,16 @@ interface Matched {
   latency: LatencyBucketSample[];
 }
 
-/** Workloads (Deployment names) whose pods a destination reaches. */
-function workloadsOf(chain: TrafficChain, d: RouteDestination): Set<string> {
+/**
+ * The workloads (Deployment names) whose pods a route destination reaches:
+ * the pods its Service selects that carry its subset's labels.
+ *
+ * @public
+ */
+export function destinationWorkloads(
+  chain: Pick<TrafficChain, 'services' | 'destinationRules' | 'pods'>,
+  d: RouteDestination,
+): Set<string> {
   const svc = d.service
     ? chain.services.find(s => objectKey(s.ref) === objectKey(d.service!))
     : undefined;
@@ -205,7 +213,7 @@ function matchRoute(
   samples: ClusterTrafficSamples,
 ): Matched[] {
   const dests = route.destinations;
-  const workloads = dests.map(d => workloadsOf(chain, d));
+  const workloads = dests.map(d => destinationWorkloads(chain, d));
   const dead = dests.map(d => isDead(chain, d));
   const totalWeight = (fqdn: string, onlyDead: boolean) =>
     dests
