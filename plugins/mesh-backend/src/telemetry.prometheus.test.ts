@@ -130,7 +130,9 @@ scrape_configs:
         const t = await telemetryOf('checkout');
         const r = t?.routes[0];
         // Enough requests in the window for the share to settle.
-        return r && r.rps > 10 && r.destinations.every(d => d.rps > 0) && r;
+        return r && r.rps > 10 && r.destinations.every(d => d.rps > 0)
+          ? r
+          : undefined;
       },
       { timeoutMs: 40_000, intervalMs: 500, what: 'the canary traffic' },
     );
@@ -147,11 +149,11 @@ scrape_configs:
     const t = await waitFor(
       async () => {
         const x = await telemetryOf('payments');
-        return (
-          x?.routes[0]?.destinations.some(
-            d => d.rps > 0 && d.subset === 'v2',
-          ) && x
-        );
+        return x?.routes[0]?.destinations.some(
+          d => d.rps > 0 && d.subset === 'v2',
+        )
+          ? x
+          : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500, what: 'the payments traffic' },
     );
@@ -173,7 +175,9 @@ scrape_configs:
         );
         expect(res.status).toBe(200);
         const b = res.body as TrafficHistoryResponse;
-        return b.clusters[0].routes[0]?.points.some(p => p.rps > 0) && b;
+        return b.clusters[0].routes[0]?.points.some(p => p.rps > 0)
+          ? b
+          : undefined;
       },
       { timeoutMs: 20_000, intervalMs: 1000, what: 'a chart with traffic' },
     );
@@ -197,7 +201,7 @@ scrape_configs:
     const t = await waitFor(
       async () => {
         const x = await telemetryOf('checkout');
-        return x?.state === 'error' && x;
+        return x?.state === 'error' ? x : undefined;
       },
       { timeoutMs: 20_000, intervalMs: 500, what: 'the telemetry warning' },
     );
