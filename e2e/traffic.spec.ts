@@ -6,7 +6,7 @@ import { expect, Locator, Page, test } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
 import { E2E_DEMO_DIR } from './demoDir';
-import { navigate, screenshot, signInAsGuest } from './helpers';
+import { screenshot, signInAsGuest } from './helpers';
 
 const PROMETHEUS_PORT = process.env.MESH_PROMETHEUS_PORT ?? '6554';
 
@@ -96,10 +96,6 @@ test.describe('Traffic', () => {
     await expect(v2).toContainText('failing');
     await expect(traffic.getByText(/MESH-7002/).first()).toBeVisible();
     await expect(traffic.getByTestId('traffic-chart').first()).toBeVisible();
-    await navigate(
-      page,
-      '/catalog/default/component/payments/mesh?cluster=dev',
-    );
     await screenshot(page, 'mesh-traffic-payments');
   });
 });
