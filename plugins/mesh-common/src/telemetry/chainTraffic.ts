@@ -199,7 +199,7 @@ function isDead(chain: TrafficChain, d: RouteDestination): boolean {
   return !subset || subset.readyPodCount === 0;
 }
 
-const UNKNOWN = (w: string) => w === 'unknown' || w === '';
+const isUnknownWorkload = (w: string) => w === 'unknown' || w === '';
 
 /**
  * The series of each destination of a route: known workloads by the pods
@@ -222,7 +222,7 @@ function matchRoute(
   return dests.map((d, i) => {
     const anyDead = dests.some((x, j) => x.fqdn === d.fqdn && dead[j]);
     const share = (d.weight || 0) / (totalWeight(d.fqdn, anyDead) || 1);
-    const unknownShare = anyDead ? (dead[i] ? share : 0) : share;
+    const unknownShare = !anyDead || dead[i] ? share : 0;
     const pick = <
       T extends {
         destinationService: string;
@@ -234,7 +234,7 @@ function matchRoute(
     ): T[] =>
       list.flatMap(s => {
         if (s.destinationService !== d.fqdn) return [];
-        if (UNKNOWN(s.destinationWorkload)) {
+        if (isUnknownWorkload(s.destinationWorkload)) {
           return unknownShare > 0 ? [{ ...s, rps: s.rps * unknownShare }] : [];
         }
         return workloads[i].has(s.destinationWorkload) ? [s] : [];
