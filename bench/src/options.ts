@@ -32,6 +32,13 @@ export interface BenchOptions {
   stockView: StockViewMode;
   stockMetrics: boolean;
   backends: Array<'stock' | 'mesh'>;
+  /**
+   * After the mesh backend, the mesh backend again with traffic figures
+   * from a real Prometheus (queries counted, p95 beside the figure without).
+   */
+  telemetry: boolean;
+  /** Seconds the Prometheus queries of followed chains are counted (0: not). */
+  telemetryIdleS: number;
   baseline: boolean;
   logLevel: string;
   /** Write CPU profiles of the backend processes (node --cpu-prof). */
@@ -75,6 +82,11 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            (skipMetricsLookup: false; off by default, as the
                            mesh view shows none)
   --backends LIST          stock,mesh (both)
+  --no-telemetry           skip the telemetry phase (the mesh backend again,
+                           reading a real Prometheus: queries per page view
+                           and per minute per cluster, p95 with telemetry)
+  --telemetry-idle S       seconds the queries of the followed entities are
+                           counted, no page views (60; smoke 0)
   --no-baseline            skip the empty-backend memory baseline
   --log-level LEVEL        log level of the backends (error)
   --profile                write CPU profiles of the backends (.cpuprofile)
@@ -114,6 +126,8 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockView: 'frontend',
         stockMetrics: false,
         backends: ['stock', 'mesh'],
+        telemetry: true,
+        telemetryIdleS: 0,
         baseline: false,
         logLevel: 'error',
         profile: false,
@@ -137,6 +151,8 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockView: 'frontend',
         stockMetrics: false,
         backends: ['stock', 'mesh'],
+        telemetry: true,
+        telemetryIdleS: 60,
         baseline: true,
         logLevel: 'error',
         profile: false,
@@ -217,6 +233,12 @@ export function parseOptions(argv: string[]): BenchOptions {
         o.backends = v as BenchOptions['backends'];
         break;
       }
+      case '--no-telemetry':
+        o.telemetry = false;
+        break;
+      case '--telemetry-idle':
+        o.telemetryIdleS = num('--telemetry-idle');
+        break;
       case '--no-baseline':
         o.baseline = false;
         break;

@@ -38,6 +38,8 @@ import { StoreRbac, reconcilePolicy } from './rbac/StoreRbac';
 import { KubeApiServer } from './server/KubeApiServer';
 import { DemoClusterStats, StatsRecorder } from './server/stats';
 import { StatePersister, readState } from './store/persistence';
+import { MetricsServer } from './telemetry/MetricsServer';
+import { TrafficSimulator } from './telemetry/TrafficSimulator';
 import { Store } from './store/Store';
 import {
   CertificateAuthority,
@@ -109,6 +111,12 @@ export interface DemoClusterOptions {
   bookmarkIntervalMs?: number;
   /** Receives log lines (default: none). */
   logger?: (message: string) => void;
+  /**
+   * Serve Istio's standard metrics and kube-state-metrics of the simulated
+   * traffic on this port (plain HTTP, `GET /metrics`, on `host`); 0 picks a
+   * free one. Default: no metrics endpoint.
+   */
+  metricsPort?: number;
 }
 
 /**
@@ -164,6 +172,10 @@ export interface DemoCluster {
   readonly caData?: string;
   /** The CA certificate as PEM (undefined without TLS). */
   readonly caPem?: string;
+  /** `http://127.0.0.1:PORT/metrics` with `metricsPort`, else undefined. */
+  readonly metricsUrl?: string;
+  /** CPU milliseconds spent producing metrics since start (0 without `metricsPort`). */
+  metricsCpuMs(): number;
   readonly tokens: DemoClusterTokens;
 
   /** API request counters since start or the last `resetStats()`. */
@@ -243,11 +255,16 @@ function checkOptions(o: DemoClusterOptions) {
   const fail = (field: string, why: string) => {
     throw new Error(`startDemoCluster: ${field} ${why}`);
   };
-  if (
-    o.port !== undefined &&
-    (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
-  ) {
-    fail('port', `must be an integer from 0 to 65535, not ${o.port}`);
+  for (const [field, port] of [
+    ['port', o.port],
+    ['metricsPort', o.metricsPort],
+  ] as const) {
+    if (
+      port !== undefined &&
+      (!Number.isInteger(port) || port < 0 || port > 65535)
+    ) {
+      fail(field, `must be an integer from 0 to 65535, not ${port}`);
+    }
   }
   if (o.timeScale !== undefined && !(o.timeScale > 0)) {
     fail('timeScale', `must be a positive number, not ${o.timeScale}`);
@@ -409,6 +426,25 @@ export async function startDemoCluster(
   let urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   if (urlHost.includes(':')) urlHost = `[${urlHost}]`;
   const url = `${serving ? 'https' : 'http'}://${urlHost}:${port}`;
+  const traffic =
+    options.metricsPort === undefined
+      ? undefined
+      : new TrafficSimulator(store, name, timeScale);
+  const metricsServer = traffic && new MetricsServer(traffic);
+  let metricsUrl: string | undefined;
+  if (metricsServer) {
+    try {
+      const metricsPort = await metricsServer.listen(
+        options.metricsPort!,
+        host,
+      );
+      metricsUrl = `http://${urlHost}:${metricsPort}/metrics`;
+    } catch (error) {
+      controllers?.stop();
+      await server.close();
+      throw error;
+    }
+  }
   const tokenFor = (matches: (identity: TokenIdentity) => boolean) =>
     Object.entries(tokens).find(([, identity]) => matches(identity))?.[0] ?? '';
   const inGroup = (group: string) => (identity: TokenIdentity) =>
@@ -455,6 +491,8 @@ export async function startDemoCluster(
     kubeconfigFor: token => kubeconfigFor(token),
     caData: ca ? Buffer.from(ca.certPem).toString('base64') : undefined,
     caPem: ca?.certPem,
+    metricsUrl,
+    metricsCpuMs: () => traffic?.cpuMs ?? 0,
     tokens: demoTokens,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
@@ -569,10 +607,14 @@ export async function startDemoCluster(
       if (stopped) return;
       stopped = true;
       controllers?.stop();
-      await server.close();
+      await Promise.all([server.close(), metricsServer?.close()]);
       persister?.stop();
     },
   };
-  log(`demo cluster '${name}' serving ${url} (${store.count()} objects)`);
+  log(
+    `demo cluster '${name}' serving ${url} (${store.count()} objects)${
+      metricsUrl ? `, metrics on ${metricsUrl}` : ''
+    }`,
+  );
   return cluster;
 }

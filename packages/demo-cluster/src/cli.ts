@@ -32,6 +32,9 @@ Options:
   --latency-ms MS           add MS milliseconds to every API request
   --time-scale N            run simulated time N times faster (default 1)
   --no-controllers          do not run the simulated controllers
+  --metrics-port PORT       serve Istio's standard metrics and kube-state-metrics
+                            of the simulated traffic on plain HTTP at
+                            http://HOST:PORT/metrics (default: not served)
   --tokens FILE             bearer tokens (YAML or JSON) and who they authenticate
                             as, replacing the defaults (RBAC decides what they may do):
                               my-token: { user: me, groups: [team] }
@@ -90,6 +93,7 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
         'latency-ms': { type: 'string' },
         'time-scale': { type: 'string' },
         'no-controllers': { type: 'boolean' },
+        'metrics-port': { type: 'string' },
         tokens: { type: 'string' },
         'scaffolder-namespaces': { type: 'string' },
         help: { type: 'boolean' },
@@ -126,6 +130,7 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
       latencyMs: number('latency-ms', v['latency-ms'], 0),
       timeScale: number('time-scale', v['time-scale'], 0.001),
       controllers: v['no-controllers'] ? false : undefined,
+      metricsPort: number('metrics-port', v['metrics-port'], 0),
       tokens,
       scaffolderNamespaces: v['scaffolder-namespaces']
         ?.split(',')

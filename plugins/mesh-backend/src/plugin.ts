@@ -18,7 +18,11 @@ import { ClusterDataService } from './services/cluster/ClusterDataService';
 import { meshChainEngineServiceRef } from './services/engine';
 import { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess } from './services/MeshAccess';
-import { MeshChainService } from './services/MeshChainService';
+import {
+  readTelemetrySettings,
+  TelemetryService,
+  TrafficChainService,
+} from './services/telemetry';
 
 /**
  * The mesh backend plugin: the Istio / Kubernetes resource chain of catalog
@@ -71,10 +75,22 @@ export const meshPlugin = createBackendPlugin({
           undefined,
           settings.clusterRefreshMs,
         );
-        const chains = new MeshChainService(data, engine, settings, logger);
+        const telemetry = new TelemetryService(
+          readTelemetrySettings(config),
+          settings.live.interestWindowMs,
+          logger,
+        );
+        const chains = new TrafficChainService(
+          data,
+          engine,
+          settings,
+          logger,
+          telemetry,
+        );
         const live = new LiveUpdates({
           chains,
           data,
+          telemetry,
           signals,
           events,
           logger,
@@ -89,7 +105,15 @@ export const meshPlugin = createBackendPlugin({
         ]);
         registerMeshActions(actionsRegistry, { access, chains });
         httpRouter.use(
-          await createRouter({ httpAuth, logger, access, chains, data, live }),
+          await createRouter({
+            httpAuth,
+            logger,
+            access,
+            chains,
+            data,
+            live,
+            telemetry,
+          }),
         );
 
         // Caches start eagerly: by the time someone opens a page the
@@ -118,6 +142,7 @@ export const meshPlugin = createBackendPlugin({
         rootLifecycle.addBeforeShutdownHook(() => live.leave());
         lifecycle.addShutdownHook(async () => {
           await live.stop();
+          telemetry.stop();
           await data.stop();
         });
       },

@@ -16,6 +16,8 @@ import { MeshAccess, parseEntityParts } from './services/MeshAccess';
 import type { MeshChainService } from './services/MeshChainService';
 import { checkRouteRequest } from './services/routeTrace/checkRouteRequest';
 import { parseJsonBody } from './services/routeTrace/routeRequestLimits';
+import type { TelemetryService } from './services/telemetry';
+import { trafficRoute } from './services/telemetry/trafficRoute';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
@@ -25,6 +27,7 @@ export interface RouterOptions {
   chains: MeshChainService;
   data: ClusterDataService;
   live: LiveUpdates;
+  telemetry?: TelemetryService;
 }
 
 /**
@@ -126,6 +129,13 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     res.setHeader('cache-control', 'no-store');
     res.json(response);
   });
+
+  if (options.telemetry) {
+    router.get(
+      '/entities/:kind/:namespace/:name/traffic',
+      trafficRoute({ ...options, telemetry: options.telemetry }),
+    );
+  }
 
   return router;
 }

@@ -14,3 +14,4 @@ export * from './routing';
 export * from './schema';
 export * from './engine';
 export * from './manifests';
+export * from './telemetry';

@@ -658,6 +658,9 @@ export const spec = {
               $ref: '#/components/schemas/Diagnostic',
             },
           },
+          telemetry: {
+            $ref: '#/components/schemas/ChainTelemetry',
+          },
         },
         required: [
           'cluster',
@@ -678,6 +681,152 @@ export const spec = {
           'links',
           'diagnostics',
         ],
+        additionalProperties: false,
+      },
+      TrafficFigures: {
+        type: 'object',
+        description:
+          "Requests per second over the rate window, the percent answered 5xx and 4xx, p50/p95/p99 latency in milliseconds, the requests by response code and Envoy flags, and the health from the error rates (Kiali's rule: `healthy`, `degraded`, `failure`, or `idle` without requests). Routes add `routeId` and `destinations`; destinations add `fqdn`, `subset`, the configured `weight` and the observed `share`.",
+        properties: {
+          rps: {
+            type: 'number',
+          },
+          errors5xx: {
+            type: 'number',
+          },
+          errors4xx: {
+            type: 'number',
+          },
+          latencyMs: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          responses: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          health: {
+            type: 'string',
+            enum: ['healthy', 'degraded', 'failure', 'idle'],
+          },
+          routeId: {
+            type: 'string',
+          },
+          destinations: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TrafficFigures',
+            },
+          },
+          fqdn: {
+            type: 'string',
+          },
+          subset: {
+            type: 'string',
+          },
+          weight: {
+            type: 'number',
+          },
+          share: {
+            type: 'number',
+          },
+        },
+        required: ['rps', 'errors5xx', 'errors4xx', 'responses', 'health'],
+        additionalProperties: false,
+      },
+      ChainTelemetry: {
+        type: 'object',
+        description:
+          "The chain's traffic in this cluster from its Prometheus (Istio's standard metrics and kube-state-metrics; `ChainTelemetry` in mesh-common). Absent when no Prometheus is configured for the cluster. `state: error` says why Prometheus could not be asked; the rest of the chain is unaffected.",
+        properties: {
+          state: {
+            type: 'string',
+            enum: ['ok', 'loading', 'error'],
+          },
+          message: {
+            type: 'string',
+          },
+          measuredAt: {
+            type: 'string',
+          },
+          windowSeconds: {
+            type: 'number',
+          },
+          tolerances: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          routes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TrafficFigures',
+            },
+          },
+          unrouted: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          autoscalers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          health: {
+            type: 'object',
+            description:
+              "Traffic health per `objectKey()` of the chain's objects.",
+            additionalProperties: {
+              type: 'string',
+              enum: ['healthy', 'degraded', 'failure', 'idle'],
+            },
+          },
+          diagnostics: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Diagnostic',
+            },
+          },
+        },
+        required: [
+          'state',
+          'windowSeconds',
+          'tolerances',
+          'routes',
+          'unrouted',
+          'autoscalers',
+          'health',
+          'diagnostics',
+        ],
+        additionalProperties: false,
+      },
+      TrafficHistoryResponse: {
+        type: 'object',
+        description:
+          "The chain's traffic over a window, per cluster (`TrafficHistoryResponse` in mesh-common): per route and destination, points of requests per second, 5xx and 4xx percent and p95 latency; per autoscaler, its replicas and first metric against its target.",
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          windowSeconds: {
+            type: 'number',
+          },
+          stepSeconds: {
+            type: 'number',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+        },
+        required: ['entityRef', 'windowSeconds', 'stepSeconds', 'clusters'],
         additionalProperties: false,
       },
       MeshChainResponse: {
@@ -987,6 +1136,64 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/MeshChainResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/traffic': {
+      get: {
+        operationId: 'GetEntityTraffic',
+        description:
+          "The entity's traffic over a window, for charts: per route and destination and per autoscaler, from each cluster's Prometheus. One set of range queries per cluster, window and step serves every page. Needs what the chain needs.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'window',
+            in: 'query',
+            required: false,
+            description:
+              'From 5m to 6h, e.g. 5m, 15m (the default), 1h, 6h, or seconds.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            description: 'Only this cluster.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TrafficHistoryResponse',
                 },
               },
             },

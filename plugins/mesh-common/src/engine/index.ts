@@ -18,6 +18,13 @@ export type {
   ResolvedClusterChain,
 } from './resolve/ChainContext';
 export * from './ChainEngine';
+export {
+  diagnoseTraffic,
+  describeResponse,
+  TRAFFIC_RULES,
+  type TrafficRule,
+  type TrafficRuleInput,
+} from './diagnostics/rules/traffic';
 export * from './snapshot/RecordingSnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';

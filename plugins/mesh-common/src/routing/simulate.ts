@@ -413,6 +413,7 @@ function resolveDestinations(
     }
     if (portProblem) {
       unreachable.add(result);
+      result.portProblem = portProblem;
       steps.push({
         kind: 'pods',
         resource: svc.ref,

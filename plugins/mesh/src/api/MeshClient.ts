@@ -5,6 +5,7 @@ import type {
   MeshChainResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
+  TrafficHistoryResponse,
 } from '@mesh-chain/plugin-mesh-common';
 import { MESH_AUTH_HEADER } from '@mesh-chain/plugin-mesh-common';
 import type { MeshApi, MeshClusterInfo, MeshRequestOptions } from './types';
@@ -70,6 +71,24 @@ export class MeshClient implements MeshApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as RouteSimulationResponse;
+  }
+
+  async getTraffic(
+    entityRef: CompoundEntityRef,
+    options: MeshRequestOptions & { window: string; cluster?: string },
+  ): Promise<TrafficHistoryResponse> {
+    const query = new URLSearchParams({
+      window: options.window,
+      ...(options.cluster && { cluster: options.cluster }),
+    });
+    const response = await this.fetchApi.fetch(
+      `${await this.entityUrl(entityRef)}/traffic?${query}`,
+      { signal: options.signal, headers: headers(options) },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as TrafficHistoryResponse;
   }
 
   async getClusters(options?: MeshRequestOptions): Promise<MeshClusterInfo[]> {

@@ -4,6 +4,7 @@ import type {
   MeshChainResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
+  TrafficHistoryResponse,
 } from '@mesh-chain/plugin-mesh-common';
 
 /**
@@ -70,6 +71,16 @@ export interface MeshApi {
     request: RouteSimulationRequest,
     options?: MeshRequestOptions,
   ): Promise<RouteSimulationResponse>;
+
+  /**
+   * The entity's traffic over a window, for charts
+   * (`GET /api/mesh/entities/{kind}/{namespace}/{name}/traffic`). Optional:
+   * an API without it shows no charts.
+   */
+  getTraffic?(
+    entityRef: CompoundEntityRef,
+    options: MeshRequestOptions & { window: string; cluster?: string },
+  ): Promise<TrafficHistoryResponse>;
 }
 
 /**

@@ -2,7 +2,11 @@ import { Fragment, useMemo } from 'react';
 import useMeasure from 'react-use/esm/useMeasure';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type { ClusterChain, Health } from '@mesh-chain/plugin-mesh-common';
+import type {
+  ClusterChain,
+  Health,
+  TrafficHealth,
+} from '@mesh-chain/plugin-mesh-common';
 import {
   buildChainGraph,
   ChainEdge,
@@ -16,6 +20,21 @@ import { domId } from '../../utils/domId';
 
 const NODE_HEIGHT = 70;
 const HEADER_HEIGHT = 28;
+
+/** The node's right edge shows its traffic health (from Prometheus), when known. */
+function trafficBorder(theme: Theme, health: TrafficHealth | undefined) {
+  if (!health || health === 'idle') return {};
+  const color = {
+    healthy: theme.palette.status.ok,
+    degraded: theme.palette.status.warning,
+    failure: theme.palette.status.error,
+  }[health];
+  return {
+    borderRightColor: color,
+    borderRightWidth: 4,
+    borderRightStyle: 'solid' as const,
+  };
+}
 
 function healthColor(theme: Theme, health: Health): string {
   if (health === 'unknown') return theme.palette.text.secondary;
@@ -369,6 +388,7 @@ export function ChainDiagram(props: {
                   top: p.y + HEADER_HEIGHT,
                   width: layout.nodeWidth,
                   borderLeftColor: healthColor(theme, n.health),
+                  ...trafficBorder(theme, chain.telemetry?.health[n.key]),
                 }}
                 onClick={() => onOpen(n.key)}
                 aria-label={nodeLabel(n)}
@@ -377,6 +397,7 @@ export function ChainDiagram(props: {
                 data-testid="chain-node"
                 data-kind={n.kind}
                 data-health={n.health}
+                data-traffic-health={chain.telemetry?.health[n.key]}
                 data-highlighted={on || undefined}
               >
                 <HealthIcon health={n.health} className={classes.nodeIcon} />

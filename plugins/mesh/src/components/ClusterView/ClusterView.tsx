@@ -11,6 +11,7 @@ import { formatTimestamp } from '../../utils/format';
 import { ChainDiagram } from '../ChainDiagram';
 import { SectionCard } from '../common/SectionCard';
 import { RoutesSection } from '../RoutesSection';
+import { TrafficSection } from '../TrafficSection';
 import { ServiceSection } from '../ServiceSection';
 import { WorkloadSection } from '../WorkloadSection';
 import { AutoscalingSection } from '../AutoscalingSection';
@@ -195,6 +196,9 @@ export function ClusterView(props: {
             </Grid>
             <Grid item xs={12}>
               <RoutesSection chain={chain} matchedRouteId={matchedRouteId} />
+            </Grid>
+            <Grid item xs={12}>
+              <TrafficSection chain={chain} />
             </Grid>
             <Grid item xs={12} lg={5}>
               <ServiceSection chain={chain} />

@@ -58,6 +58,13 @@ import {
   virtualServiceHiddenFromGateway,
   virtualServiceHostNotOnGateway,
 } from './virtualServiceGateways';
+import {
+  autoscalerPinnedAboveTarget,
+  observedSplitOff,
+  routeFailing,
+  tableRule,
+  unroutedHost,
+} from './traffic';
 import { podFailing, replicasUnavailable, rolloutStalled } from './workloads';
 
 /**
@@ -106,4 +113,8 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   autoscalerInactive,
   utilizationWithoutRequest,
   autoscalerUnableToScale,
+  tableRule(observedSplitOff),
+  tableRule(routeFailing),
+  tableRule(unroutedHost),
+  tableRule(autoscalerPinnedAboveTarget),
 ];
