@@ -10,6 +10,7 @@ export * from './kube/quantity';
 export * from './snapshot/ClusterSnapshot';
 export * from './snapshot/MemorySnapshot';
 export { resolveClusterChain } from './resolve/resolveClusterChain';
+export { EMPTY_RESOLVED_CHAIN } from './resolve/emptyChain';
 export type {
   ResolveChainOptions,
   ResolvedClusterChain,
