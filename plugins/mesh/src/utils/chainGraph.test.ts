@@ -1,13 +1,10 @@
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import { chain } from '../__fixtures__/chains';
-import {
-  buildChainGraph,
-  layoutChain,
-  parseObjectKey,
-  podGroupKey,
-} from './chainGraph';
+import { chain, simulationResponse } from '../__fixtures__/chains';
+import { buildChainGraph, isOnPath, podGroupKey } from './chainGraph';
 
 const k = objectKey;
+const described = (g: ReturnType<typeof buildChainGraph>) =>
+  g.edges.map(e => `${e.from} -${e.relation}-> ${e.to}`).sort();
 
 describe('buildChainGraph', () => {
   it('makes one node per object and one per Deployment’s pods', () => {
@@ -24,7 +21,7 @@ describe('buildChainGraph', () => {
     ]);
   });
 
-  it('draws routes through the DestinationRule, and pods from their Deployment', () => {
+  it('draws the links of the answer, routes through the DestinationRule and pods in their Deployment’s group', () => {
     const c = chain('dev/storefront');
     const [gateway, vs, dr, svc, deployment, hpa] = [
       c.gateways[0].ref,
@@ -34,9 +31,7 @@ describe('buildChainGraph', () => {
       c.deployments[0].ref,
       c.hpas[0].ref,
     ].map(k);
-    const g = buildChainGraph(c);
-    const edges = g.edges.map(e => `${e.from} -${e.relation}-> ${e.to}`);
-    expect(edges.sort()).toEqual(
+    expect(described(buildChainGraph(c))).toEqual(
       [
         `${gateway} -binds-> ${vs}`,
         `${vs} -routes via-> ${dr}`,
@@ -48,18 +43,40 @@ describe('buildChainGraph', () => {
     );
   });
 
-  it('adds a placeholder for a broken reference', () => {
+  it('follows no reference itself: without links there are no edges', () => {
+    const c = chain('dev/storefront');
+    c.links = [];
+    const g = buildChainGraph(c);
+    expect(g.edges).toEqual([]);
+    expect(g.nodes.map(n => n.kind)).toEqual(
+      expect.arrayContaining(['gateway', 'virtualService', 'service', 'hpa']),
+    );
+  });
+
+  it('adds a placeholder at the end of a broken link', () => {
     const g = buildChainGraph(chain('dev/recommendations'));
     const missing = g.nodes.find(n => n.kind === 'missing')!;
     expect(missing).toMatchObject({
       key: 'networking.istio.io/Gateway/istio-system/promo-gateway',
       kindLabel: 'Gateway',
       name: 'promo-gateway',
+      namespace: 'istio-system',
       health: 'error',
       column: 0,
       diagnostics: 1,
     });
     expect(g.edges.find(e => e.from === missing.key)).toMatchObject({
+      broken: true,
+      relation: 'binds',
+    });
+  });
+
+  it('draws a subset that selects no pods as a missing pod box', () => {
+    const g = buildChainGraph(chain('dev/payments'));
+    const missing = g.nodes.find(n => n.kind === 'missing')!;
+    expect(missing).toMatchObject({ kindLabel: 'Pod', name: 'subset v2' });
+    expect(g.edges.find(e => e.to === missing.key)).toMatchObject({
+      relation: 'subset v2',
       broken: true,
     });
   });
@@ -68,19 +85,37 @@ describe('buildChainGraph', () => {
     const c = chain('crashloop/checkout');
     const g = buildChainGraph(c);
     const pods = (name: string) =>
-      g.nodes.find(
-        n =>
-          n.key ===
-          podGroupKey(k(c.deployments.find(d => d.ref.name === name)!.ref)),
-      )!;
+      g.nodes.find(n => n.kind === 'pods' && n.name === name)!;
     expect(pods('checkout-v2')).toMatchObject({
       health: 'error',
       summary: '0/1 ready · 7 restarts',
+      diagnostics: 1,
     });
     expect(pods('checkout-v1')).toMatchObject({
       health: 'ok',
       summary: '3/3 ready',
     });
+  });
+
+  it('groups the pods no Deployment owns, linked from the Service that selects them', () => {
+    const c = chain('dev/storefront');
+    const svc = k(c.services[0].ref);
+    c.deployments = [];
+    c.hpas = [];
+    c.links = [
+      ...c.links.filter(
+        l => l.relation !== 'owns' && !l.to.includes('/Deployment/'),
+      ),
+      ...c.pods.map(p => ({ from: svc, to: k(p.ref), relation: 'selects' })),
+    ];
+    const g = buildChainGraph(c);
+    const others = g.nodes.find(n => n.kind === 'pods')!;
+    expect(others).toMatchObject({
+      key: 'pods:unowned',
+      name: 'other pods',
+      summary: '2/2 ready',
+    });
+    expect(described(g)).toContain(`${svc} -selects-> pods:unowned`);
   });
 
   it('counts the diagnostics naming each node', () => {
@@ -91,67 +126,17 @@ describe('buildChainGraph', () => {
     expect(count('destinationRule')).toBe(1);
     expect(count('service')).toBe(0);
   });
-
-  it('reads object keys back', () => {
-    const svc = chain('dev/storefront').services[0].ref;
-    expect(parseObjectKey(k(svc))).toEqual(svc);
-    expect(parseObjectKey('nonsense')).toBeUndefined();
-  });
 });
 
-describe('layoutChain', () => {
-  it('puts each kind in its column and keeps only used columns', () => {
-    const layout = layoutChain(buildChainGraph(chain('edge/storefront')), {
-      width: 800,
-    });
-    expect(layout.columns.map(c => c.label)).toEqual([
-      'Service',
-      'Deployment',
-      'Pods',
-    ]);
-    expect(layout.nodeWidth).toBeCloseTo((800 + 40) / 3 - 40);
-  });
-
-  it('places the HPA right below the Deployment it scales and aligns pods with their Deployment', () => {
-    const c = chain('dev/storefront');
-    const g = buildChainGraph(c);
-    const layout = layoutChain(g, { width: 1200, nodeHeight: 64, rowGap: 16 });
-    const pos = (key: string) => layout.positions.get(key)!;
-    const deployment = pos(k(c.deployments[0].ref));
-    const hpa = pos(k(c.hpas[0].ref));
-    expect(hpa.x).toBe(deployment.x);
-    expect(hpa.y).toBe(deployment.y + 80);
-    expect(pos(podGroupKey(k(c.deployments[0].ref))).y).toBe(deployment.y);
-  });
-
-  it('keeps nodes of one column apart, and pods level with their Deployment', () => {
-    const c = chain('dev/checkout');
-    const layout = layoutChain(buildChainGraph(c), {
-      width: 1200,
-      nodeHeight: 64,
-      rowGap: 16,
-    });
-    const pos = (key: string) => layout.positions.get(key)!;
-    for (const d of c.deployments) {
-      expect(pos(podGroupKey(k(d.ref))).y).toBe(pos(k(d.ref)).y);
-    }
-    const byColumn = new Map<number, number[]>();
-    for (const p of layout.positions.values()) {
-      byColumn.set(p.x, [...(byColumn.get(p.x) ?? []), p.y]);
-    }
-    for (const ys of byColumn.values()) {
-      const sorted = [...ys].sort((a, b) => a - b);
-      sorted
-        .slice(1)
-        .forEach((y, i) => expect(y - sorted[i]).toBeGreaterThanOrEqual(80));
-    }
-  });
-
-  it('never makes columns narrower than a readable node', () => {
-    const layout = layoutChain(buildChainGraph(chain('dev/storefront')), {
-      width: 300,
-    });
-    expect(layout.nodeWidth).toBeGreaterThanOrEqual(136);
-    expect(layout.width).toBeGreaterThan(300);
+describe('isOnPath', () => {
+  it('puts on the path of a traced request the objects it names, and the pod groups of its pods', () => {
+    // http://checkout.demo.example.com/api/cart: 90% v1, 10% v2.
+    const g = buildChainGraph(chain('routes/checkout'));
+    const [result] = simulationResponse('routes/checkout').results;
+    const path = new Set(result.path);
+    // 90% to v1 and 10% to v2: every box of the canary is on it.
+    expect(g.nodes.filter(n => !isOnPath(n, path))).toEqual([]);
+    expect(g.nodes.map(n => n.kind)).toContain('pods');
+    expect(g.nodes.filter(n => isOnPath(n, new Set()))).toEqual([]);
   });
 });

@@ -7,8 +7,9 @@ import {
   buildChainGraph,
   ChainEdge,
   ChainNode,
-  layoutChain,
+  isOnPath,
 } from '../../utils/chainGraph';
+import { layoutChain } from '../../utils/chainLayout';
 import { healthLabel, pluralize } from '../../utils/format';
 import { HealthIcon } from '../common/HealthIcon';
 import { VisuallyHidden } from '../common/VisuallyHidden';
@@ -244,15 +245,16 @@ function nodeLabel(n: ChainNode): string {
 
 /**
  * The chain of one cluster as a picture: Gateway -> routes ->
- * DestinationRule -> Service -> Deployment (HPA beside it) -> Pods. Each node
- * is a button that opens its details.
+ * DestinationRule -> Service -> Deployment (HPA beside it) -> Pods, drawn
+ * from the answer's resources and links. Each node is a button that opens
+ * its details.
  */
 export function ChainDiagram(props: {
   chain: ClusterChain;
   onOpen: (key: string) => void;
   selectedKey?: string;
-  /** Nodes on a simulated request's path. */
-  highlight?: Set<string>;
+  /** A traced request's `path`: the object keys it passes. */
+  highlight?: ReadonlySet<string>;
 }) {
   const classes = useStyles();
   const theme = useTheme();
@@ -286,8 +288,10 @@ export function ChainDiagram(props: {
     const pb = layout.positions.get(b.key)!;
     return pa.x - pb.x || pa.y - pb.y;
   });
+  const onPathNode = (n: ChainNode | undefined) =>
+    !!highlight && !!n && isOnPath(n, highlight);
   const onPath = (e: ChainEdge) =>
-    !!highlight && highlight.has(e.from) && highlight.has(e.to);
+    onPathNode(byKey.get(e.from)) && onPathNode(byKey.get(e.to));
   const describeEdge = (e: ChainEdge) => {
     const a = byKey.get(e.from)!;
     const b = byKey.get(e.to)!;
@@ -351,7 +355,7 @@ export function ChainDiagram(props: {
           </svg>
           {ordered.map(n => {
             const p = layout.positions.get(n.key)!;
-            const on = highlight?.has(n.key);
+            const on = onPathNode(n);
             const cls = [
               classes.node,
               n.kind === 'missing' ? classes.missing : '',

@@ -14,6 +14,7 @@ import { SectionCard } from '../common/SectionCard';
 import { StatusChip } from '../common/StatusChip';
 import { ConditionList } from '../common/ConditionList';
 import { domId } from '../../utils/domId';
+import { autoscalerOf } from '../../utils/resolve';
 
 const useStyles = makeStyles(theme => ({
   stats: {
@@ -209,12 +210,6 @@ export function WorkloadSection(props: { chain: ClusterChain }) {
   const classes = useStyles();
   const { chain } = props;
   const cluster = chain.cluster.name;
-  const hpaFor = (d: DeploymentInfo) =>
-    chain.hpas.find(
-      h =>
-        h.target?.name === d.ref.name &&
-        h.target?.namespace === d.ref.namespace,
-    );
   return (
     <SectionCard title="Workload" id={domId(cluster, 'workload')}>
       {chain.deployments.length === 0 ? (
@@ -230,7 +225,7 @@ export function WorkloadSection(props: { chain: ClusterChain }) {
             <DeploymentDetails
               deployment={d}
               cluster={cluster}
-              hpa={hpaFor(d)}
+              hpa={autoscalerOf(chain, d)}
             />
           </div>
         ))
