@@ -126,6 +126,29 @@ describe('buildChainGraph', () => {
     expect(count('destinationRule')).toBe(1);
     expect(count('service')).toBe(0);
   });
+
+  it('says how the engine found each object', () => {
+    // Only the pods carry the component's label.
+    const g = buildChainGraph(chain('podlabels/storefront'));
+    const node = (kind: string) => g.nodes.find(n => n.kind === kind)!;
+    expect(node('gateway')).toMatchObject({
+      foundBy: 'reference',
+      foundFrom: {
+        relation: 'binds',
+        ref: expect.objectContaining({ kind: 'VirtualService' }),
+      },
+    });
+    expect(node('hpa')).toMatchObject({
+      foundBy: 'reference',
+      foundFrom: { relation: 'scales' },
+    });
+    expect(node('pods').foundBy).toBe('label');
+    expect(
+      buildChainGraph(chain('dev/storefront')).nodes.find(
+        n => n.kind === 'service',
+      )!.foundBy,
+    ).toBe('label');
+  });
 });
 
 describe('isOnPath', () => {

@@ -7,6 +7,8 @@
  */
 import type {
   ClusterChain,
+  FoundBy,
+  FoundFrom,
   Health,
   ObjectRef,
   PodInfo,
@@ -43,6 +45,9 @@ export interface ChainNode {
   /** Diagnostics naming this object (or, for a pod group, its pods). */
   diagnostics: number;
   ref?: ObjectRef;
+  /** How the engine found it; a pod group: `label` when any pod was. */
+  foundBy?: FoundBy;
+  foundFrom?: FoundFrom;
   /** A pod group's pods (`objectKey()`s). */
   members?: string[];
 }
@@ -167,6 +172,8 @@ function resourceNodes(
       column: KIND_COLUMN[item.ref.kind] ?? 3,
       diagnostics: diagnostics.get(key) ?? 0,
       ref: item.ref,
+      ...(item.foundBy && { foundBy: item.foundBy }),
+      ...(item.foundFrom && { foundFrom: item.foundFrom }),
     };
   });
 }
@@ -214,6 +221,7 @@ function podGroupNode(
   const ready = pods.filter(p => p.ready).length;
   const restarts = pods.reduce((n, p) => n + p.restarts, 0);
   const members = pods.map(p => objectKey(p.ref));
+  const foundByLabel = pods.some(p => p.foundBy === 'label');
   return {
     key,
     kind: 'pods',
@@ -225,6 +233,9 @@ function podGroupNode(
     health: podsHealth(pods),
     column: KIND_COLUMN.Pod,
     diagnostics: members.reduce((n, m) => n + (diagnostics.get(m) ?? 0), 0),
+    ...(pods.length > 0 && {
+      foundBy: foundByLabel ? ('label' as const) : ('reference' as const),
+    }),
     members,
   };
 }

@@ -3,6 +3,7 @@ import useMeasure from 'react-use/esm/useMeasure';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import type { ClusterChain, Health } from '@mesh-chain/plugin-mesh-common';
+import LinkIcon from '@material-ui/icons/Link';
 import {
   buildChainGraph,
   ChainEdge,
@@ -11,6 +12,7 @@ import {
 } from '../../utils/chainGraph';
 import { layoutChain } from '../../utils/chainLayout';
 import { healthLabel, pluralize } from '../../utils/format';
+import { foundByText } from '../common/FoundBy';
 import { HealthIcon } from '../common/HealthIcon';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { domId } from '../../utils/domId';
@@ -157,6 +159,13 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.getContrastText(theme.palette.status.warning),
     background: theme.palette.status.warning,
   },
+  foundMark: {
+    position: 'absolute',
+    right: 6,
+    bottom: 4,
+    fontSize: '0.9rem',
+    color: theme.palette.text.secondary,
+  },
   badgeError: {
     color: theme.palette.getContrastText(theme.palette.status.error),
     background: theme.palette.status.error,
@@ -233,14 +242,20 @@ function breakable(name: string) {
   ));
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toLocaleUpperCase('en-US') + text.slice(1);
+}
+
 function nodeLabel(n: ChainNode): string {
   const where = n.namespace ? ` in ${n.namespace}` : '';
   const diags = n.diagnostics
     ? `, ${pluralize(n.diagnostics, 'diagnostic')}`
     : '';
+  const found =
+    n.foundBy === 'reference' ? ` ${capitalized(foundByText(n))}.` : '';
   return `${n.kindLabel} ${n.name}${where}: ${n.summary}. ${
     healthLabel[n.health]
-  }${diags}. Open details.`;
+  }${diags}.${found} Open details.`;
 }
 
 /**
@@ -376,12 +391,15 @@ export function ChainDiagram(props: {
                 }}
                 onClick={() => onOpen(n.key)}
                 aria-label={nodeLabel(n)}
-                title={`${n.kindLabel} ${n.name}: ${n.summary}`}
+                title={`${n.kindLabel} ${n.name}: ${n.summary}${
+                  n.foundBy === 'reference' ? ` (${foundByText(n)})` : ''
+                }`}
                 aria-haspopup="dialog"
                 data-testid="chain-node"
                 data-kind={n.kind}
                 data-health={n.health}
                 data-highlighted={on || undefined}
+                data-found-by={n.foundBy}
               >
                 <HealthIcon health={n.health} className={classes.nodeIcon} />
                 <span className={classes.nodeText}>
@@ -401,6 +419,9 @@ export function ChainDiagram(props: {
                     <span className={classes.summary}>{n.summary}</span>
                   )}
                 </span>
+                {n.foundBy === 'reference' && (
+                  <LinkIcon className={classes.foundMark} aria-hidden />
+                )}
                 {n.diagnostics > 0 && (
                   <span
                     className={`${classes.badge} ${
@@ -438,6 +459,11 @@ export function ChainDiagram(props: {
         {!!highlight?.size && (
           <span className={classes.legendItem}>
             <span className={classes.legendPath} /> path of the request
+          </span>
+        )}
+        {graph.nodes.some(n => n.foundBy === 'reference') && (
+          <span className={classes.legendItem}>
+            <LinkIcon fontSize="inherit" /> found by reference, not by label
           </span>
         )}
         <span>Select a box for details.</span>

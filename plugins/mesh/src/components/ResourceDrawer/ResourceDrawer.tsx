@@ -17,6 +17,7 @@ import {
   resolveNode,
   ResolvedResource,
 } from '../../utils/resolve';
+import { FoundByNote } from '../common/FoundBy';
 import { HealthIcon } from '../common/HealthIcon';
 import { StatusChip } from '../common/StatusChip';
 import { LinkButton } from '../common/LinkButton';
@@ -229,6 +230,12 @@ export function ResourceDrawer(props: {
                     label={missing ? 'Not found' : healthLabel[health]}
                   />
                 </div>
+              )}
+              {resolved && (
+                <FoundByNote
+                  found={resolved.type === 'pods' ? node ?? {} : resolved.item}
+                  onOpen={onOpen}
+                />
               )}
             </div>
             <IconButton aria-label="Close details" onClick={onClose}>

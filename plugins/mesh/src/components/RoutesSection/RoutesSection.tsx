@@ -14,6 +14,7 @@ import type {
 } from '@mesh-chain/plugin-mesh-common';
 import { objectKey, parseObjectKey } from '@mesh-chain/plugin-mesh-common';
 import { describeMatch, refName } from '../../utils/format';
+import { Found, FoundByMarker } from '../common/FoundBy';
 import { domId } from '../../utils/domId';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
@@ -190,6 +191,8 @@ function RouteRow(props: {
   cluster: string;
   /** The Gateways that bind the route's source. */
   gateways: BindingGateway[];
+  /** How the engine found the route's source. */
+  sourceFound: Found;
   matched: boolean;
 }) {
   const classes = useStyles();
@@ -208,6 +211,7 @@ function RouteRow(props: {
         <div className={classes.sub}>
           {r.protocol.toUpperCase()} in{' '}
           <ResourceButton cluster={cluster} resource={r.source} />
+          <FoundByMarker found={props.sourceFound} />
         </div>
         {matched && <span className={classes.matchedLabel}>your request</span>}
       </TableCell>
@@ -347,6 +351,12 @@ export function RoutesSection(props: {
   const { chain, matchedRouteId } = props;
   const cluster = chain.cluster.name;
   const gateways = bindingGateways(chain);
+  const sources = new Map(
+    [...chain.virtualServices, ...chain.httpRoutes].map(s => [
+      objectKey(s.ref),
+      s,
+    ]),
+  );
   // Group by source, keep each source's order.
   const routes = [...chain.routes].sort(
     (a, b) =>
@@ -395,6 +405,7 @@ export function RoutesSection(props: {
                 route={r}
                 cluster={cluster}
                 gateways={gateways.get(objectKey(r.source)) ?? []}
+                sourceFound={sources.get(objectKey(r.source)) ?? {}}
                 matched={r.id === matchedRouteId}
               />
             ))}

@@ -9,6 +9,7 @@ import type {
 import { Fields } from '../common/Fields';
 import { Code, Labels } from '../common/Labels';
 import { MeterBar } from '../common/MeterBar';
+import { FoundByMarker } from '../common/FoundBy';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
 import { StatusChip } from '../common/StatusChip';
@@ -221,6 +222,7 @@ export function WorkloadSection(props: { chain: ClusterChain }) {
           <div key={d.ref.name} className={classes.deployment}>
             <Typography variant="subtitle2" component="h4" gutterBottom>
               <ResourceButton cluster={cluster} resource={d.ref} withKind />
+              <FoundByMarker found={d} />
             </Typography>
             <DeploymentDetails
               deployment={d}
