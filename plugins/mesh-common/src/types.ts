@@ -663,6 +663,14 @@ export interface RouteSimulationResult {
   /** Why nothing matched / why it is unreachable, when so. */
   reasons: string[];
   /**
+   * `objectKey()` of every object of the chain the request passes, in
+   * order: the Gateway, the VirtualService or HTTPRoute, the
+   * DestinationRule of each subset it is sent to, the Services, and the
+   * ready pods that receive it with their Deployments. Destinations with
+   * no share of the traffic are left out. A picture highlights these.
+   */
+  path?: string[];
+  /**
    * How current the data the request was traced through is, as in the
    * chain's `ClusterChain.status`: a trace on a `stale` cluster is a trace
    * through the cluster as last seen, and says so here; a `syncing`
@@ -882,4 +890,22 @@ export interface TrafficHistoryResponse {
     }>;
     autoscalers: Array<{ ref: ObjectRef; points: AutoscalerPoint[] }>;
   }>;
+}
+
+/**
+ * Reads an {@link objectKey} back (`<group>/<kind>/<namespace>/<name>`),
+ * e.g. to name the placeholder at the end of a broken `ChainLink`. The key
+ * carries no version: `apiVersion` is the group's `v1`.
+ *
+ * @public
+ */
+export function parseObjectKey(key: string): ObjectRef | undefined {
+  const [group, kind, namespace, ...name] = key.split('/');
+  if (!kind || name.length === 0) return undefined;
+  return {
+    kind,
+    apiVersion: group === 'core' ? 'v1' : `${group}/v1`,
+    ...(namespace && { namespace }),
+    name: name.join('/'),
+  };
 }

@@ -964,6 +964,14 @@ export const spec = {
               type: 'string',
             },
           },
+          path: {
+            type: 'array',
+            description:
+              'The object keys (`<group>/<kind>/<namespace>/<name>`) of every object of the chain the request passes, in order: Gateway, route, DestinationRule of each subset, Services, and the ready pods that receive it with their Deployments.',
+            items: {
+              type: 'string',
+            },
+          },
           status: {
             $ref: '#/components/schemas/ClusterStatus',
           },

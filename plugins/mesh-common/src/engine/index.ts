@@ -13,6 +13,7 @@ export {
   resolveClusterChain,
   resolveChainFromObjects,
 } from './resolve/resolveClusterChain';
+export { EMPTY_RESOLVED_CHAIN } from './resolve/emptyChain';
 export type {
   ResolveChainOptions,
   ResolvedClusterChain,

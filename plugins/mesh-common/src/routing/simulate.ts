@@ -753,14 +753,39 @@ function simulateFromMesh(
 }
 
 /**
- * Simulates where a request goes in one cluster's chain.
- *
- * @public
+ * The objects a request passes, by `objectKey`, in order: Gateway, route,
+ * for each destination with a share of the traffic its DestinationRule (for
+ * a subset), Service, and the ready pods that receive it with their owners.
  */
-export function simulateRoute(
+function pathOf(chain: ClusterChain, result: RouteSimulationResult): string[] {
+  const keys = new Set<string>();
+  const add = (ref: ObjectRef | undefined) => ref && keys.add(objectKey(ref));
+  add(result.gateway?.ref);
+  add(result.virtualService);
+  const route = chain.routes.find(r => r.id === result.routeId);
+  result.destinations.forEach((d, i) => {
+    if (d.weight <= 0) {
+      return;
+    }
+    if (d.subset) {
+      add(route?.destinations[i]?.destinationRule);
+    }
+    add(d.service);
+    for (const name of d.pods) {
+      const pod = chain.pods.find(
+        p => p.ref.name === name && p.ref.namespace === d.service?.namespace,
+      );
+      add(pod?.owner);
+      add(pod?.ref);
+    }
+  });
+  return [...keys];
+}
+
+function traceRequest(
   chain: ClusterChain,
   request: RouteSimulationRequest,
-  options: { clusterDomain?: string } = {},
+  options: { clusterDomain?: string },
 ): RouteSimulationResult {
   let req: RequestFacts;
   try {
@@ -781,4 +806,18 @@ export function simulateRoute(
   return request.from === 'mesh'
     ? simulateFromMesh(chain, req, request.sourceNamespace, clusterDomain)
     : simulateFromGateway(chain, req);
+}
+
+/**
+ * Simulates where a request goes in one cluster's chain.
+ *
+ * @public
+ */
+export function simulateRoute(
+  chain: ClusterChain,
+  request: RouteSimulationRequest,
+  options: { clusterDomain?: string } = {},
+): RouteSimulationResult {
+  const result = traceRequest(chain, request, options);
+  return { ...result, path: pathOf(chain, result) };
 }

@@ -4,8 +4,8 @@ import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { MeshClient } from './MeshClient';
 import {
+  chain,
   chainResponse,
-  healthyCluster,
   simulationResponse,
 } from '../__fixtures__/chains';
 
@@ -22,7 +22,7 @@ const ref = { kind: 'Component', namespace: 'default', name: 'check out' };
 
 describe('MeshClient', () => {
   it('reads the chain of an entity through the fetch API', async () => {
-    const body = chainResponse([healthyCluster()]);
+    const body = chainResponse('checkout', [chain('dev/checkout')]);
     server.use(
       http.get(`${base}/entities/component/default/check%20out`, () =>
         HttpResponse.json(body),
@@ -40,16 +40,16 @@ describe('MeshClient', () => {
         `${base}/entities/component/default/check%20out/route`,
         async ({ request }) => {
           received = await request.json();
-          return HttpResponse.json(simulationResponse());
+          return HttpResponse.json(simulationResponse('dev/checkout'));
         },
       ),
     );
     const result = await client.simulateRoute(ref, {
-      url: 'https://shop.example.com/api',
+      url: 'http://checkout.demo.example.com/cart',
       method: 'GET',
     });
     expect(received).toEqual({
-      url: 'https://shop.example.com/api',
+      url: 'http://checkout.demo.example.com/cart',
       method: 'GET',
     });
     expect(result.results[0].reachable).toBe(true);

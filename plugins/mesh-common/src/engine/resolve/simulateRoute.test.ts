@@ -305,3 +305,42 @@ describe('simulateRoute over resolved chains', () => {
     expect(result.reasons[0]).toContain('Not an absolute URL');
   });
 });
+
+describe('the path of a traced request', () => {
+  it('names every object the request passes, for a picture to highlight', () => {
+    const c = chain('canary', 'reviews');
+    const result = simulateRoute(c, {
+      url: 'http://reviews:9080/',
+      from: 'mesh',
+      sourceNamespace: 'bookinfo',
+      headers: { 'end-user': 'jason' },
+    });
+    const pod = c.pods.find(
+      p => p.ref.name === result.destinations[0].pods[0],
+    )!;
+    expect(result.path).toEqual([
+      'networking.istio.io/VirtualService/bookinfo/reviews',
+      'networking.istio.io/DestinationRule/bookinfo/reviews',
+      'core/Service/bookinfo/reviews',
+      'apps/Deployment/bookinfo/reviews-v2',
+      `core/Pod/bookinfo/${pod.ref.name}`,
+    ]);
+  });
+
+  it('leaves out what receives no traffic, and is empty when nothing matches', () => {
+    const c = chain('canary', 'reviews');
+    const result = simulateRoute(c, {
+      url: 'http://reviews:9080/',
+      from: 'mesh',
+      sourceNamespace: 'bookinfo',
+    });
+    const deployments = result.path!.filter(k => k.includes('/Deployment/'));
+    expect(deployments.sort()).toEqual(
+      result.destinations
+        .filter(d => d.weight > 0)
+        .map(d => `apps/Deployment/bookinfo/reviews-${d.subset}`)
+        .sort(),
+    );
+    expect(simulateRoute(c, { url: 'not a url' }).path).toEqual([]);
+  });
+});

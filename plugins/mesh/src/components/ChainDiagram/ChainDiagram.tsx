@@ -7,13 +7,16 @@ import type {
   Health,
   TrafficHealth,
 } from '@mesh-chain/plugin-mesh-common';
+import LinkIcon from '@material-ui/icons/Link';
 import {
   buildChainGraph,
   ChainEdge,
   ChainNode,
-  layoutChain,
+  isOnPath,
 } from '../../utils/chainGraph';
+import { layoutChain } from '../../utils/chainLayout';
 import { healthLabel, pluralize } from '../../utils/format';
+import { foundByText } from '../common/FoundBy';
 import { HealthIcon } from '../common/HealthIcon';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { domId } from '../../utils/domId';
@@ -175,6 +178,13 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.getContrastText(theme.palette.status.warning),
     background: theme.palette.status.warning,
   },
+  foundMark: {
+    position: 'absolute',
+    right: 6,
+    bottom: 4,
+    fontSize: '0.9rem',
+    color: theme.palette.text.secondary,
+  },
   badgeError: {
     color: theme.palette.getContrastText(theme.palette.status.error),
     background: theme.palette.status.error,
@@ -251,27 +261,34 @@ function breakable(name: string) {
   ));
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toLocaleUpperCase('en-US') + text.slice(1);
+}
+
 function nodeLabel(n: ChainNode): string {
   const where = n.namespace ? ` in ${n.namespace}` : '';
   const diags = n.diagnostics
     ? `, ${pluralize(n.diagnostics, 'diagnostic')}`
     : '';
+  const found =
+    n.foundBy === 'reference' ? ` ${capitalized(foundByText(n))}.` : '';
   return `${n.kindLabel} ${n.name}${where}: ${n.summary}. ${
     healthLabel[n.health]
-  }${diags}. Open details.`;
+  }${diags}.${found} Open details.`;
 }
 
 /**
  * The chain of one cluster as a picture: Gateway -> routes ->
- * DestinationRule -> Service -> Deployment (HPA beside it) -> Pods. Each node
- * is a button that opens its details.
+ * DestinationRule -> Service -> Deployment (HPA beside it) -> Pods, drawn
+ * from the answer's resources and links. Each node is a button that opens
+ * its details.
  */
 export function ChainDiagram(props: {
   chain: ClusterChain;
   onOpen: (key: string) => void;
   selectedKey?: string;
-  /** Nodes on a simulated request's path. */
-  highlight?: Set<string>;
+  /** A traced request's `path`: the object keys it passes. */
+  highlight?: ReadonlySet<string>;
 }) {
   const classes = useStyles();
   const theme = useTheme();
@@ -305,8 +322,10 @@ export function ChainDiagram(props: {
     const pb = layout.positions.get(b.key)!;
     return pa.x - pb.x || pa.y - pb.y;
   });
+  const onPathNode = (n: ChainNode | undefined) =>
+    !!highlight && !!n && isOnPath(n, highlight);
   const onPath = (e: ChainEdge) =>
-    !!highlight && highlight.has(e.from) && highlight.has(e.to);
+    onPathNode(byKey.get(e.from)) && onPathNode(byKey.get(e.to));
   const describeEdge = (e: ChainEdge) => {
     const a = byKey.get(e.from)!;
     const b = byKey.get(e.to)!;
@@ -370,7 +389,7 @@ export function ChainDiagram(props: {
           </svg>
           {ordered.map(n => {
             const p = layout.positions.get(n.key)!;
-            const on = highlight?.has(n.key);
+            const on = onPathNode(n);
             const cls = [
               classes.node,
               n.kind === 'missing' ? classes.missing : '',
@@ -392,13 +411,16 @@ export function ChainDiagram(props: {
                 }}
                 onClick={() => onOpen(n.key)}
                 aria-label={nodeLabel(n)}
-                title={`${n.kindLabel} ${n.name}: ${n.summary}`}
+                title={`${n.kindLabel} ${n.name}: ${n.summary}${
+                  n.foundBy === 'reference' ? ` (${foundByText(n)})` : ''
+                }`}
                 aria-haspopup="dialog"
                 data-testid="chain-node"
                 data-kind={n.kind}
                 data-health={n.health}
                 data-traffic-health={chain.telemetry?.health[n.key]}
                 data-highlighted={on || undefined}
+                data-found-by={n.foundBy}
               >
                 <HealthIcon health={n.health} className={classes.nodeIcon} />
                 <span className={classes.nodeText}>
@@ -418,6 +440,9 @@ export function ChainDiagram(props: {
                     <span className={classes.summary}>{n.summary}</span>
                   )}
                 </span>
+                {n.foundBy === 'reference' && (
+                  <LinkIcon className={classes.foundMark} aria-hidden />
+                )}
                 {n.diagnostics > 0 && (
                   <span
                     className={`${classes.badge} ${
@@ -455,6 +480,11 @@ export function ChainDiagram(props: {
         {!!highlight?.size && (
           <span className={classes.legendItem}>
             <span className={classes.legendPath} /> path of the request
+          </span>
+        )}
+        {graph.nodes.some(n => n.foundBy === 'reference') && (
+          <span className={classes.legendItem}>
+            <LinkIcon fontSize="inherit" /> found by reference, not by label
           </span>
         )}
         <span>Select a box for details.</span>

@@ -7,7 +7,10 @@ import type {
   DestinationTraffic,
 } from '@mesh-chain/plugin-mesh-common';
 import { meshApiRef } from '../../api';
-import { checkoutEntity, healthyCluster } from '../../__fixtures__/chains';
+import {
+  chain as fixtureChain,
+  componentEntity,
+} from '../../__fixtures__/chains';
 import { TrafficSection } from './TrafficSection';
 
 const figures = { errors4xx: 0, latencyMs: { p50: 14, p95: 31, p99: 45 } };
@@ -33,7 +36,7 @@ function destination(
 }
 
 function withTelemetry(telemetry: Partial<ChainTelemetry>): ClusterChain {
-  const chain = healthyCluster('dev');
+  const chain = fixtureChain('dev/checkout');
   chain.telemetry = {
     state: 'ok',
     measuredAt: '2026-11-25T12:00:00Z',
@@ -61,7 +64,7 @@ function render(chain: ClusterChain) {
   }));
   return renderInTestApp(
     <TestApiProvider apis={[[meshApiRef, { getTraffic } as any]]}>
-      <EntityProvider entity={checkoutEntity}>
+      <EntityProvider entity={componentEntity('checkout')}>
         <TrafficSection chain={chain} />
       </EntityProvider>
     </TestApiProvider>,
@@ -73,7 +76,7 @@ describe('TrafficSection', () => {
     const chain = withTelemetry({
       routes: [
         {
-          routeId: 'dev/shop/checkout/http/2',
+          routeId: 'dev/shop/checkout/http/0',
           rps: 20,
           errors5xx: 20,
           responses: [],
@@ -118,7 +121,7 @@ describe('TrafficSection', () => {
   });
 
   it('says that no Prometheus is configured when the answer has no telemetry', async () => {
-    await render(healthyCluster('dev'));
+    await render(fixtureChain('dev/checkout'));
     expect(screen.getByText(/no Prometheus is configured/)).toBeInTheDocument();
   });
 });
