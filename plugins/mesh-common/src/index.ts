@@ -13,3 +13,5 @@ export * from './ports';
 export * from './routing';
 export * from './schema';
 export * from './engine';
+export * from './permissions';
+export * from './changes';

@@ -797,6 +797,14 @@ export const spec = {
           matchIndex: {
             type: 'number',
           },
+          timeout: {
+            type: 'string',
+            description:
+              "How long the proxy waits for an answer on the matched HTTP route; absent: Istio's default, no timeout.",
+          },
+          retries: {
+            $ref: '#/components/schemas/JsonObject',
+          },
           destinations: {
             type: 'array',
             items: {

@@ -16,6 +16,7 @@ export type {
 } from './resolve/ChainContext';
 export * from './ChainEngine';
 export * from './snapshot/RecordingSnapshot';
+export * from './snapshot/OverlaySnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';
 export {
