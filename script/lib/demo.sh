@@ -24,14 +24,17 @@ demo_clusters_start() {
   export MESH_DEMO_DEV_PORT="${MESH_DEMO_DEV_PORT:-6551}"
   export MESH_DEMO_PROD_PORT="${MESH_DEMO_PROD_PORT:-6552}"
   local dir="$MESH_DEMO_DIR" name port i attempt
-  # name:port:namespaces the template's identity may write to (prod: none)
-  local specs=("dev:$MESH_DEMO_DEV_PORT:apps" "prod:$MESH_DEMO_PROD_PORT:") demo_pids=()
-  local scaffolder_namespaces
+  # name:port:namespaces the template's identity may write to (prod: none):
+  # namespaces whose objects owners' changes may patch (mesh.changes)
+  local specs=("dev:$MESH_DEMO_DEV_PORT:apps:shop,ops,finance,messaging,docs,apps"
+    "prod:$MESH_DEMO_PROD_PORT::shop,ops") demo_pids=()
+  local scaffolder_namespaces changes_namespaces
   for spec in "${specs[@]}"; do
-    IFS=: read -r name port scaffolder_namespaces <<< "$spec"
+    IFS=: read -r name port scaffolder_namespaces changes_namespaces <<< "$spec"
     log "Starting demo cluster '$name' on 127.0.0.1:$port (kubeconfig: $dir/$name.kubeconfig)"
     (cd "$ROOT" && exec yarn demo-cluster --port "$port" --name "$name" --scenario "$name" \
       --scaffolder-namespaces "$scaffolder_namespaces" \
+      --changes-namespaces "$changes_namespaces" \
       --state "$dir/$name.state.json" --write-kubeconfig "$dir/$name.kubeconfig") \
       >"$dir/$name.log" 2>&1 &
     pids+=($!)
