@@ -3,3 +3,4 @@ export { ConfigMeshClusters, buildKubeConfig } from './ConfigMeshClusters';
 export type { ConfigMeshClustersOptions } from './ConfigMeshClusters';
 export { meshClustersServiceRef } from './serviceRef';
 export { readClusterCredential } from './credentials';
+export { namespaceMatches } from './namespacePatterns';
