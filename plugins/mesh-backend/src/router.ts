@@ -10,9 +10,11 @@ import {
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
+import { addChangeRoutes, checkChangeRequest } from './changeRoutes';
 import { checkRouteRequestLimits, parseJsonBody } from './routeRequestLimits';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import type { ClusterDataService } from './services/cluster/ClusterDataService';
+import type { ChangeService } from './services/changes/ChangeService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess, parseEntityParts } from './services/MeshAccess';
 import type { MeshChainService } from './services/MeshChainService';
@@ -25,6 +27,7 @@ export interface RouterOptions {
   chains: MeshChainService;
   data: ClusterDataService;
   live: LiveUpdates;
+  changes: ChangeService;
 }
 
 /**
@@ -108,9 +111,9 @@ const checkRouteRequest: RequestHandler = (req, _res, next) => {
 
 /** The mesh HTTP API, typed and validated from `schema/openapi.yaml`. */
 export async function createRouter(options: RouterOptions): Promise<Router> {
-  const { httpAuth, access, chains, data, live, logger } = options;
+  const { httpAuth, access, chains, data, live, logger, changes } = options;
   const router = await createOpenApiRouter({
-    middleware: [parseJsonBody, checkRouteRequest],
+    middleware: [parseJsonBody, checkRouteRequest, checkChangeRequest],
   });
 
   router.get('/clusters', async (req, res) => {
@@ -178,6 +181,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     res.setHeader('cache-control', 'no-store');
     res.json(response);
   });
+
+  addChangeRoutes(router, { httpAuth, changes });
 
   return router;
 }
