@@ -152,6 +152,57 @@ export interface Config {
        */
       maxEntities?: number;
     };
+
+    /**
+     * Changes owners make to their traffic from the Service Mesh tab, the
+     * mesh API, the `mesh:chain:change` template action and the
+     * `mesh:apply-change` action. Nothing can be changed without `targets`.
+     */
+    changes?: {
+      /**
+       * The field manager of every change (server-side apply). Not the
+       * templates' `backstage-mesh`: server-side apply removes what a
+       * manager stops applying.
+       * @default backstage-mesh-changes
+       */
+      fieldManager?: string;
+      /** Where changes may be written, and the credential to write with. */
+      targets?: Array<{
+        /** Cluster name, as in `kubernetes.clusterLocatorMethods`. */
+        cluster: string;
+        /**
+         * Namespaces whose objects owners may change; `*` matches any
+         * characters, e.g. `team-*`. The cluster's RBAC must allow the
+         * credential there too.
+         */
+        namespaces: string[];
+        /**
+         * The credential changes are written with, configured like a
+         * cluster's auth; required (changes never use the cluster's read
+         * credential). It needs `patch` on virtualservices,
+         * horizontalpodautoscalers and deployments in those namespaces.
+         */
+        credentials: {
+          /**
+           * `serviceAccount` (the default), `aws`, `googleServiceAccount`
+           * or `azure`: a credential the backend holds.
+           */
+          authProvider?: string;
+          /**
+           * The service account token (required for `serviceAccount`).
+           * @visibility secret
+           */
+          serviceAccountToken?: string;
+          /** For `aws`: the role to assume. */
+          assumeRole?: string;
+          /**
+           * For `aws`: the external id of the role.
+           * @visibility secret
+           */
+          externalId?: string;
+        };
+      }>;
+    };
   };
 }
 

@@ -28,16 +28,18 @@ demo_clusters_start() {
   export MESH_DEMO_DEV_METRICS_PORT="${MESH_DEMO_DEV_METRICS_PORT:-6555}"
   export MESH_DEMO_PROD_METRICS_PORT="${MESH_DEMO_PROD_METRICS_PORT:-6556}"
   local dir="$MESH_DEMO_DIR" name port metrics_port i attempt
-  # name:port:metrics port:namespaces the template's identity may write to (prod: none)
-  local specs=("dev:$MESH_DEMO_DEV_PORT:$MESH_DEMO_DEV_METRICS_PORT:apps"
-    "prod:$MESH_DEMO_PROD_PORT:$MESH_DEMO_PROD_METRICS_PORT:") demo_pids=()
-  local scaffolder_namespaces
+  # name:port:metrics port:namespaces the template's identity may write to
+  # (prod: none):namespaces whose objects owners' changes may patch (mesh.changes)
+  local specs=("dev:$MESH_DEMO_DEV_PORT:$MESH_DEMO_DEV_METRICS_PORT:apps:shop,ops,finance,messaging,docs,apps"
+    "prod:$MESH_DEMO_PROD_PORT:$MESH_DEMO_PROD_METRICS_PORT::shop,ops") demo_pids=()
+  local scaffolder_namespaces changes_namespaces
   for spec in "${specs[@]}"; do
-    IFS=: read -r name port metrics_port scaffolder_namespaces <<< "$spec"
+    IFS=: read -r name port metrics_port scaffolder_namespaces changes_namespaces <<< "$spec"
     log "Starting demo cluster '$name' on 127.0.0.1:$port (kubeconfig: $dir/$name.kubeconfig, metrics: http://127.0.0.1:$metrics_port/metrics)"
     (cd "$ROOT" && exec yarn demo-cluster --port "$port" --name "$name" --scenario "$name" \
       --metrics-port "$metrics_port" \
       --scaffolder-namespaces "$scaffolder_namespaces" \
+      --changes-namespaces "$changes_namespaces" \
       --state "$dir/$name.state.json" --write-kubeconfig "$dir/$name.kubeconfig") \
       >"$dir/$name.log" 2>&1 &
     pids+=($!)

@@ -22,11 +22,13 @@ import { DEFAULT_TIMING, DemoTiming } from './controllers/runtime';
 import { buildKubeconfig } from './kubeconfig';
 import { scenarioObjects } from './scenarios';
 import { baseObjects } from './scenarios/base';
+import { seedManager } from './scenarios/builders';
 import {
   DEFAULT_TOKENS,
   DEMO_SERVICE_ACCOUNT_NAMESPACE,
   RESTRICTED_NAMESPACE,
   SCAFFOLDER_SERVICE_ACCOUNT,
+  CHANGES_SERVICE_ACCOUNT,
   TEAM_GROUP,
   TokenIdentity,
   VIEWER_SERVICE_ACCOUNT,
@@ -103,6 +105,13 @@ export interface DemoClusterOptions {
    * ClusterRole. Default: none (it may write nowhere).
    */
   scaffolderNamespaces?: string[];
+  /**
+   * Namespaces whose VirtualServices, HPAs and Deployments the changes
+   * identity (`demo-changes-token`, service account backstage/mesh-changes)
+   * may patch: each gets a RoleBinding to the `mesh-changes` ClusterRole.
+   * Default: none.
+   */
+  changesNamespaces?: string[];
   /** Serve the Istio and Gateway API kinds, as if their CRDs were installed (default true). */
   crds?: { istio?: boolean; gatewayApi?: boolean };
   /** Changes kept for resuming watches (default 10,000); older resume attempts get 410. */
@@ -138,6 +147,11 @@ export interface DemoClusterTokens {
    * the `scaffolderNamespaces` only (the template's credential).
    */
   scaffolder: string;
+  /**
+   * ServiceAccount backstage/mesh-changes: patches VirtualServices, HPAs
+   * and Deployments in the `changesNamespaces` only (owners' changes).
+   */
+  changes: string;
   /** User demo-readonly in group demo:viewers, bound to the viewer's role. */
   readonly: string;
   /**
@@ -164,7 +178,7 @@ export interface DemoCluster {
   /** `https://127.0.0.1:PORT` (or http:// without TLS). */
   readonly url: string;
   readonly port: number;
-  /** A kubeconfig (YAML) whose current context uses the admin token; contexts `<name>-viewer`, `<name>-scaffolder`, `<name>-readonly` and `<name>-restricted` use the others. */
+  /** A kubeconfig (YAML) whose current context uses the admin token; contexts `<name>-viewer`, `<name>-scaffolder`, `<name>-changes`, `<name>-readonly` and `<name>-restricted` use the others. */
   readonly kubeconfig: string;
   /** A kubeconfig for another token. */
   kubeconfigFor(token: string): string;
@@ -273,12 +287,14 @@ function checkOptions(o: DemoClusterOptions) {
     fail('latencyMs', `must be 0 or more, not ${o.latencyMs}`);
   }
   if (o.tokens) checkTokens(o.tokens, 'startDemoCluster: tokens');
-  for (const n of o.scaffolderNamespaces ?? []) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)) {
-      fail(
-        'scaffolderNamespaces',
-        `must hold namespace names (lowercase DNS labels), not '${n}'`,
-      );
+  for (const field of ['scaffolderNamespaces', 'changesNamespaces'] as const) {
+    for (const n of o[field] ?? []) {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)) {
+        fail(
+          field,
+          `must hold namespace names (lowercase DNS labels), not '${n}'`,
+        );
+      }
     }
   }
   if (o.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name)) {
@@ -346,11 +362,15 @@ export async function startDemoCluster(
     for (const o of objects) {
       const type = mustFindByKind(o.apiVersion, o.kind);
       if (!api.served(type)) continue;
+      const { manager, object } = seedManager(o);
       try {
-        api.create(type, o.metadata.namespace, o, {
+        api.create(type, o.metadata.namespace, object, {
           caller: { user: 'system:demo-cluster', groups: ['system:masters'] },
-          fieldManager: 'demo-cluster-seed',
-          seed: true,
+          // An object a named manager writes is written as it would be,
+          // with its managed fields; the others as restored from a backup.
+          ...(manager
+            ? { fieldManager: manager }
+            : { fieldManager: 'demo-cluster-seed', seed: true }),
         });
       } catch (error) {
         if (error instanceof ApiError && error.code === 409) continue;
@@ -372,6 +392,7 @@ export async function startDemoCluster(
         .list(mustFindByKind('v1', 'Namespace'))
         .map(n => n.metadata.name),
       scaffolderNamespaces: options.scaffolderNamespaces ?? [],
+      changesNamespaces: options.changesNamespaces ?? [],
     }),
   );
   const persister = options.state
@@ -455,6 +476,7 @@ export async function startDemoCluster(
     admin: tokenFor(inGroup('system:masters')),
     viewer: tokenFor(isServiceAccount(VIEWER_SERVICE_ACCOUNT)),
     scaffolder: tokenFor(isServiceAccount(SCAFFOLDER_SERVICE_ACCOUNT)),
+    changes: tokenFor(isServiceAccount(CHANGES_SERVICE_ACCOUNT)),
     readonly: tokenFor(inGroup(VIEWERS_GROUP)),
     restricted: tokenFor(inGroup(TEAM_GROUP)),
     restrictedNamespace: RESTRICTED_NAMESPACE,
@@ -474,6 +496,7 @@ export async function startDemoCluster(
       { suffix: '', token: demoTokens.admin },
       { suffix: 'viewer', token: demoTokens.viewer },
       { suffix: 'scaffolder', token: demoTokens.scaffolder },
+      { suffix: 'changes', token: demoTokens.changes },
       { suffix: 'readonly', token: demoTokens.readonly },
       { suffix: 'restricted', token: demoTokens.restricted },
     ].filter(u => u.token),

@@ -43,6 +43,11 @@ Options:
                             namespaces the scaffolder identity may write to,
                             comma-separated (default: none); each is created
                             with a RoleBinding to the mesh-scaffolder ClusterRole
+  --changes-namespaces NAMES
+                            namespaces whose VirtualServices, HPAs and
+                            Deployments the changes identity may patch,
+                            comma-separated (default: none); each gets a
+                            RoleBinding to the mesh-changes ClusterRole
   --help                    show this help
 
 Tokens (what each may do is RBAC: kubectl get clusterroles,clusterrolebindings):
@@ -51,6 +56,9 @@ Tokens (what each may do is RBAC: kubectl get clusterroles,clusterrolebindings):
                          portal shows (ClusterRole mesh-viewer)
   demo-scaffolder-token  ServiceAccount backstage/mesh-scaffolder: writes the
                          chain's kinds in --scaffolder-namespaces only
+  demo-changes-token     ServiceAccount backstage/mesh-changes: patches
+                         VirtualServices, HPAs and Deployments in
+                         --changes-namespaces only (owners' traffic changes)
   demo-readonly-token    user demo-readonly (group demo:viewers): as the viewer
   demo-restricted-token  user demo-restricted (group demo:team): edits app
                          namespaces except finance, no cluster-wide lists
@@ -96,6 +104,7 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
         'metrics-port': { type: 'string' },
         tokens: { type: 'string' },
         'scaffolder-namespaces': { type: 'string' },
+        'changes-namespaces': { type: 'string' },
         help: { type: 'boolean' },
       },
       allowPositionals: false,
@@ -133,6 +142,10 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
       metricsPort: number('metrics-port', v['metrics-port'], 0),
       tokens,
       scaffolderNamespaces: v['scaffolder-namespaces']
+        ?.split(',')
+        .map(n => n.trim())
+        .filter(Boolean),
+      changesNamespaces: v['changes-namespaces']
         ?.split(',')
         .map(n => n.trim())
         .filter(Boolean),

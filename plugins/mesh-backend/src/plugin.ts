@@ -10,11 +10,15 @@ import {
   kubernetesResourcesReadPermission,
 } from '@backstage/plugin-kubernetes-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { meshPermissions } from '@mesh-chain/plugin-mesh-common';
 import { meshClustersServiceRef } from '@mesh-chain/plugin-mesh-node';
+import { registerChangeActions } from './actions/changeActions';
 import { registerMeshActions } from './actions/getChainAction';
 import { readMeshSettings } from './config';
 import { createRouter } from './router';
 import { ClusterDataService } from './services/cluster/ClusterDataService';
+import { readChangeSettings } from './services/changes/changeSettings';
+import { ChangeService } from './services/changes/ChangeService';
 import { meshChainEngineServiceRef } from './services/engine';
 import { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess } from './services/MeshAccess';
@@ -42,6 +46,7 @@ export const meshPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
@@ -58,6 +63,7 @@ export const meshPlugin = createBackendPlugin({
         httpAuth,
         permissions,
         permissionsRegistry,
+        auditor,
         lifecycle,
         rootLifecycle,
         catalog,
@@ -97,13 +103,29 @@ export const meshPlugin = createBackendPlugin({
           settings: settings.live,
         });
         const access = new MeshAccess(catalog, permissions);
+        const changes = new ChangeService({
+          settings: readChangeSettings(config),
+          clusterDomain: settings.clusterDomain,
+          requestTimeoutMs: settings.requestTimeoutMs,
+          clusters,
+          data,
+          clustersFor: (target, only) => chains.clustersFor(target, only),
+          engine,
+          access,
+          permissions,
+          auditor,
+          logger,
+        });
 
-        // The mesh API is guarded by the Kubernetes plugin's permissions.
+        // Reading is guarded by the Kubernetes plugin's permissions,
+        // changing by the mesh plugin's own (on the catalog entity).
         permissionsRegistry.addPermissions([
           kubernetesResourcesReadPermission,
           kubernetesClustersReadPermission,
+          ...meshPermissions,
         ]);
         registerMeshActions(actionsRegistry, { access, chains });
+        registerChangeActions(actionsRegistry, { changes });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -113,6 +135,7 @@ export const meshPlugin = createBackendPlugin({
             data,
             live,
             telemetry,
+            changes,
           }),
         );
 

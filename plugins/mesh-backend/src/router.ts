@@ -9,8 +9,10 @@ import {
 } from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import type { Router } from 'express';
+import { addChangeRoutes, checkChangeRequest } from './changeRoutes';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import type { ClusterDataService } from './services/cluster/ClusterDataService';
+import type { ChangeService } from './services/changes/ChangeService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess, parseEntityParts } from './services/MeshAccess';
 import type { MeshChainService } from './services/MeshChainService';
@@ -28,6 +30,7 @@ export interface RouterOptions {
   data: ClusterDataService;
   live: LiveUpdates;
   telemetry?: TelemetryService;
+  changes: ChangeService;
 }
 
 /**
@@ -59,9 +62,9 @@ function parseUserAuth(
 
 /** The mesh HTTP API, typed and validated from `schema/openapi.yaml`. */
 export async function createRouter(options: RouterOptions): Promise<Router> {
-  const { httpAuth, access, chains, data, live, logger } = options;
+  const { httpAuth, access, chains, data, live, logger, changes } = options;
   const router = await createOpenApiRouter({
-    middleware: [parseJsonBody, checkRouteRequest],
+    middleware: [parseJsonBody, checkRouteRequest, checkChangeRequest],
   });
 
   router.get('/clusters', async (req, res) => {
@@ -136,6 +139,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       trafficRoute({ ...options, telemetry: options.telemetry }),
     );
   }
+  addChangeRoutes(router, { httpAuth, changes });
 
   return router;
 }

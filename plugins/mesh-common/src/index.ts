@@ -15,3 +15,5 @@ export * from './schema';
 export * from './engine';
 export * from './manifests';
 export * from './telemetry';
+export * from './permissions';
+export * from './changes';

@@ -658,6 +658,16 @@ export interface RouteSimulationResult {
   routeId?: string;
   /** Index of the match block that matched within the route. */
   matchIndex?: number;
+  /**
+   * How long the proxy waits for an answer on the matched HTTP route
+   * (`RouteInfo.timeout`); absent: Istio's default, no timeout.
+   */
+  timeout?: string;
+  /**
+   * How the matched HTTP route retries (`RouteInfo.retries`); absent:
+   * Istio's default (2 attempts).
+   */
+  retries?: RouteInfo['retries'];
   destinations: SimulatedDestination[];
   steps: SimulationStep[];
   /** Why nothing matched / why it is unreachable, when so. */

@@ -77,6 +77,16 @@ const fixtureApi: MeshApi = {
     await new Promise(r => setTimeout(r, 300));
     return simulationResponse('routes/checkout');
   },
+  async getChangeTargets() {
+    // The fixtures are not a cluster: no changes here.
+    return { fieldManager: 'backstage-mesh-changes', targets: [] };
+  },
+  async previewChange() {
+    throw new Error('The fixture chains cannot be changed');
+  },
+  async applyChange() {
+    throw new Error('The fixture chains cannot be changed');
+  },
 };
 
 const liveSignals: SignalApi = {

@@ -946,6 +946,14 @@ export const spec = {
           matchIndex: {
             type: 'number',
           },
+          timeout: {
+            type: 'string',
+            description:
+              "How long the proxy waits for an answer on the matched HTTP route; absent: Istio's default, no timeout.",
+          },
+          retries: {
+            $ref: '#/components/schemas/JsonObject',
+          },
           destinations: {
             type: 'array',
             items: {
@@ -1066,6 +1074,220 @@ export const spec = {
           },
         },
         required: ['name', 'authProvider', 'authMode'],
+        additionalProperties: false,
+      },
+      ChangeTargetsResponse: {
+        type: 'object',
+        description:
+          'Where owners may change their traffic (`mesh.changes.targets`), and the field manager changes are applied with. No credentials.',
+        properties: {
+          fieldManager: {
+            type: 'string',
+          },
+          targets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                cluster: {
+                  type: 'string',
+                },
+                namespaces: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+              },
+              required: ['cluster', 'namespaces'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['fieldManager', 'targets'],
+        additionalProperties: false,
+      },
+      ChainChangeRequest: {
+        type: 'object',
+        description:
+          "A change to an entity's chain in one cluster (`ChainChangeRequest` in mesh-common). `change.type` is one of `route-weights` (`target`: the VirtualService, `route`: `{ protocol, index, name? }`, `destinations`: `[{ host, subset?, port?, weight }]` summing to 100), `route-timeouts` (`route`, `timeout` and/or `retries`: `{ attempts, perTryTimeout?, retryOn? }`, `null` removes), `autoscaler` (`target`: the HPA, `minReplicas` and/or `maxReplicas`), `replicas` (`target`: a Deployment no autoscaler scales, `replicas`), `restart` (`target`: the Deployment). A malformed change is a 400 naming the field.",
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          change: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          force: {
+            type: 'boolean',
+            description:
+              'Apply even though a controller or GitOps tool keeps the fields; needs `mesh.chain.update.force`.',
+          },
+          basis: {
+            type: 'string',
+            description:
+              "For an apply: the preview's `basis`. The apply is refused (409) when the changed fields no longer hold what they held then.",
+          },
+        },
+        required: ['cluster', 'change'],
+        additionalProperties: false,
+      },
+      ChangePreview: {
+        type: 'object',
+        description:
+          'What a change does, from a server-side dry run (`ChangePreview` in mesh-common); an apply answers the same, with `appliedAt` and `resourceVersion`.',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          change: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          target: {
+            $ref: '#/components/schemas/ObjectRef',
+          },
+          summary: {
+            type: 'string',
+          },
+          fieldManager: {
+            type: 'string',
+          },
+          fields: {
+            type: 'array',
+            description:
+              "The fields the change sets, e.g. `spec.http` (an atomic list in Istio's CRD: applied and owned whole).",
+            items: {
+              type: 'string',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          applyConfiguration: {
+            type: 'string',
+            description: 'The server-side apply configuration, as YAML.',
+          },
+          diff: {
+            type: 'string',
+            description: 'A unified diff of the object before and after.',
+          },
+          before: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          after: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          owners: {
+            type: 'array',
+            description:
+              'Other owners of those fields (field managers, GitOps tools, the HPA): `role` (`controller`, `autoscaler`, `gitops`, `writer`), what they will do (`consequence`) and whether they stop the change unless forced (`blocks`).',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          decision: {
+            type: 'object',
+            properties: {
+              allowed: {
+                type: 'boolean',
+              },
+              reasons: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              needsForce: {
+                type: 'boolean',
+              },
+              canForce: {
+                type: 'boolean',
+              },
+              forced: {
+                type: 'boolean',
+              },
+            },
+            required: [
+              'allowed',
+              'reasons',
+              'needsForce',
+              'canForce',
+              'forced',
+            ],
+            additionalProperties: false,
+          },
+          diagnostics: {
+            type: 'object',
+            properties: {
+              introduced: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/Diagnostic',
+                },
+              },
+              fixed: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/Diagnostic',
+                },
+              },
+              remaining: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/Diagnostic',
+                },
+              },
+            },
+            required: ['introduced', 'fixed', 'remaining'],
+            additionalProperties: false,
+          },
+          traces: {
+            type: 'array',
+            description:
+              'For routing changes: a request the route serves, traced before and after (`request`, `before`, `after`: RouteSimulationResult).',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          basis: {
+            type: 'string',
+          },
+          previewedAt: {
+            type: 'string',
+          },
+          appliedAt: {
+            type: 'string',
+          },
+          resourceVersion: {
+            type: 'string',
+          },
+        },
+        required: [
+          'entityRef',
+          'cluster',
+          'change',
+          'target',
+          'summary',
+          'fieldManager',
+          'fields',
+          'notes',
+          'applyConfiguration',
+          'diff',
+          'before',
+          'after',
+          'owners',
+          'decision',
+          'diagnostics',
+          'traces',
+          'basis',
+          'previewedAt',
+        ],
         additionalProperties: false,
       },
     },
@@ -1254,6 +1476,132 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/RouteSimulationResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/changes/targets': {
+      get: {
+        operationId: 'ListChangeTargets',
+        description:
+          'The clusters and namespaces where owners may change their traffic (`mesh.changes.targets`, without credentials).',
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ChangeTargetsResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/changes/preview': {
+      post: {
+        operationId: 'PreviewChainChange',
+        description:
+          "What a change to the entity's chain would do: the server-side apply configuration (only the fields it sets), a server-side dry run (`dryRun=All`) with the change's write credential, the diff, the other owners of the fields and what they will do, the chain's diagnostics the change introduces, fixes and leaves, and for routing changes a request traced before and after. Nothing is written. Needs `mesh.chain.update` on the entity (403 otherwise) and a `mesh.changes.targets` entry for the namespace. Audited.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ChainChangeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ChangePreview',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/changes/apply': {
+      post: {
+        operationId: 'ApplyChainChange',
+        description:
+          "Applies a change by server-side apply with the mesh field manager and the change's write credential. Refused (403) when a controller or GitOps tool keeps the fields, unless `force` and `mesh.chain.update.force`; 409 when the fields changed since the preview whose `basis` is given. Audited.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ChainChangeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ChangePreview',
                 },
               },
             },

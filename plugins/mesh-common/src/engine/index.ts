@@ -27,6 +27,7 @@ export {
   type TrafficRuleInput,
 } from './diagnostics/rules/traffic';
 export * from './snapshot/RecordingSnapshot';
+export * from './snapshot/OverlaySnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';
 export {

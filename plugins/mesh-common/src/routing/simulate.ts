@@ -430,6 +430,43 @@ function resolveDestinations(
   });
 }
 
+/**
+ * How long the proxy waits and how often it retries on an HTTP route, in
+ * the result and as a step.
+ */
+function patienceStep(
+  route: RouteInfo,
+  result: RouteSimulationResult,
+): SimulationStep {
+  if (route.timeout) {
+    result.timeout = route.timeout;
+  }
+  if (route.retries) {
+    result.retries = route.retries;
+  }
+  const r = route.retries;
+  let retries: string;
+  if (!r) {
+    retries = 'retries twice (Istio default)';
+  } else if (r.attempts === 0) {
+    retries = 'does not retry';
+  } else {
+    retries = `retries ${r.attempts === 1 ? 'once' : `${r.attempts} times`}${
+      r.perTryTimeout ? `, ${r.perTryTimeout} per try` : ''
+    }${r.retryOn ? `, on ${r.retryOn}` : ''}`;
+  }
+  return {
+    kind: 'route',
+    ...(route.source && { resource: route.source }),
+    detail: `${
+      route.timeout
+        ? `the proxy waits at most ${route.timeout} for an answer (timeout)`
+        : 'no timeout (Istio default)'
+    }; ${retries}`,
+    ok: true,
+  };
+}
+
 function finishRoute(
   chain: ClusterChain,
   route: RouteInfo,
@@ -464,6 +501,9 @@ function finishRoute(
   if (route.destinations.length === 0) {
     reasons.push('the route has no destination');
     return result;
+  }
+  if (route.protocol === 'http') {
+    steps.push(patienceStep(route, result));
   }
   result.destinations = resolveDestinations(
     chain,

@@ -7,3 +7,4 @@ export {
 export type { ConfigMeshClustersOptions } from './ConfigMeshClusters';
 export { meshClustersServiceRef } from './serviceRef';
 export { readClusterCredential } from './credentials';
+export { namespaceMatches } from './namespacePatterns';

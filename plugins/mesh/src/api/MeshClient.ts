@@ -2,6 +2,10 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ChainChangeRequest,
+  ChangePreview,
+  ChangeResult,
+  ChangeTargetsResponse,
   MeshChainResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
@@ -89,6 +93,62 @@ export class MeshClient implements MeshApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as TrafficHistoryResponse;
+  }
+
+  async previewChange(
+    entityRef: CompoundEntityRef,
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<ChangePreview> {
+    return this.postChange<ChangePreview>(
+      entityRef,
+      'preview',
+      request,
+      options,
+    );
+  }
+
+  async applyChange(
+    entityRef: CompoundEntityRef,
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<ChangeResult> {
+    return this.postChange<ChangeResult>(entityRef, 'apply', request, options);
+  }
+
+  async getChangeTargets(
+    options?: MeshRequestOptions,
+  ): Promise<ChangeTargetsResponse> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('mesh');
+    const response = await this.fetchApi.fetch(`${baseUrl}/changes/targets`, {
+      signal: options?.signal,
+      headers: headers(undefined),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as ChangeTargetsResponse;
+  }
+
+  private async postChange<T>(
+    entityRef: CompoundEntityRef,
+    step: 'preview' | 'apply',
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<T> {
+    const response = await this.fetchApi.fetch(
+      `${await this.entityUrl(entityRef)}/changes/${step}`,
+      {
+        method: 'POST',
+        signal: options?.signal,
+        headers: headers(options, { 'Content-Type': 'application/json' }),
+        body: JSON.stringify(request),
+      },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
   }
 
   async getClusters(options?: MeshRequestOptions): Promise<MeshClusterInfo[]> {

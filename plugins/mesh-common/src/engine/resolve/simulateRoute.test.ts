@@ -278,11 +278,32 @@ describe('simulateRoute over resolved chains', () => {
     expect(result.steps.map(s => s.kind)).toEqual([
       'virtualService',
       'route',
+      'route',
       'destination',
       'service',
       'pods',
     ]);
     expect(result.steps.every(s => s.ok)).toBe(true);
+  });
+
+  it('says how long the proxy waits and how it retries on the route that matched', () => {
+    const bounded = simulateRoute(chain('healthy', 'shop-frontend'), {
+      url: 'https://shop.example.com/cart',
+    });
+    expect(bounded).toMatchObject({
+      timeout: '5s',
+      retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,reset' },
+    });
+    expect(bounded.steps.map(s => s.detail)).toContain(
+      'the proxy waits at most 5s for an answer (timeout); retries 3 times, 2s per try, on 5xx,reset',
+    );
+    const unbounded = simulateRoute(chain('healthy', 'shop-frontend'), {
+      url: 'https://shop.example.com/static/app.js',
+    });
+    expect(unbounded).not.toHaveProperty('timeout');
+    expect(unbounded.steps.map(s => s.detail)).toContain(
+      'no timeout (Istio default); retries twice (Istio default)',
+    );
   });
 
   it('reports the routes it skipped and why', () => {

@@ -2,6 +2,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { Link, WarningPanel } from '@backstage/core-components';
+import type { Entity } from '@backstage/catalog-model';
 import type {
   ClusterChain,
   ClusterError,
@@ -16,6 +17,7 @@ import { ServiceSection } from '../ServiceSection';
 import { WorkloadSection } from '../WorkloadSection';
 import { AutoscalingSection } from '../AutoscalingSection';
 import { DiagnosticsSection } from '../DiagnosticsSection';
+import { ChangeControls } from '../ChangeControls';
 import { clusterHealth } from './clusterHealth';
 import { ClusterStatusNote } from './ClusterStatusNote';
 import { HealthIcon } from '../common/HealthIcon';
@@ -102,6 +104,8 @@ export function ClusterView(props: {
   matchedRouteId?: string;
   /** Show the cluster's own heading (several clusters on the page). */
   showHeading: boolean;
+  /** The entity, to offer its owners changes to the chain. */
+  entity?: Entity;
 }) {
   const classes = useStyles();
   const { chain, onOpen, selectedKey, highlight, matchedRouteId, showHeading } =
@@ -209,6 +213,11 @@ export function ClusterView(props: {
             <Grid item xs={12}>
               <AutoscalingSection chain={chain} />
             </Grid>
+            {props.entity && (
+              <Grid item xs={12}>
+                <ChangeControls entity={props.entity} chain={chain} />
+              </Grid>
+            )}
           </Grid>
         </>
       )}

@@ -36,6 +36,17 @@ jest.setTimeout(20_000);
 
 const server = setupServer();
 registerMswTestHooks(server);
+// The tab asks where changes are allowed; ChangeControls' tests cover them.
+beforeEach(() =>
+  server.use(
+    http.get(`${BASE_URL}/changes/targets`, () =>
+      HttpResponse.json({
+        fieldManager: 'backstage-mesh-changes',
+        targets: [],
+      }),
+    ),
+  ),
+);
 
 const chainUrl = (component: string) =>
   `${BASE_URL}/entities/component/default/${component}`;

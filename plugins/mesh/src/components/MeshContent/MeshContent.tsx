@@ -312,6 +312,7 @@ function MeshChainView(props: { entity: Entity }) {
               highlight={highlights.get(chain.cluster.name)?.keys}
               matchedRouteId={highlights.get(chain.cluster.name)?.routeId}
               showHeading={clusters.length > 1}
+              entity={entity}
             />
           ))}
         </>
