@@ -13,7 +13,8 @@ export type DiagnosticCategory =
   | 'destination-rule'
   | 'service'
   | 'workload'
-  | 'autoscaling';
+  | 'autoscaling'
+  | 'traffic';
 
 /** One entry of the catalogue. @public */
 export interface DiagnosticDefinition {
@@ -46,6 +47,8 @@ export interface DiagnosticDefinition {
    *   cluster; left out when the manifests are only part of what the cluster
    *   will hold (one component, as a template renders it) and the cluster is
    *   not at hand.
+   * - `traffic`: Istio's metrics in Prometheus (`mesh.telemetry`); only the
+   *   Service Mesh tab reports these codes.
    *
    * Absent: the objects' configuration alone, found from manifests.
    */
@@ -60,7 +63,8 @@ export interface DiagnosticDefinition {
 export type DiagnosticNeeds =
   | 'status'
   | 'gateway-workload'
-  | 'referenced-objects';
+  | 'referenced-objects'
+  | 'traffic';
 
 const d = (def: DiagnosticDefinition) => def;
 
@@ -75,6 +79,8 @@ const NEEDS_NOTES: Record<
     'Read from the pods of the ingress gateway, which are usually installed apart from an application: `mesh-chain check` on manifests alone does not report it.',
   'referenced-objects':
     'Reports an object the chain refers to as absent: found from manifests that hold the whole chain (`mesh-chain check -f`) or against a cluster; the scaffolder’s check of one component’s manifests finds it only against the target cluster.',
+  traffic:
+    'Read from the traffic Istio reports to Prometheus (`mesh.telemetry`): only the Service Mesh tab reports it; `mesh-chain check` and the template do not.',
 };
 
 /**
@@ -509,6 +515,47 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.scaleTargetRef.name` to the Deployment to scale, or create that Deployment.',
     needs: 'referenced-objects',
   }),
+  // Traffic: only what the requests themselves show (needs Prometheus)
+  d({
+    code: 'MESH-7001',
+    title: 'Observed split far from the configured weights',
+    severity: 'warning',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'The requests a route served split between its destinations differently from the weights it configures, by more than 10 points (and by more than random variation explains). Another VirtualService for the same host, clients that bypass the route (calling a Service directly), sticky sessions (consistentHash) or a subset without ready pods take the difference.',
+    fix: 'Check for other routes to the same host (MESH-1007) and for clients calling the Service directly; compare the weights with what the rollout expects.',
+  }),
+  d({
+    code: 'MESH-7002',
+    title: 'Route failing above its tolerance',
+    severity: 'error',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'A share of a route’s (or one destination’s) requests fails above the failure tolerance (by default more than 10% 5xx or 20% 4xx, Kiali’s defaults, `mesh.telemetry.tolerances`). The response flags say why: `UH` no healthy upstream (a subset or Service without ready pods), `NC` no such cluster (a destination host that does not exist), `UF` connection failure (nothing listens on the target port), `UT` timeout, `FI` injected fault.',
+    fix: 'Read the response flags on the route: fix the destination that fails (subset labels, Service selector or targetPort, the workload itself), or remove the fault injection.',
+  }),
+  d({
+    code: 'MESH-7003',
+    title: 'Requests for a host no route serves',
+    severity: 'error',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'Requests arrive at the ingress gateway for a host of this chain, and the gateway answers 404 with the `NR` flag (no route): no VirtualService bound to a Gateway that accepts the request serves that host. Clients are calling it and failing.',
+    fix: 'Bind the VirtualService to the Gateway the host’s DNS points at (`gateways: [<ns>/<gateway>]`, see MESH-1001 and MESH-1006), or stop sending clients to the host.',
+  }),
+  d({
+    code: 'MESH-7004',
+    title: 'Autoscaler at its maximum above target',
+    severity: 'warning',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'Prometheus sees the HPA at maxReplicas while its metric stays above the target by more than the HPA’s 10% tolerance: the load needs more pods than it may add, so each pod runs hotter than planned and latency grows with the load.',
+    fix: 'Raise maxReplicas (and check the cluster has room), make each pod cheaper, or lower the load; the chart of the autoscaler shows how long it has been pinned.',
+  }),
 ];
 
 const BY_CODE = new Map(MESH_DIAGNOSTICS.map(x => [x.code, x]));
@@ -534,6 +581,7 @@ const CATEGORY_TITLES: Record<DiagnosticCategory, string> = {
   service: 'Services',
   workload: 'Workloads',
   autoscaling: 'Autoscaling',
+  traffic: 'Traffic (from Prometheus)',
 };
 
 /** A Markdown table with padded columns, as prettier writes it. */

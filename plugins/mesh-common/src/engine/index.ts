@@ -13,12 +13,21 @@ export {
   resolveClusterChain,
   resolveChainFromObjects,
 } from './resolve/resolveClusterChain';
+export { EMPTY_RESOLVED_CHAIN } from './resolve/emptyChain';
 export type {
   ResolveChainOptions,
   ResolvedClusterChain,
 } from './resolve/ChainContext';
 export * from './ChainEngine';
+export {
+  diagnoseTraffic,
+  describeResponse,
+  TRAFFIC_RULES,
+  type TrafficRule,
+  type TrafficRuleInput,
+} from './diagnostics/rules/traffic';
 export * from './snapshot/RecordingSnapshot';
+export * from './snapshot/OverlaySnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';
 export {
@@ -27,5 +36,5 @@ export {
   type LookupName,
 } from './reads/lookups';
 export * from './reads/readPlan';
-export { OverlaySnapshot } from './manifests/OverlaySnapshot';
+export { PlannedSnapshot } from './manifests/PlannedSnapshot';
 export { manifestTargets } from './manifests/manifestTargets';

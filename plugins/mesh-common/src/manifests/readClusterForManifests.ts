@@ -6,7 +6,7 @@
  */
 import type { MeshEntityTarget } from '../annotations';
 import type { KubeObject } from '../engine/kube/KubeObject';
-import { OverlaySnapshot } from '../engine/manifests/OverlaySnapshot';
+import { PlannedSnapshot } from '../engine/manifests/PlannedSnapshot';
 import { missingReads, ReadRequest } from '../engine/reads/readPlan';
 import {
   resolveChainFromObjects,
@@ -79,7 +79,7 @@ function refOf(obj: KubeObject): ObjectRef {
 
 /**
  * The reads the engine makes over a snapshot, before the manifests are
- * applied (the cluster as it is) and after (an {@link OverlaySnapshot}),
+ * applied (the cluster as it is) and after (an {@link PlannedSnapshot}),
  * that were not made yet.
  */
 function readsAsked(
@@ -90,7 +90,7 @@ function readsAsked(
 ): ReadRequest[] {
   const resolve = { clusterDomain: options.clusterDomain || 'cluster.local' };
   const asked: ReadRequest[] = [];
-  for (const side of [cluster, new OverlaySnapshot(cluster, manifests)]) {
+  for (const side of [cluster, new PlannedSnapshot(cluster, manifests)]) {
     // Follow the references first, then diagnose: a draft's diagnostics
     // would ask for what only the objects still missing explain.
     for (const diagnose of [false, true]) {

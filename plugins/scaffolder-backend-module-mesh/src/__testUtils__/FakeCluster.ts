@@ -13,6 +13,48 @@ const key = (o: {
   metadata?: { name?: string; namespace?: string };
 }) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
+/** The ReplicaSet and ready pods the Deployment controller would make. */
+function rolloutOf(deployment: any): any[] {
+  const { name, namespace, uid } = deployment.metadata;
+  const labels = deployment.spec?.template?.metadata?.labels ?? {};
+  const replicaSet = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `${name}-1`,
+      namespace,
+      uid: `${name}-rs-uid`,
+      labels,
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: uid ?? name },
+      ],
+    },
+    spec: { replicas: deployment.spec?.replicas ?? 1, template: deployment.spec?.template },
+    status: { replicas: deployment.spec?.replicas ?? 1 },
+  };
+  const pods = Array.from({ length: deployment.spec?.replicas ?? 1 }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${name}-1-${i}`,
+      namespace,
+      labels,
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-1`, uid: `${name}-rs-uid` },
+      ],
+    },
+    spec: deployment.spec?.template?.spec ?? {},
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: (deployment.spec?.template?.spec?.containers ?? []).map(
+        (c: any) => ({ name: c.name, ready: true, restartCount: 0, image: c.image }),
+      ),
+    },
+  }));
+  return [replicaSet, ...pods];
+}
+
 /**
  * An in-memory cluster for the apply logic: it stores objects, bumps
  * resourceVersion only when an apply changes something, and can be told to
@@ -23,6 +65,12 @@ export class FakeCluster implements ChainClusterClient {
   calls: string[] = [];
   /** The chain check's reads (`list`), apart from the writes in `calls`. */
   reads: string[] = [];
+  /**
+   * What the Deployment controller made of applied Deployments: a
+   * ReplicaSet and ready pods each, kept apart from `objects` (what was
+   * applied) and read by `listObjects` as a cluster's would be.
+   */
+  rollouts = new Map<string, any[]>();
   reject = new Map<string, { code: number; message: string }>();
   notServed = new Set<string>();
   private version = 1;
@@ -76,7 +124,8 @@ export class FakeCluster implements ChainClusterClient {
       }`,
     );
     const selector = parseLabelSelector(read.labelSelector ?? '');
-    return [...this.objects.values()].filter(
+    const rolledOut = [...this.rollouts.values()].flat();
+    return [...this.objects.values(), ...rolledOut].filter(
       o =>
         typeof o.apiVersion === 'string' &&
         watchedKindOf(o) === read.kind &&
@@ -138,6 +187,9 @@ export class FakeCluster implements ChainClusterClient {
     };
     if (!options.dryRun) {
       this.objects.set(key(object), stored);
+      if (object.kind === 'Deployment') {
+        this.rollouts.set(key(object), rolloutOf(stored));
+      }
     }
     // As the API server answers: JSON, which client-node types with Dates.
     return stored as unknown as KubernetesObject;

@@ -59,6 +59,13 @@ import {
   virtualServiceHiddenFromGateway,
   virtualServiceHostNotOnGateway,
 } from './virtualServiceGateways';
+import {
+  autoscalerPinnedAboveTarget,
+  observedSplitOff,
+  routeFailing,
+  tableRule,
+  unroutedHost,
+} from './traffic';
 import { podFailing, replicasUnavailable, rolloutStalled } from './workloads';
 
 /**
@@ -108,4 +115,8 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   utilizationWithoutRequest,
   autoscalerUnableToScale,
   autoscalerTargetNotFound,
+  tableRule(observedSplitOff),
+  tableRule(routeFailing),
+  tableRule(unroutedHost),
+  tableRule(autoscalerPinnedAboveTarget),
 ];
