@@ -32,16 +32,39 @@ export interface DiagnosticDefinition {
   /** Equivalent Kiali validation codes, if any. */
   kiali?: string[];
   /**
-   * What the rule reads that manifests do not hold, for codes only a running
-   * cluster can show: `status` (object status and pod state) or
-   * `gateway-workload` (the ingress gateway's pods, usually installed apart
-   * from an application's manifests) or `traffic` (Istio's metrics in
-   * Prometheus, see `mesh.telemetry`). A check of manifests alone
-   * (`mesh-chain check -f`) leaves these codes out; a check of manifests
-   * against a cluster takes the `status` codes from the cluster as it is.
+   * What the rule reads besides the configuration of the objects it names,
+   * that is, what a check of manifests before they are applied may not have
+   * (see `checkManifests`):
+   *
+   * - `status`: object status and pod state, which only a running cluster
+   *   shows. A check of manifests alone leaves these codes out; against a
+   *   cluster it takes them from the cluster as it is.
+   * - `gateway-workload`: the ingress gateway's pods, usually installed apart
+   *   from an application's manifests. Left out of a check of manifests alone.
+   * - `referenced-objects`: that an object the chain refers to (a Gateway,
+   *   a Service, a Deployment, pods) is absent. Found from manifests that
+   *   hold everything (a repository: `mesh-chain check -f`) or against a
+   *   cluster; left out when the manifests are only part of what the cluster
+   *   will hold (one component, as a template renders it) and the cluster is
+   *   not at hand.
+   * - `traffic`: Istio's metrics in Prometheus (`mesh.telemetry`); only the
+   *   Service Mesh tab reports these codes.
+   *
+   * Absent: the objects' configuration alone, found from manifests.
    */
-  needs?: 'status' | 'gateway-workload' | 'traffic';
+  needs?: DiagnosticNeeds;
 }
+
+/**
+ * See {@link DiagnosticDefinition.needs}.
+ *
+ * @public
+ */
+export type DiagnosticNeeds =
+  | 'status'
+  | 'gateway-workload'
+  | 'referenced-objects'
+  | 'traffic';
 
 const d = (def: DiagnosticDefinition) => def;
 
@@ -54,6 +77,8 @@ const NEEDS_NOTES: Record<
     'Read from the cluster as it runs (object status, pod state): `mesh-chain check` on manifests alone does not report it, and against a cluster reports it as the cluster has it.',
   'gateway-workload':
     'Read from the pods of the ingress gateway, which are usually installed apart from an application: `mesh-chain check` on manifests alone does not report it.',
+  'referenced-objects':
+    'Reports an object the chain refers to as absent: found from manifests that hold the whole chain (`mesh-chain check -f`) or against a cluster; the scaffolder’s check of one component’s manifests finds it only against the target cluster.',
   traffic:
     'Read from the traffic Istio reports to Prometheus (`mesh.telemetry`): only the Service Mesh tab reports it; `mesh-chain check` and the template do not.',
 };
@@ -75,6 +100,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Correct the `gateways` entry to `<gateway namespace>/<gateway name>` of an existing Gateway, or create the Gateway.',
     istioctl: ['IST0101'],
     kiali: ['KIA1102'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1002',
@@ -86,6 +112,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Point `destination.host` at an existing Service, preferably by its FQDN `<name>.<namespace>.svc.<cluster domain>`, or create the Service.',
     istioctl: ['IST0101'],
     kiali: ['KIA1101'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1003',
@@ -97,6 +124,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Add the subset to the DestinationRule for the host, or remove `subset` from the destination.',
     istioctl: ['IST0101'],
     kiali: ['KIA1107'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1004',
@@ -173,8 +201,8 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     severity: 'warning',
     category: 'routing',
     meaning:
-      'An earlier route matches every request (no match conditions, or only `prefix: /`), so this route and those after it never receive traffic.',
-    fix: 'Move the catch-all route to the end of the list, or give it match conditions.',
+      'An earlier route matches every request (no match conditions, or only `prefix: /`), so this route and those after it never receive traffic; or an earlier route’s paths take every request this route’s paths would (`prefix: /api` before `prefix: /api/v1`), so this route never does.',
+    fix: 'Move the catch-all route to the end of the list, or give it match conditions; list more specific paths before the paths that cover them.',
     istioctl: ['IST0130'],
   }),
   d({
@@ -206,6 +234,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute attaches to a Gateway (`parentRefs`) that does not exist, so no gateway serves it.',
     fix: 'Correct `parentRefs` to an existing Gateway (name and namespace), or create it.',
     istioctl: ['IST0101'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1015',
@@ -216,6 +245,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute rule sends traffic to a backend Service that does not exist. Requests for that share fail with 500/503.',
     fix: 'Correct `backendRefs` to an existing Service and port, or create the Service.',
     istioctl: ['IST0101'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1016',
@@ -300,6 +330,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.host` to the Service FQDN `<name>.<namespace>.svc.<cluster domain>`.',
     istioctl: ['IST0174'],
     kiali: ['KIA0202'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-3002',
@@ -311,6 +342,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Fix the subset `labels` to match the pods’ labels, or deploy the version the subset names.',
     istioctl: ['IST0173'],
     kiali: ['KIA0203'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-3003',
@@ -340,6 +372,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'No pod in the Service’s namespace carries all the labels of its selector, so the Service has no endpoints and every request to it fails.',
     fix: 'Make the selector equal to labels of the pod template, or fix the pod labels.',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-4002',
@@ -471,6 +504,16 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'The AbleToScale condition is False: the HPA cannot read or update the scale of its target.',
     fix: 'Read the condition message; check the target exists and the controller’s permissions.',
     needs: 'status',
+  }),
+  d({
+    code: 'MESH-6005',
+    title: 'HPA scale target not found',
+    severity: 'error',
+    category: 'autoscaling',
+    meaning:
+      'The HPA’s `scaleTargetRef` names a Deployment that does not exist in its namespace, so nothing is scaled (the autoscaler reports FailedGetScale).',
+    fix: 'Set `spec.scaleTargetRef.name` to the Deployment to scale, or create that Deployment.',
+    needs: 'referenced-objects',
   }),
   // Traffic: only what the requests themselves show (needs Prometheus)
   d({

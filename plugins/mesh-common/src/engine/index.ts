@@ -35,3 +35,6 @@ export {
   type LookupDefinition,
   type LookupName,
 } from './reads/lookups';
+export * from './reads/readPlan';
+export { PlannedSnapshot } from './manifests/PlannedSnapshot';
+export { manifestTargets } from './manifests/manifestTargets';

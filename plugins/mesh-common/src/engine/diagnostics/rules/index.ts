@@ -8,6 +8,7 @@ import type { DiagnosticRule } from '../DiagnosticRule';
 import {
   autoscalerAtMaximum,
   autoscalerInactive,
+  autoscalerTargetNotFound,
   autoscalerUnableToScale,
   utilizationWithoutRequest,
 } from './autoscalers';
@@ -113,6 +114,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   autoscalerInactive,
   utilizationWithoutRequest,
   autoscalerUnableToScale,
+  autoscalerTargetNotFound,
   tableRule(observedSplitOff),
   tableRule(routeFailing),
   tableRule(unroutedHost),
