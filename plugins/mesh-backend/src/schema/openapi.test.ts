@@ -24,6 +24,7 @@ describe('openapi spec', () => {
       '/entities/{kind}/{namespace}/{name}/changes/apply',
       '/entities/{kind}/{namespace}/{name}/changes/preview',
       '/entities/{kind}/{namespace}/{name}/route',
+      '/entities/{kind}/{namespace}/{name}/traffic',
     ]);
   });
 });

@@ -29,29 +29,45 @@ function rolloutOf(deployment: any): any[] {
         { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: uid ?? name },
       ],
     },
-    spec: { replicas: deployment.spec?.replicas ?? 1, template: deployment.spec?.template },
+    spec: {
+      replicas: deployment.spec?.replicas ?? 1,
+      template: deployment.spec?.template,
+    },
     status: { replicas: deployment.spec?.replicas ?? 1 },
   };
-  const pods = Array.from({ length: deployment.spec?.replicas ?? 1 }, (_, i) => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: `${name}-1-${i}`,
-      namespace,
-      labels,
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-1`, uid: `${name}-rs-uid` },
-      ],
-    },
-    spec: deployment.spec?.template?.spec ?? {},
-    status: {
-      phase: 'Running',
-      conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: (deployment.spec?.template?.spec?.containers ?? []).map(
-        (c: any) => ({ name: c.name, ready: true, restartCount: 0, image: c.image }),
-      ),
-    },
-  }));
+  const pods = Array.from(
+    { length: deployment.spec?.replicas ?? 1 },
+    (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${name}-1-${i}`,
+        namespace,
+        labels,
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: `${name}-1`,
+            uid: `${name}-rs-uid`,
+          },
+        ],
+      },
+      spec: deployment.spec?.template?.spec ?? {},
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: (
+          deployment.spec?.template?.spec?.containers ?? []
+        ).map((c: any) => ({
+          name: c.name,
+          ready: true,
+          restartCount: 0,
+          image: c.image,
+        })),
+      },
+    }),
+  );
   return [replicaSet, ...pods];
 }
 

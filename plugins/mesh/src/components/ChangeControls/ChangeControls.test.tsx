@@ -153,8 +153,12 @@ describe('ChangeControls', () => {
       }),
     );
     const dialog = await screen.findByRole('dialog');
-    const v1 = within(dialog).getByLabelText('Weight of checkout.shop.svc.cluster.local (v1) (%)');
-    const v2 = within(dialog).getByLabelText('Weight of checkout.shop.svc.cluster.local (v2) (%)');
+    const v1 = within(dialog).getByLabelText(
+      'Weight of checkout.shop.svc.cluster.local (v1) (%)',
+    );
+    const v2 = within(dialog).getByLabelText(
+      'Weight of checkout.shop.svc.cluster.local (v2) (%)',
+    );
     await userEvent.clear(v1);
     await userEvent.type(v1, '50');
     expect(within(dialog).getByRole('alert')).toHaveTextContent(

@@ -27,8 +27,18 @@ describe('change drafts', () => {
         target: { namespace: 'shop', name: 'checkout' },
         route: { protocol: 'http', index: 1, name: 'api' },
         destinations: [
-          { host: 'checkout.shop.svc.cluster.local', subset: 'v1', port: 80, weight: 50 },
-          { host: 'checkout.shop.svc.cluster.local', subset: 'v2', port: 80, weight: 50 },
+          {
+            host: 'checkout.shop.svc.cluster.local',
+            subset: 'v1',
+            port: 80,
+            weight: 50,
+          },
+          {
+            host: 'checkout.shop.svc.cluster.local',
+            subset: 'v2',
+            port: 80,
+            weight: 50,
+          },
         ],
       },
     });
