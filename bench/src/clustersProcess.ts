@@ -57,6 +57,7 @@ async function start(options: ClustersStart): Promise<{
       objects,
       latencyMs: options.latencyMs,
       controllers: options.controllers,
+      ...(options.metrics && { metricsPort: 0 }),
     });
     clusters.push(cluster);
     podsByCluster.push(pods);
@@ -67,6 +68,7 @@ async function start(options: ClustersStart): Promise<{
       url: c.url,
       caData: c.caData!,
       token: c.tokens.readonly,
+      ...(c.metricsUrl && { metricsUrl: c.metricsUrl }),
     })),
     components,
     objectsPerCluster: clusters[0]?.count() ?? 0,

@@ -124,13 +124,16 @@ async function main() {
     );
   }
 
-  const problems = figures.sizes.flatMap(size =>
-    size.backends.flatMap(b =>
+  const problems = figures.sizes.flatMap(size => [
+    ...size.backends.flatMap(b =>
       b.problems.map(
         p => `${b.variant}, ${size.objectsPerCluster} objects: ${p}`,
       ),
     ),
-  );
+    ...(size.telemetry?.problems ?? []).map(
+      p => `mesh with telemetry, ${size.objectsPerCluster} objects: ${p}`,
+    ),
+  ]);
   process.stdout.write(`Logs and figures.json: ${outDir}\n`);
   if (problems.length > 0) {
     process.stdout.write(

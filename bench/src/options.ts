@@ -46,6 +46,13 @@ export interface BenchOptions {
    */
   record?: string;
   backends: Array<'stock' | 'mesh'>;
+  /**
+   * After the mesh backend, the mesh backend again with traffic figures
+   * from a real Prometheus (queries counted, p95 beside the figure without).
+   */
+  telemetry: boolean;
+  /** Seconds the Prometheus queries of followed chains are counted (0: not). */
+  telemetryIdleS: number;
   baseline: boolean;
   logLevel: string;
   /** Write CPU profiles of the backend processes (node --cpu-prof). */
@@ -107,6 +114,11 @@ simulated clusters and prints their figures side by side (mesh / stock).
   --record NAME            keep the raw figures as docs/benchmarks/NAME.json
                            and the tables as docs/benchmarks/NAME.md
   --backends LIST          stock,mesh (both)
+  --no-telemetry           skip the telemetry phase (the mesh backend again,
+                           reading a real Prometheus: queries per page view
+                           and per minute per cluster, p95 with telemetry)
+  --telemetry-idle S       seconds the queries of the followed entities are
+                           counted, no page views (60; smoke 0)
   --no-baseline            skip the empty-backend memory baseline
   --log-level LEVEL        log level of the backends (error)
   --profile                write CPU profiles of the backends (.cpuprofile)
@@ -150,6 +162,8 @@ export function parseOptions(argv: string[]): BenchOptions {
         pin: false,
         force: false,
         backends: ['stock', 'mesh'],
+        telemetry: true,
+        telemetryIdleS: 0,
         baseline: false,
         logLevel: 'error',
         profile: false,
@@ -177,6 +191,8 @@ export function parseOptions(argv: string[]): BenchOptions {
         pin: true,
         force: false,
         backends: ['stock', 'mesh'],
+        telemetry: true,
+        telemetryIdleS: 60,
         baseline: true,
         logLevel: 'error',
         profile: false,
@@ -289,6 +305,12 @@ export function parseOptions(argv: string[]): BenchOptions {
         o.backends = v as BenchOptions['backends'];
         break;
       }
+      case '--no-telemetry':
+        o.telemetry = false;
+        break;
+      case '--telemetry-idle':
+        o.telemetryIdleS = num('--telemetry-idle');
+        break;
       case '--no-baseline':
         o.baseline = false;
         break;

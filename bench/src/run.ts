@@ -14,6 +14,7 @@ import { CpuLayout, LoadCheck, pinProcess, planLayout } from './layout';
 import { HttpClient, LoadFigures, PageView, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { cpuMs, load, peakRssMb, rssMb } from './proc';
+import { BenchPrometheus } from './prometheus';
 import { SignalsClient } from './signals';
 import type { BackendVariant, BenchComponent, ClusterInfo } from './types';
 import {
@@ -96,6 +97,23 @@ export interface BackendFigures {
   problems: string[];
 }
 
+/** The mesh backend again, reading a real Prometheus (traffic figures). */
+export interface TelemetryFigures {
+  /** Page views (entities) followed, each a chain in every cluster. */
+  followed: number;
+  /** Queries from the first page view until every entity was viewed once. */
+  coldQueries: number;
+  /** Queries arriving during warm sequential page views, per view. */
+  queriesPerWarmView: number;
+  warmViews: number;
+  /** With every entity followed and no page views; undefined when not measured. */
+  queriesPerMinutePerCluster?: number;
+  idleSeconds: number;
+  /** p95 of page views per concurrency level, with telemetry on. */
+  levels: Array<{ concurrency: number; p95: number; views: number }>;
+  problems: string[];
+}
+
 export interface SizeFigures {
   requestedObjects: number;
   objectsPerCluster: number;
@@ -103,6 +121,7 @@ export interface SizeFigures {
   entities: number;
   clusterRssMb: number;
   backends: BackendFigures[];
+  telemetry?: TelemetryFigures;
   churnWrites: number;
 }
 
@@ -206,6 +225,7 @@ export class BenchRun {
     clusters: ClusterInfo[],
     entities: string[],
     label: string,
+    mesh?: Record<string, unknown>,
   ): Promise<BackendChild> {
     return startBackendChild({
       name: `${variant} backend`,
@@ -216,6 +236,7 @@ export class BenchRun {
         entities,
         stockMetrics: this.options.stockMetrics,
         stockLayout: this.options.stockLayout,
+        ...(mesh && { mesh }),
       },
       outDir: this.outDir,
       label,
@@ -268,6 +289,7 @@ export class BenchRun {
         count: o.clusters,
         latencyMs: o.latencyMs,
         controllers: o.controllers,
+        metrics: o.telemetry && o.backends.includes('mesh'),
       });
       const entities = pickEntities(seeded.components, o.entities);
       log(
@@ -324,6 +346,13 @@ export class BenchRun {
         }
       } finally {
         early?.then(started => started.child.stop()).catch(() => {});
+      }
+      if (o.telemetry && o.backends.includes('mesh')) {
+        figures.telemetry = await this.runTelemetry(
+          size,
+          seeded.clusters,
+          entities,
+        );
       }
       const churn = await clustersChild.call<{ writes: number }>('churn', {
         rate: 0,
@@ -551,6 +580,149 @@ export class BenchRun {
       clearInterval(sampler);
       client.close();
       await child.stop();
+    }
+  }
+
+  /**
+   * The mesh backend again, its clusters' traffic read from a real
+   * Prometheus (one shared by the clusters, told apart by the label
+   * `cluster`) behind a proxy that counts queries: queries while every
+   * entity is viewed once, during warm page views (right after a refresh,
+   * so the 15 s refresh does not count against them), per minute with all
+   * entities followed, and the p95 of page views at each concurrency.
+   */
+  private async runTelemetry(
+    size: number,
+    clusterInfo: ClusterInfo[],
+    entities: string[],
+  ): Promise<TelemetryFigures> {
+    const o = this.options;
+    const problems: string[] = [];
+    log('mesh with telemetry: starting Prometheus and the backend');
+    const prometheus = await BenchPrometheus.start(
+      clusterInfo.map(c => ({ cluster: c.name, metricsUrl: c.metricsUrl! })),
+      path.join(this.outDir, `prometheus-${size}`),
+    );
+    try {
+      const { child, client } = await this.startBackend(
+        'mesh',
+        clusterInfo,
+        entities,
+        `mesh-telemetry-${size}`,
+        {
+          telemetry: {
+            prometheus: { url: prometheus.url },
+            clusters: Object.fromEntries(
+              clusterInfo.map(c => [
+                c.name,
+                { prometheus: { queryScope: { cluster: c.name } } },
+              ]),
+            ),
+          },
+        },
+      );
+      try {
+        const view = meshView(client);
+        await waitForMeshCaches(client, o.clusters);
+        const t0 = Date.now();
+        for (const entity of entities) {
+          const r = await view(entity);
+          if (!r.ok) problems.push(`page view failed: ${r.problem}`);
+        }
+        await prometheus.quiet();
+        const coldQueries = prometheus.count(t0);
+        if (coldQueries === 0) {
+          problems.push(
+            'the backend sent Prometheus no query while entities were viewed: telemetry is not on',
+          );
+        }
+
+        const warmViews = Math.min(entities.length, o.smoke ? 5 : 20);
+        await prometheus.quiet();
+        const w0 = Date.now();
+        for (let i = 0; i < warmViews; i++) {
+          const r = await view(entities[i]);
+          if (!r.ok) problems.push(`warm page view failed: ${r.problem}`);
+        }
+        const warmQueries = prometheus.count(w0, Date.now());
+        if (warmQueries > 0) {
+          problems.push(
+            `${warmQueries} Prometheus queries during ${warmViews} warm page views; they should make none`,
+          );
+        }
+
+        let queriesPerMinutePerCluster: number | undefined;
+        if (o.telemetryIdleS > 0) {
+          const i0 = Date.now();
+          await sleep(o.telemetryIdleS * 1000);
+          queriesPerMinutePerCluster =
+            (prometheus.count(i0, Date.now()) * 60) /
+            o.telemetryIdleS /
+            o.clusters;
+        }
+
+        const levels: TelemetryFigures['levels'] = [];
+        for (const concurrency of o.concurrency) {
+          if (o.warmupS > 0) {
+            await runLoad({
+              view,
+              entities,
+              concurrency,
+              durationMs: o.warmupS * 1000,
+              minViews: 1,
+              maxMs: o.warmupS * 1000 + 30_000,
+            });
+          }
+          const figures = await runLoad({
+            view,
+            entities,
+            concurrency,
+            durationMs: o.durationS * 1000,
+            minViews: o.smoke ? 3 : 100,
+            maxMs: o.durationS * 1000 + 60_000,
+          });
+          if (figures.errors > 0) {
+            problems.push(
+              `${figures.errors} page views with telemetry failed at concurrency ${concurrency}; first: ${figures.firstError}`,
+            );
+          }
+          levels.push({ concurrency, p95: figures.p95, views: figures.views });
+          log(
+            `mesh with telemetry c=${concurrency}: p95 ${figures.p95.toFixed(
+              1,
+            )} ms over ${figures.views} views`,
+          );
+        }
+        const figures: TelemetryFigures = {
+          followed: entities.length,
+          coldQueries,
+          queriesPerWarmView: warmQueries / Math.max(1, warmViews),
+          warmViews,
+          queriesPerMinutePerCluster,
+          idleSeconds: o.telemetryIdleS,
+          levels,
+          problems,
+        };
+        log(
+          `mesh with telemetry: ${coldQueries} queries while ${
+            entities.length
+          } entities were first viewed, ${
+            figures.queriesPerWarmView
+          } per warm view${
+            queriesPerMinutePerCluster === undefined
+              ? ''
+              : `, ${queriesPerMinutePerCluster.toFixed(
+                  1,
+                )} per minute per cluster`
+          }`,
+        );
+        return figures;
+      } finally {
+        client.close();
+        await child.stop();
+      }
+    } finally {
+      await prometheus.stop();
     }
   }
 

@@ -9,13 +9,17 @@ import {
 } from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import type { Router } from 'express';
+import { addChangeRoutes, checkChangeRequest } from './changeRoutes';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import type { ClusterDataService } from './services/cluster/ClusterDataService';
+import type { ChangeService } from './services/changes/ChangeService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess, parseEntityParts } from './services/MeshAccess';
 import type { MeshChainService } from './services/MeshChainService';
 import { checkRouteRequest } from './services/routeTrace/checkRouteRequest';
 import { parseJsonBody } from './services/routeTrace/routeRequestLimits';
+import type { TelemetryService } from './services/telemetry';
+import { trafficRoute } from './services/telemetry/trafficRoute';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
@@ -25,6 +29,8 @@ export interface RouterOptions {
   chains: MeshChainService;
   data: ClusterDataService;
   live: LiveUpdates;
+  telemetry?: TelemetryService;
+  changes: ChangeService;
 }
 
 /**
@@ -56,9 +62,9 @@ function parseUserAuth(
 
 /** The mesh HTTP API, typed and validated from `schema/openapi.yaml`. */
 export async function createRouter(options: RouterOptions): Promise<Router> {
-  const { httpAuth, access, chains, data, live, logger } = options;
+  const { httpAuth, access, chains, data, live, logger, changes } = options;
   const router = await createOpenApiRouter({
-    middleware: [parseJsonBody, checkRouteRequest],
+    middleware: [parseJsonBody, checkRouteRequest, checkChangeRequest],
   });
 
   router.get('/clusters', async (req, res) => {
@@ -142,6 +148,14 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     res.setHeader('cache-control', 'no-store');
     res.json(response);
   });
+
+  if (options.telemetry) {
+    router.get(
+      '/entities/:kind/:namespace/:name/traffic',
+      trafficRoute({ ...options, telemetry: options.telemetry }),
+    );
+  }
+  addChangeRoutes(router, { httpAuth, changes });
 
   return router;
 }

@@ -14,3 +14,6 @@ export * from './routing';
 export * from './schema';
 export * from './engine';
 export * from './manifests';
+export * from './telemetry';
+export * from './permissions';
+export * from './changes';

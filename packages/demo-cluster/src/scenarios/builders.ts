@@ -194,6 +194,58 @@ function utilizationMetric(name: 'cpu' | 'memory', percent: number) {
   };
 }
 
+/**
+ * An annotation the seeder reads and drops: the field manager that writes
+ * the object when the cluster is seeded, instead of `demo-cluster-seed`.
+ */
+export const SEED_FIELD_MANAGER = 'demo.mesh-chain.dev/seed-field-manager';
+
+/**
+ * The object as `manager` writes it at seed time (e.g. `flagger`, which
+ * owns a canary's VirtualService), so that its `managedFields` name that
+ * manager as a real cluster's would.
+ */
+export function writtenBy(obj: KubeObject, manager: string): KubeObject {
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      annotations: {
+        ...(obj.metadata.annotations ?? {}),
+        [SEED_FIELD_MANAGER]: manager,
+      },
+    },
+  };
+}
+
+/**
+ * The field manager that writes an object at seed time, if one is named
+ * (other seeded objects come without managed fields, as if restored from a
+ * backup), and the object to store.
+ */
+export function seedManager(obj: KubeObject): {
+  manager?: string;
+  object: KubeObject;
+} {
+  const annotations = obj.metadata.annotations;
+  const manager = annotations?.[SEED_FIELD_MANAGER];
+  if (!manager) {
+    return { object: obj };
+  }
+  const rest = { ...annotations };
+  delete rest[SEED_FIELD_MANAGER];
+  const { annotations: _, ...metadata } = obj.metadata;
+  return {
+    manager,
+    object: {
+      ...obj,
+      metadata: Object.keys(rest).length
+        ? { ...metadata, annotations: rest }
+        : metadata,
+    },
+  };
+}
+
 export function host(serviceName: string, ns: string) {
   return `${serviceName}.${ns}.svc.cluster.local`;
 }

@@ -15,6 +15,7 @@ import {
   namespace,
   service,
   virtualService,
+  writtenBy,
 } from './builders';
 import { baseObjects } from './base';
 import { generateScaleObjects } from './scale';
@@ -104,11 +105,22 @@ export const SCENARIOS: readonly Scenario[] = [
     component: 'checkout',
     namespace: 'shop',
     description:
-      'A canary release: the VirtualService sends 90% of traffic to subset v1 and 10% to subset v2, each backed by its own Deployment.',
+      'A canary release: the VirtualService sends 90% of traffic to subset v1 and 10% to subset v2, each backed by its own Deployment. In prod, Flagger runs the canary: the field manager `flagger` owns the VirtualService (its route weights).',
     objects: v => {
       const ns = 'shop';
       const component = 'checkout';
       const svcHost = host(component, ns);
+      const routes = virtualService({
+        name: component,
+        namespace: ns,
+        component,
+        hosts: [`checkout.${DEMO_DOMAIN}`],
+        gateways: [PUBLIC_GATEWAY],
+        routes: [
+          { host: svcHost, subset: 'v1', weight: 90 },
+          { host: svcHost, subset: 'v2', weight: 10 },
+        ],
+      });
       return [
         deployment({
           name: 'checkout-v1',
@@ -146,17 +158,7 @@ export const SCENARIOS: readonly Scenario[] = [
             { name: 'v2', labels: { version: 'v2' } },
           ],
         }),
-        virtualService({
-          name: component,
-          namespace: ns,
-          component,
-          hosts: [`checkout.${DEMO_DOMAIN}`],
-          gateways: [PUBLIC_GATEWAY],
-          routes: [
-            { host: svcHost, subset: 'v1', weight: 90 },
-            { host: svcHost, subset: 'v2', weight: 10 },
-          ],
-        }),
+        v === 'prod' ? writtenBy(routes, 'flagger') : routes,
       ];
     },
   },

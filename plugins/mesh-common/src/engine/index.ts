@@ -13,13 +13,22 @@ export {
   resolveClusterChain,
   resolveChainFromObjects,
 } from './resolve/resolveClusterChain';
+export { EMPTY_RESOLVED_CHAIN } from './resolve/emptyChain';
 export type {
   ResolveChainOptions,
   ResolvedClusterChain,
 } from './resolve/ChainContext';
 export { rawObjectOf } from './resolve/objectInfo';
 export * from './ChainEngine';
+export {
+  diagnoseTraffic,
+  describeResponse,
+  TRAFFIC_RULES,
+  type TrafficRule,
+  type TrafficRuleInput,
+} from './diagnostics/rules/traffic';
 export * from './snapshot/RecordingSnapshot';
+export * from './snapshot/OverlaySnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';
 export {
@@ -27,3 +36,6 @@ export {
   type LookupDefinition,
   type LookupName,
 } from './reads/lookups';
+export * from './reads/readPlan';
+export { PlannedSnapshot } from './manifests/PlannedSnapshot';
+export { manifestTargets } from './manifests/manifestTargets';

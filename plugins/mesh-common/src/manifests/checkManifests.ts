@@ -60,6 +60,14 @@ export interface ManifestCheckInput {
   namespaces?: readonly string[];
   /** Kubernetes DNS domain; default `cluster.local`. */
   clusterDomain?: string;
+  /**
+   * Whether the manifests are only part of what the cluster will hold (one
+   * component, as a template renders it), rather than all of it (a
+   * repository). Without `live`, codes that report a referenced object
+   * absent (`needs: 'referenced-objects'`) are then left out too: the
+   * object may well be in the cluster.
+   */
+  partial?: boolean;
 }
 
 /** The outcome of {@link checkManifests}. @public */
@@ -77,16 +85,23 @@ export interface ManifestCheck {
   leftOut: string[];
   /** The objects the chains consist of once the manifests are applied. */
   resources: ObjectRef[];
+  /** The chains once the manifests are applied, as the engine resolved them. */
+  chain: ResolvedClusterChain;
 }
 
 /**
  * Whether a diagnostic code can be judged from manifests alone (it does
- * not need object status or the ingress gateway's pods).
+ * not need object status or the ingress gateway's pods; nor, for manifests
+ * that are only `partial`, the objects they refer to).
  *
  * @public
  */
-export function judgedFromManifests(code: string): boolean {
-  return !getDiagnosticDefinition(code).needs;
+export function judgedFromManifests(
+  code: string,
+  options: { partial?: boolean } = {},
+): boolean {
+  const { needs } = getDiagnosticDefinition(code);
+  return !needs || (needs === 'referenced-objects' && !options.partial);
 }
 
 function readsStatus(d: Diagnostic): boolean {
@@ -117,7 +132,7 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
     const chain = resolveAfter();
     const leftOut = new Set<string>();
     const diagnostics = chain.diagnostics.filter(d => {
-      if (judgedFromManifests(d.code)) return true;
+      if (judgedFromManifests(d.code, input)) return true;
       leftOut.add(d.code);
       return false;
     });
@@ -125,6 +140,7 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
       diagnostics,
       leftOut: [...leftOut].sort(),
       resources: membersOf(chain),
+      chain,
     };
   }
   const before = MemorySnapshot.fromObjects([...input.live.objects], {
@@ -134,10 +150,14 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
   });
   const firstBefore = resolveChains(before, input, seeds);
   const firstAfter = resolveAfter();
-  const beforeChain = resolveChains(before, input, [
-    ...seeds,
-    ...membersOf(firstAfter),
-  ]);
+  // A component that does not run yet has no chain of its own before: its
+  // chain then starts from the objects it will share (a Gateway, pods).
+  const beforeChain =
+    input.target && membersOf(firstBefore).length === 0
+      ? resolveChainFromObjects(before, membersOf(firstAfter), {
+          clusterDomain: input.clusterDomain ?? 'cluster.local',
+        })
+      : resolveChains(before, input, [...seeds, ...membersOf(firstAfter)]);
   const afterChain = resolveAfter(membersOf(firstBefore));
   const observed = beforeChain.diagnostics.filter(readsStatus);
   const diagnostics = uniqueDiagnostics([
@@ -149,6 +169,7 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
     comparison: compareDiagnostics(beforeChain.diagnostics, diagnostics),
     leftOut: [],
     resources: membersOf(afterChain),
+    chain: afterChain,
   };
 }
 

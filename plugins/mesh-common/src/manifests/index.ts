@@ -8,3 +8,4 @@ export * from './collectManifests';
 export * from './plannedObjects';
 export * from './compareDiagnostics';
 export * from './checkManifests';
+export * from './readClusterForManifests';

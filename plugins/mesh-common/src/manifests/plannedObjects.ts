@@ -87,7 +87,7 @@ export function plannedObjects(
       if (before) {
         liveDeployments.push({ manifest, live: before });
       } else {
-        planned.push(...rolledOut(manifest));
+        planned.push(...plannedRollout(manifest));
       }
     }
   }
@@ -171,8 +171,14 @@ function podUnderTemplate(
   };
 }
 
-/** The ReplicaSet and ready pods a new Deployment's rollout creates. */
-function rolledOut(deployment: KubeObject): KubeObject[] {
+/**
+ * The ReplicaSet and ready pods a Deployment that does not run yet will
+ * have once rolled out (see {@link plannedObjects}), labelled and owned as
+ * the Deployment controller labels and owns them.
+ *
+ * @public
+ */
+export function plannedRollout(deployment: KubeObject): KubeObject[] {
   const { name, namespace } = deployment.metadata;
   const template = deployment.spec?.template ?? {};
   const labels: Record<string, string> = template.metadata?.labels ?? {};

@@ -337,7 +337,7 @@ export function serverSideApply(options: {
           } else {
             conflicts.push({
               manager: e.manager,
-              apiVersion: e.apiVersion,
+              apiVersion: e.apiVersion ?? 'v1',
               field: displayPath(s),
             });
           }

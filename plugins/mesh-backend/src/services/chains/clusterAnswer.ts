@@ -36,6 +36,7 @@ export const ASSEMBLED_KEYS = [
   'warnings',
   'status',
   'error',
+  'telemetry',
 ] as const;
 
 const EMPTY_RESOLVED: ResolvedClusterChain = {

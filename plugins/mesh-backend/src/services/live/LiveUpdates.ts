@@ -91,6 +91,8 @@ export class LiveUpdates {
       events: EventsService;
       logger: LoggerService;
       settings: MeshSettings['live'];
+      /** Traffic figures that changed beyond noise (see services/telemetry/noise.ts). */
+      telemetry?: { onChange(listener: (cluster: string) => void): () => void };
     },
   ) {}
 
@@ -100,6 +102,9 @@ export class LiveUpdates {
       // A cluster that finished loading, went stale or is current again
       // changes what pages show even when no object changed.
       this.options.data.onStatusChange(cluster => this.clusterChanged(cluster)),
+      ...(this.options.telemetry
+        ? [this.options.telemetry.onChange(c => this.clusterChanged(c))]
+        : []),
     ];
     await this.options.events.subscribe({
       // A subscriber id of its own: every replica hears every announcement.

@@ -16,11 +16,11 @@ export interface OwnerReference {
 /** An entry of `metadata.managedFields` (server-side apply). @public */
 export interface ManagedFieldsEntry {
   manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion: string;
+  operation?: 'Apply' | 'Update';
+  apiVersion?: string;
   time?: string;
-  fieldsType: 'FieldsV1';
-  fieldsV1: Record<string, unknown>;
+  fieldsType?: 'FieldsV1';
+  fieldsV1?: Record<string, unknown>;
   subresource?: string;
 }
 

@@ -178,6 +178,7 @@ function resolveFromAnchors(
     destinationRules,
     routes: [...virtualServices, ...httpRoutes].flatMap(r => r.routes),
     missingGateways: gateways.missing,
+    ...(options.telemetry && { telemetry: options.telemetry }),
   };
   const diagnostics = options.diagnose === false ? [] : diagnoseChain(ctx);
   const health = healthOf(diagnostics);
