@@ -32,6 +32,9 @@ mkdir -p "$CACHE" "$WORK/tarballs" "$WORK/screenshots"
 # The app's own Yarn (its .yarn/releases) keeps its package cache here.
 export YARN_GLOBAL_FOLDER="$CACHE/yarn"
 export YARN_ENABLE_GLOBAL_CACHE=1
+# The app's installs change its lockfile, as a user's do: not the immutable
+# installs Yarn makes the default when CI is set.
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 
 pids=()
 passed=""
