@@ -13,10 +13,9 @@ import {
   generateScaleObjects,
   startDemoCluster,
 } from '@mesh-chain/demo-cluster';
+import { ANNOTATION_KUBERNETES_ID } from '@mesh-chain/plugin-mesh-common';
 import { serveCommands } from './ipc';
 import type { BenchComponent, ClusterInfo, ClustersStart } from './types';
-
-const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 
 const clusters: DemoCluster[] = [];
 let components: BenchComponent[] = [];
@@ -35,8 +34,9 @@ async function start(options: ClustersStart): Promise<{
   const objects = generateScaleObjects({ objects: options.objects });
   components = [];
   for (const o of objects) {
-    const id = o.metadata.labels?.[KUBERNETES_ID];
-    if (o.kind === 'Deployment' && id) {
+    const id = o.metadata.labels?.[ANNOTATION_KUBERNETES_ID];
+    // One Service per component (and two Deployments, stable and canary).
+    if (o.kind === 'Service' && id) {
       components.push({
         component: id,
         namespace: o.metadata.namespace!,
@@ -57,6 +57,7 @@ async function start(options: ClustersStart): Promise<{
       objects,
       latencyMs: options.latencyMs,
       controllers: options.controllers,
+      ...(options.metrics && { metricsPort: 0 }),
     });
     clusters.push(cluster);
     podsByCluster.push(pods);
@@ -67,6 +68,7 @@ async function start(options: ClustersStart): Promise<{
       url: c.url,
       caData: c.caData!,
       token: c.tokens.readonly,
+      ...(c.metricsUrl && { metricsUrl: c.metricsUrl }),
     })),
     components,
     objectsPerCluster: clusters[0]?.count() ?? 0,

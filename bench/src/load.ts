@@ -5,7 +5,7 @@
 import http from 'http';
 
 /** How long a request may take before it is given up, as a user would. */
-export const VIEW_TIMEOUT_MS = 60_000;
+const VIEW_TIMEOUT_MS = 60_000;
 
 /** A request given up after VIEW_TIMEOUT_MS. */
 export class TimeoutError extends Error {

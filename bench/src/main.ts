@@ -6,6 +6,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'fs';
 import path from 'path';
+import { runEngineBench } from './engine/engineBench';
 import { FaultRun } from './faults/FaultRun';
 import { renderFaultMarkdown, renderFaultTable } from './faults/report';
 import { BenchOptions, parseOptions } from './options';
@@ -54,6 +55,10 @@ async function faults(options: BenchOptions, outDir: string) {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  if (options.engine) {
+    runEngineBench(options.sizes);
+    process.exit(0);
+  }
   if (options.faults) {
     await faults(
       options,
@@ -94,13 +99,16 @@ async function main() {
     );
   }
 
-  const problems = figures.sizes.flatMap(size =>
-    size.backends.flatMap(b =>
+  const problems = figures.sizes.flatMap(size => [
+    ...size.backends.flatMap(b =>
       b.problems.map(
         p => `${b.variant}, ${size.objectsPerCluster} objects: ${p}`,
       ),
     ),
-  );
+    ...(size.telemetry?.problems ?? []).map(
+      p => `mesh with telemetry, ${size.objectsPerCluster} objects: ${p}`,
+    ),
+  ]);
   process.stdout.write(`Logs and figures.json: ${outDir}\n`);
   if (problems.length > 0) {
     process.stdout.write(

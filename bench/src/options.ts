@@ -7,6 +7,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** Run the fault suite instead of the benchmark. */
   faults: boolean;
+  /** Time the chain engine alone, in memory, instead of the benchmark. */
+  engine: boolean;
   /** Objects per cluster, one run per size. */
   sizes: number[];
   clusters: number;
@@ -30,6 +32,13 @@ export interface BenchOptions {
   stockView: StockViewMode;
   stockMetrics: boolean;
   backends: Array<'stock' | 'mesh'>;
+  /**
+   * After the mesh backend, the mesh backend again with traffic figures
+   * from a real Prometheus (queries counted, p95 beside the figure without).
+   */
+  telemetry: boolean;
+  /** Seconds the Prometheus queries of followed chains are counted (0: not). */
+  telemetryIdleS: number;
   baseline: boolean;
   logLevel: string;
   /** Write CPU profiles of the backend processes (node --cpu-prof). */
@@ -50,6 +59,9 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            proxies, one fault at a time (docs/reliability.md);
                            takes --json and --markdown (paths relative to the
                            repository root)
+  --engine                 the chain engine alone instead: resolve and
+                           simulate over generated clusters of --sizes, in
+                           memory (no servers, no backends)
   --sizes N,N,...          objects per cluster, one run each (1000,5000,20000)
   --clusters N             simulated clusters (3)
   --concurrency N,N,...    concurrent page views (1,16,64)
@@ -70,6 +82,11 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            (skipMetricsLookup: false; off by default, as the
                            mesh view shows none)
   --backends LIST          stock,mesh (both)
+  --no-telemetry           skip the telemetry phase (the mesh backend again,
+                           reading a real Prometheus: queries per page view
+                           and per minute per cluster, p95 with telemetry)
+  --telemetry-idle S       seconds the queries of the followed entities are
+                           counted, no page views (60; smoke 0)
   --no-baseline            skip the empty-backend memory baseline
   --log-level LEVEL        log level of the backends (error)
   --profile                write CPU profiles of the backends (.cpuprofile)
@@ -88,10 +105,12 @@ function list(value: string, what: string): number[] {
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const faults = argv.includes('--faults');
+  const engine = argv.includes('--engine');
   const o: BenchOptions = smoke
     ? {
         smoke,
         faults,
+        engine,
         sizes: [400],
         clusters: 3,
         concurrency: [1, 4],
@@ -107,6 +126,8 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockView: 'frontend',
         stockMetrics: false,
         backends: ['stock', 'mesh'],
+        telemetry: true,
+        telemetryIdleS: 0,
         baseline: false,
         logLevel: 'error',
         profile: false,
@@ -114,6 +135,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     : {
         smoke,
         faults,
+        engine,
         sizes: [1000, 5000, 20000],
         clusters: 3,
         concurrency: [1, 16, 64],
@@ -129,6 +151,8 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockView: 'frontend',
         stockMetrics: false,
         backends: ['stock', 'mesh'],
+        telemetry: true,
+        telemetryIdleS: 60,
         baseline: true,
         logLevel: 'error',
         profile: false,
@@ -152,6 +176,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     switch (arg) {
       case '--smoke':
       case '--faults':
+      case '--engine':
         break;
       case '--sizes':
         o.sizes = list(value(), '--sizes');
@@ -208,6 +233,12 @@ export function parseOptions(argv: string[]): BenchOptions {
         o.backends = v as BenchOptions['backends'];
         break;
       }
+      case '--no-telemetry':
+        o.telemetry = false;
+        break;
+      case '--telemetry-idle':
+        o.telemetryIdleS = num('--telemetry-idle');
+        break;
       case '--no-baseline':
         o.baseline = false;
         break;

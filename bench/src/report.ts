@@ -292,6 +292,42 @@ export function renderTargets(run: RunFigures, markdown = false): string {
   return table(['target', 'verdict', 'figures'], rows, markdown);
 }
 
+/** Prometheus queries, and the p95 of page views with telemetry on and off. */
+function telemetryTable(size: SizeFigures, markdown: boolean): string {
+  const t = size.telemetry!;
+  const off = backend(size, 'mesh');
+  const rows: string[][] = [
+    [
+      'Prometheus queries per warm page view',
+      fmt(t.queriesPerWarmView, 2),
+      `goal 0; ${t.warmViews} sequential views`,
+    ],
+    [
+      'Prometheus queries per minute per cluster',
+      fmt(t.queriesPerMinutePerCluster, 1),
+      t.queriesPerMinutePerCluster === undefined
+        ? 'not measured (--telemetry-idle 0)'
+        : `${t.followed} entities followed, no page views, ${t.idleSeconds} s`,
+    ],
+    [
+      'Prometheus queries while every entity is viewed once',
+      fmt(t.coldQueries),
+      `${t.followed} entities, all clusters`,
+    ],
+    ...t.levels.map(level => {
+      const without = off?.levels.find(
+        l => l.concurrency === level.concurrency,
+      )?.p95;
+      return [
+        `page view p95 at concurrency ${level.concurrency}, ms`,
+        fmt(level.p95, 1),
+        `without telemetry ${fmt(without, 1)} (${ratio(level.p95, without)}x)`,
+      ];
+    }),
+  ];
+  return table(['figure', 'value', 'note'], rows, markdown);
+}
+
 export function describeRun(run: RunFigures): string {
   const m = machine();
   const o = run.options;
@@ -339,6 +375,11 @@ export function renderReport(run: RunFigures, markdown = false): string {
       table(['figure', 'stock', 'mesh', 'mesh/stock', 'note'], rows, markdown),
     );
     out.push('');
+    if (size.telemetry) {
+      out.push(h('Traffic telemetry (the mesh backend reading Prometheus)'));
+      out.push(telemetryTable(size, markdown));
+      out.push('');
+    }
   }
   if (run.sizes.length > 1) {
     out.push(h('Growth from the smallest to the largest clusters'));

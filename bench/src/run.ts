@@ -3,23 +3,19 @@
  * of their own, then each backend in turn in a process of its own, measured
  * the same way against the same clusters and the same entities.
  */
-import type { DemoClusterStats } from '@mesh-chain/demo-cluster';
+import { DemoClusterStats, scaleChainShape } from '@mesh-chain/demo-cluster';
 import { meshSignalChannel } from '@mesh-chain/plugin-mesh-common';
 import { randomBytes } from 'crypto';
 import fs from 'fs';
-import net from 'net';
 import path from 'path';
+import { BackendChild, startBackendChild } from './backendChild';
 import { Child } from './ipc';
 import { HttpClient, LoadFigures, PageView, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { cpuMs, load, peakRssMb, rssMb } from './proc';
+import { BenchPrometheus } from './prometheus';
 import { SignalsClient } from './signals';
-import type {
-  BackendStart,
-  BackendVariant,
-  BenchComponent,
-  ClusterInfo,
-} from './types';
+import type { BackendVariant, BenchComponent, ClusterInfo } from './types';
 import {
   checkMeshView,
   checkStockView,
@@ -28,7 +24,8 @@ import {
   stockView,
 } from './views';
 
-const PODS_PER_DEPLOYMENT = 2;
+/** What each generated component's chain holds (the generator's defaults). */
+const CHAIN = scaleChainShape();
 
 /** Cluster API requests, split the way the figures need them. */
 export interface RequestCounts {
@@ -99,6 +96,23 @@ export interface BackendFigures {
   problems: string[];
 }
 
+/** The mesh backend again, reading a real Prometheus (traffic figures). */
+export interface TelemetryFigures {
+  /** Page views (entities) followed, each a chain in every cluster. */
+  followed: number;
+  /** Queries from the first page view until every entity was viewed once. */
+  coldQueries: number;
+  /** Queries arriving during warm sequential page views, per view. */
+  queriesPerWarmView: number;
+  warmViews: number;
+  /** With every entity followed and no page views; undefined when not measured. */
+  queriesPerMinutePerCluster?: number;
+  idleSeconds: number;
+  /** p95 of page views per concurrency level, with telemetry on. */
+  levels: Array<{ concurrency: number; p95: number; views: number }>;
+  problems: string[];
+}
+
 export interface SizeFigures {
   requestedObjects: number;
   objectsPerCluster: number;
@@ -106,6 +120,7 @@ export interface SizeFigures {
   entities: number;
   clusterRssMb: number;
   backends: BackendFigures[];
+  telemetry?: TelemetryFigures;
   churnWrites: number;
 }
 
@@ -122,17 +137,6 @@ export interface RunFigures {
 
 function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function sumStats(stats: DemoClusterStats[]): RequestCounts {
@@ -199,70 +203,34 @@ export class BenchRun {
     return this.figures;
   }
 
-  private async startBackend(
+  private startBackend(
     variant: BackendVariant,
     clusters: ClusterInfo[],
     entities: string[],
     label: string,
-  ): Promise<{
-    child: Child;
-    client: HttpClient;
-    baseUrl: string;
-    startMs: number;
-  }> {
-    const port = await freePort();
-    const start: BackendStart = {
-      variant,
-      port,
-      token: this.token,
-      clusters,
-      entities,
-      stockMetrics: this.options.stockMetrics,
-    };
-    const startFile = path.join(this.outDir, `${label}.start.json`);
-    fs.writeFileSync(startFile, JSON.stringify(start));
-    const t0 = Date.now();
-    const child = Child.start({
+    mesh?: Record<string, unknown>,
+  ): Promise<BackendChild> {
+    return startBackendChild({
       name: `${variant} backend`,
-      module: require.resolve('./backendProcess'),
-      logFile: path.join(this.outDir, `${label}.log`),
-      env: { MESH_BENCH_BACKEND: startFile, LOG_LEVEL: this.options.logLevel },
+      start: {
+        variant,
+        token: this.token,
+        clusters,
+        entities,
+        stockMetrics: this.options.stockMetrics,
+        ...(mesh && { mesh }),
+      },
+      outDir: this.outDir,
+      label,
+      logLevel: this.options.logLevel,
       execArgv: [
         '--expose-gc',
         ...(this.options.profile
           ? ['--cpu-prof', `--cpu-prof-dir=${path.join(this.outDir, label)}`]
           : []),
       ],
+      maxSockets: Math.max(...this.options.concurrency) * 2,
     });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const client = new HttpClient(
-      baseUrl,
-      this.token,
-      Math.max(...this.options.concurrency) * 2,
-    );
-    for (;;) {
-      if (!child.alive) {
-        throw new Error(
-          `The ${variant} backend exited during start-up; see ${child.logFile}`,
-        );
-      }
-      try {
-        const res = await client.request(
-          'GET',
-          '/.backstage/health/v1/readiness',
-        );
-        if (res.status === 200) {
-          break;
-        }
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() - t0 > 120_000) {
-        throw new Error(`The ${variant} backend did not start within 120 s`);
-      }
-      await sleep(50);
-    }
-    return { child, client, baseUrl, startMs: Date.now() - t0 };
   }
 
   private async baseline(): Promise<{ rssMb: number; heapMb: number }> {
@@ -300,6 +268,7 @@ export class BenchRun {
         count: o.clusters,
         latencyMs: o.latencyMs,
         controllers: o.controllers,
+        metrics: o.telemetry && o.backends.includes('mesh'),
       });
       const entities = pickEntities(seeded.components, o.entities);
       log(
@@ -357,6 +326,13 @@ export class BenchRun {
       } finally {
         early?.then(started => started.child.stop()).catch(() => {});
       }
+      if (o.telemetry && o.backends.includes('mesh')) {
+        figures.telemetry = await this.runTelemetry(
+          size,
+          seeded.clusters,
+          entities,
+        );
+      }
       const churn = await clustersChild.call<{ writes: number }>('churn', {
         rate: 0,
       });
@@ -395,13 +371,10 @@ export class BenchRun {
         variant === 'mesh' ? meshView(client) : stockView(client, o.stockView);
       const check = (result: Awaited<ReturnType<PageView>>) =>
         variant === 'mesh'
-          ? checkMeshView(result, {
-              clusters: o.clusters,
-              podsPerDeployment: PODS_PER_DEPLOYMENT,
-            })
+          ? checkMeshView(result, { clusters: o.clusters, chain: CHAIN })
           : checkStockView(result, {
               clusters: o.clusters,
-              podsPerDeployment: PODS_PER_DEPLOYMENT,
+              chain: CHAIN,
               mode: o.stockView,
             });
 
@@ -584,6 +557,149 @@ export class BenchRun {
       clearInterval(sampler);
       client.close();
       await child.stop();
+    }
+  }
+
+  /**
+   * The mesh backend again, its clusters' traffic read from a real
+   * Prometheus (one shared by the clusters, told apart by the label
+   * `cluster`) behind a proxy that counts queries: queries while every
+   * entity is viewed once, during warm page views (right after a refresh,
+   * so the 15 s refresh does not count against them), per minute with all
+   * entities followed, and the p95 of page views at each concurrency.
+   */
+  private async runTelemetry(
+    size: number,
+    clusterInfo: ClusterInfo[],
+    entities: string[],
+  ): Promise<TelemetryFigures> {
+    const o = this.options;
+    const problems: string[] = [];
+    log('mesh with telemetry: starting Prometheus and the backend');
+    const prometheus = await BenchPrometheus.start(
+      clusterInfo.map(c => ({ cluster: c.name, metricsUrl: c.metricsUrl! })),
+      path.join(this.outDir, `prometheus-${size}`),
+    );
+    try {
+      const { child, client } = await this.startBackend(
+        'mesh',
+        clusterInfo,
+        entities,
+        `mesh-telemetry-${size}`,
+        {
+          telemetry: {
+            prometheus: { url: prometheus.url },
+            clusters: Object.fromEntries(
+              clusterInfo.map(c => [
+                c.name,
+                { prometheus: { queryScope: { cluster: c.name } } },
+              ]),
+            ),
+          },
+        },
+      );
+      try {
+        const view = meshView(client);
+        await waitForMeshCaches(client, o.clusters);
+        const t0 = Date.now();
+        for (const entity of entities) {
+          const r = await view(entity);
+          if (!r.ok) problems.push(`page view failed: ${r.problem}`);
+        }
+        await prometheus.quiet();
+        const coldQueries = prometheus.count(t0);
+        if (coldQueries === 0) {
+          problems.push(
+            'the backend sent Prometheus no query while entities were viewed: telemetry is not on',
+          );
+        }
+
+        const warmViews = Math.min(entities.length, o.smoke ? 5 : 20);
+        await prometheus.quiet();
+        const w0 = Date.now();
+        for (let i = 0; i < warmViews; i++) {
+          const r = await view(entities[i]);
+          if (!r.ok) problems.push(`warm page view failed: ${r.problem}`);
+        }
+        const warmQueries = prometheus.count(w0, Date.now());
+        if (warmQueries > 0) {
+          problems.push(
+            `${warmQueries} Prometheus queries during ${warmViews} warm page views; they should make none`,
+          );
+        }
+
+        let queriesPerMinutePerCluster: number | undefined;
+        if (o.telemetryIdleS > 0) {
+          const i0 = Date.now();
+          await sleep(o.telemetryIdleS * 1000);
+          queriesPerMinutePerCluster =
+            (prometheus.count(i0, Date.now()) * 60) /
+            o.telemetryIdleS /
+            o.clusters;
+        }
+
+        const levels: TelemetryFigures['levels'] = [];
+        for (const concurrency of o.concurrency) {
+          if (o.warmupS > 0) {
+            await runLoad({
+              view,
+              entities,
+              concurrency,
+              durationMs: o.warmupS * 1000,
+              minViews: 1,
+              maxMs: o.warmupS * 1000 + 30_000,
+            });
+          }
+          const figures = await runLoad({
+            view,
+            entities,
+            concurrency,
+            durationMs: o.durationS * 1000,
+            minViews: o.smoke ? 3 : 100,
+            maxMs: o.durationS * 1000 + 60_000,
+          });
+          if (figures.errors > 0) {
+            problems.push(
+              `${figures.errors} page views with telemetry failed at concurrency ${concurrency}; first: ${figures.firstError}`,
+            );
+          }
+          levels.push({ concurrency, p95: figures.p95, views: figures.views });
+          log(
+            `mesh with telemetry c=${concurrency}: p95 ${figures.p95.toFixed(
+              1,
+            )} ms over ${figures.views} views`,
+          );
+        }
+        const figures: TelemetryFigures = {
+          followed: entities.length,
+          coldQueries,
+          queriesPerWarmView: warmQueries / Math.max(1, warmViews),
+          warmViews,
+          queriesPerMinutePerCluster,
+          idleSeconds: o.telemetryIdleS,
+          levels,
+          problems,
+        };
+        log(
+          `mesh with telemetry: ${coldQueries} queries while ${
+            entities.length
+          } entities were first viewed, ${
+            figures.queriesPerWarmView
+          } per warm view${
+            queriesPerMinutePerCluster === undefined
+              ? ''
+              : `, ${queriesPerMinutePerCluster.toFixed(
+                  1,
+                )} per minute per cluster`
+          }`,
+        );
+        return figures;
+      } finally {
+        client.close();
+        await child.stop();
+      }
+    } finally {
+      await prometheus.stop();
     }
   }
 

@@ -8,6 +8,8 @@ export interface ClustersStart {
   latencyMs: number;
   /** Run the simulated controllers. */
   controllers: boolean;
+  /** Serve Istio's standard metrics of each cluster (telemetry phase). */
+  metrics?: boolean;
 }
 
 /** A simulated cluster, as the backends are configured with it. */
@@ -18,6 +20,8 @@ export interface ClusterInfo {
   caData?: string;
   /** A read-only bearer token (a service account that may get/list/watch). */
   token: string;
+  /** Its Istio standard metrics (`ClustersStart.metrics`). */
+  metricsUrl?: string;
 }
 
 /** A component whose chain is generated in every cluster. */

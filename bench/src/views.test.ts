@@ -2,6 +2,19 @@ import { percentile } from './load';
 import { parseOptions } from './options';
 import { checkMeshView, checkStockView, showsTimeout } from './views';
 
+/** A generated chain of one Deployment with two pods, one route. */
+const chain = {
+  deployments: 1,
+  replicaSets: 1,
+  pods: 2,
+  services: 1,
+  hpas: 1,
+  virtualServices: 1,
+  destinationRules: 1,
+  gateways: 1,
+  routes: 1,
+};
+
 function meshCluster(name: string, overrides: Record<string, unknown> = {}) {
   return {
     cluster: { name },
@@ -14,6 +27,7 @@ function meshCluster(name: string, overrides: Record<string, unknown> = {}) {
     destinationRules: [{}],
     gateways: [{}],
     pods: [{}, {}],
+    routes: [{}],
     ...overrides,
   };
 }
@@ -25,7 +39,7 @@ function meshAnswer(clusters: object[]) {
   };
 }
 
-const expectMesh = { clusters: 2, podsPerDeployment: 2 };
+const expectMesh = { clusters: 2, chain };
 
 describe('checkMeshView', () => {
   it('accepts a whole chain from the cache of every cluster', () => {
@@ -94,7 +108,7 @@ function stockItem(name: string, errors: object[] = [], pods = 2) {
 
 const expectStock = {
   clusters: 1,
-  podsPerDeployment: 2,
+  chain,
   mode: 'frontend' as const,
 };
 

@@ -15,6 +15,7 @@
  * Mesh: the mesh plugin's useMeshChain GETs /api/mesh/entities/... once,
  * then again only when a signal says the chain changed.
  */
+import type { ScaleChainShape } from '@mesh-chain/demo-cluster';
 import { ISTIO_CUSTOM_RESOURCES, benchEntity } from './entities';
 import type { HttpClient, PageView, ViewResult } from './load';
 
@@ -97,11 +98,12 @@ export function showsTimeout(result: ViewResult, timeout: string): boolean {
 
 /**
  * Problems with a mesh page view of a generated component: every cluster
- * answers from its cache with the whole chain.
+ * answers from its cache with the whole chain (`expect.chain`, what the
+ * generator builds per component).
  */
 export function checkMeshView(
   result: ViewResult,
-  expect: { clusters: number; podsPerDeployment: number },
+  expect: { clusters: number; chain: ScaleChainShape },
 ): string[] {
   const problems: string[] = [];
   const body = JSON.parse(result.bodies[0]);
@@ -127,14 +129,16 @@ export function checkMeshView(
         `${where}: ${chain.status.state}, not current: ${chain.status.message}`,
       );
     }
+    const { chain: shape } = expect;
     const counts: Record<string, number> = {
-      services: 1,
-      deployments: 1,
-      hpas: 1,
-      virtualServices: 1,
-      destinationRules: 1,
-      gateways: 1,
-      pods: expect.podsPerDeployment,
+      services: shape.services,
+      deployments: shape.deployments,
+      hpas: shape.hpas,
+      virtualServices: shape.virtualServices,
+      destinationRules: shape.destinationRules,
+      gateways: shape.gateways,
+      pods: shape.pods,
+      routes: shape.routes,
     };
     for (const [field, n] of Object.entries(counts)) {
       if (chain[field]?.length !== n) {
@@ -156,7 +160,7 @@ export function checkMeshView(
  */
 export function checkStockView(
   result: ViewResult,
-  expect: { clusters: number; podsPerDeployment: number; mode: StockViewMode },
+  expect: { clusters: number; chain: ScaleChainShape; mode: StockViewMode },
 ): string[] {
   const problems: string[] = [];
   const found: Record<string, Record<string, number>> = {};
@@ -191,14 +195,17 @@ export function checkStockView(
   }
   for (const name of names) {
     const c = found[name];
+    const { chain: shape } = expect;
+    // The `queries` mode asks twice for the custom resources.
+    const asked = expect.mode === 'queries' ? 2 : 1;
     const want: Record<string, number> = {
-      'type:pods': expect.podsPerDeployment,
-      'type:services': 1,
-      'type:deployments': 1,
-      'type:replicasets': 1,
-      'type:horizontalpodautoscalers': 1,
-      VirtualService: expect.mode === 'queries' ? 2 : 1,
-      DestinationRule: expect.mode === 'queries' ? 2 : 1,
+      'type:pods': shape.pods,
+      'type:services': shape.services,
+      'type:deployments': shape.deployments,
+      'type:replicasets': shape.replicaSets,
+      'type:horizontalpodautoscalers': shape.hpas,
+      VirtualService: shape.virtualServices * asked,
+      DestinationRule: shape.destinationRules * asked,
     };
     for (const [key, n] of Object.entries(want)) {
       if ((c[key] ?? 0) !== n) {

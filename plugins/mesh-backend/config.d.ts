@@ -84,6 +84,53 @@ export interface Config {
       maxBackoff?: HumanDuration | string | number;
     };
 
+    /**
+     * Traffic figures from Prometheus (Istio's standard metrics and
+     * kube-state-metrics), like Kiali's `external_services.prometheus`.
+     * Prometheus, Thanos Query and Mimir speak the same query API. Absent:
+     * no traffic figures.
+     */
+    telemetry?: {
+      /** The Prometheus of every cluster that has no entry under `clusters`. */
+      prometheus?: MeshPrometheusConfig;
+      /**
+       * Per cluster (by name): its own Prometheus, or fields over the default
+       * one (e.g. only `queryScope` for a Prometheus shared by clusters), or
+       * `false` for none.
+       */
+      clusters?: {
+        [name: string]: { prometheus?: MeshPrometheusConfig | false };
+      };
+      /**
+       * How often each cluster's Prometheus is asked while someone follows a
+       * chain there (one set of queries per cluster, whatever the number of
+       * pages).
+       * @default 15s
+       */
+      refreshInterval?: HumanDuration | string | number;
+      /**
+       * The window of `rate()`.
+       * @default 1m
+       */
+      rateWindow?: HumanDuration | string | number;
+      /** @default 10s */
+      queryTimeout?: HumanDuration | string | number;
+      /**
+       * Shortest time between two live updates of an entity for figures
+       * that moved beyond noise (health changes are pushed at once).
+       * @default 30s
+       */
+      minPushInterval?: HumanDuration | string | number;
+      /**
+       * Error-rate tolerances of traffic health, percent (Kiali's defaults:
+       * 5xx degraded above 0, failure above 10; 4xx 10 and 20).
+       */
+      tolerances?: {
+        '5xx'?: { degraded?: number; failure?: number };
+        '4xx'?: { degraded?: number; failure?: number };
+      };
+    };
+
     /** Live updates pushed to open pages through Backstage signals. */
     live?: {
       /**
@@ -105,5 +152,82 @@ export interface Config {
        */
       maxEntities?: number;
     };
+
+    /**
+     * Changes owners make to their traffic from the Service Mesh tab, the
+     * mesh API, the `mesh:chain:change` template action and the
+     * `mesh:apply-change` action. Nothing can be changed without `targets`.
+     */
+    changes?: {
+      /**
+       * The field manager of every change (server-side apply). Not the
+       * templates' `backstage-mesh`: server-side apply removes what a
+       * manager stops applying.
+       * @default backstage-mesh-changes
+       */
+      fieldManager?: string;
+      /** Where changes may be written, and the credential to write with. */
+      targets?: Array<{
+        /** Cluster name, as in `kubernetes.clusterLocatorMethods`. */
+        cluster: string;
+        /**
+         * Namespaces whose objects owners may change; `*` matches any
+         * characters, e.g. `team-*`. The cluster's RBAC must allow the
+         * credential there too.
+         */
+        namespaces: string[];
+        /**
+         * The credential changes are written with, configured like a
+         * cluster's auth; required (changes never use the cluster's read
+         * credential). It needs `patch` on virtualservices,
+         * horizontalpodautoscalers and deployments in those namespaces.
+         */
+        credentials: {
+          /**
+           * `serviceAccount` (the default), `aws`, `googleServiceAccount`
+           * or `azure`: a credential the backend holds.
+           */
+          authProvider?: string;
+          /**
+           * The service account token (required for `serviceAccount`).
+           * @visibility secret
+           */
+          serviceAccountToken?: string;
+          /** For `aws`: the role to assume. */
+          assumeRole?: string;
+          /**
+           * For `aws`: the external id of the role.
+           * @visibility secret
+           */
+          externalId?: string;
+        };
+      }>;
+    };
   };
+}
+
+/** A Prometheus the mesh backend asks. */
+export interface MeshPrometheusConfig {
+  /** Base URL, e.g. `http://prometheus.monitoring:9090` (no credentials in it). */
+  url?: string;
+  /**
+   * Sent as `Authorization: Bearer <token>`.
+   * @visibility secret
+   */
+  bearerToken?: string;
+  /**
+   * The whole `Authorization` header, e.g. `Basic dXNlcjpwYXNz`.
+   * @visibility secret
+   */
+  authHeader?: string;
+  /**
+   * More headers, e.g. `X-Scope-OrgID` for Mimir.
+   * @visibility secret
+   */
+  headers?: { [name: string]: string };
+  /**
+   * Label matchers added to every query, to pick one cluster out of a
+   * Prometheus shared by several, e.g. `{ cluster: prod }`.
+   */
+  queryScope?: { [label: string]: string };
 }

@@ -35,7 +35,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 demo_dir_prepare
-MESH_DEMO_DEV_PORT="$(free_port)" MESH_DEMO_PROD_PORT="$(free_port)" demo_clusters_start
+MESH_DEMO_DEV_PORT="$(free_port)" MESH_DEMO_PROD_PORT="$(free_port)" \
+  MESH_DEMO_DEV_METRICS_PORT="$(free_port)" MESH_DEMO_PROD_METRICS_PORT="$(free_port)" demo_clusters_start
 
 postgres_env="$(MESH_POSTGRES_THROWAWAY=1 "$ROOT/script/lib/postgres.sh" start "$MESH_DEMO_DIR/postgres" "$(free_port)")"
 set -a

@@ -13,13 +13,12 @@ import {
 } from '@mesh-chain/demo-cluster';
 import { randomBytes } from 'crypto';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
-import { Child } from '../ipc';
+import { startBackendChild } from '../backendChild';
+import type { Child } from '../ipc';
 import { HttpClient } from '../load';
 import { machine } from '../proc';
-import type { BackendStart } from '../types';
 import { Fault, FaultContext, FAULTS } from './catalogue';
 import {
   ANSWER_LIMIT_MS,
@@ -56,25 +55,10 @@ export interface FaultRunFigures {
   faults: FaultFigures[];
 }
 
-function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
 function log(message: string) {
   process.stderr.write(
     `[faults ${new Date().toISOString().slice(11, 19)}] ${message}\n`,
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export class FaultRun {
@@ -156,54 +140,29 @@ export class FaultRun {
   }
 
   private async startBackend(): Promise<number> {
-    const port = await freePort();
-    const start: BackendStart = {
-      variant: 'mesh',
-      port,
-      token: this.token,
-      clusters: this.clusters.map((c, i) => ({
-        name: c.name,
-        url: this.proxies[i].url,
-        token: c.tokens.readonly,
-      })),
-      entities: this.entities,
-      stockMetrics: false,
-      mesh: MESH_CONFIG,
-      observeCaches: true,
-    };
-    const startFile = path.join(this.outDir, 'backend.start.json');
-    fs.writeFileSync(startFile, JSON.stringify(start));
-    const t0 = Date.now();
-    this.backend = Child.start({
+    const started = await startBackendChild({
       name: 'mesh backend',
-      module: require.resolve('../backendProcess'),
-      logFile: path.join(this.outDir, 'backend.log'),
-      env: { MESH_BENCH_BACKEND: startFile, LOG_LEVEL: 'warn' },
+      start: {
+        variant: 'mesh',
+        token: this.token,
+        clusters: this.clusters.map((c, i) => ({
+          name: c.name,
+          url: this.proxies[i].url,
+          token: c.tokens.readonly,
+        })),
+        entities: this.entities,
+        stockMetrics: false,
+        mesh: MESH_CONFIG,
+        observeCaches: true,
+      },
+      outDir: this.outDir,
+      label: 'backend',
+      logLevel: 'warn',
+      maxSockets: 8,
     });
-    this.client = new HttpClient(`http://127.0.0.1:${port}`, this.token, 8);
-    for (;;) {
-      if (!this.backend.alive) {
-        throw new Error(
-          `The mesh backend exited during start-up; see ${this.backend.logFile}`,
-        );
-      }
-      try {
-        const res = await this.client.request(
-          'GET',
-          '/.backstage/health/v1/readiness',
-        );
-        if (res.status === 200) {
-          break;
-        }
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() - t0 > 120_000) {
-        throw new Error('The mesh backend did not start within 120 s');
-      }
-      await sleep(50);
-    }
-    const startMs = Date.now() - t0;
+    this.backend = started.child;
+    this.client = started.client;
+    const { startMs } = started;
     log(`mesh backend ready after ${startMs} ms`);
     this.probe = new FaultProbe({
       client: this.client,

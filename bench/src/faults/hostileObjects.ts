@@ -3,10 +3,10 @@
  * would refuse: the fault proxy serves them in lists and watch events, all
  * labelled as part of `storefront`'s chain.
  */
+import { ANNOTATION_KUBERNETES_ID } from '@mesh-chain/plugin-mesh-common';
 import type { InjectedObject } from './FaultProxy';
 
 const GATEWAY = 'istio-system/public-gateway';
-const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 
 function hostile(
   path: string,
@@ -25,7 +25,7 @@ function hostile(
         name,
         namespace: 'shop',
         uid: `fault-${name}-${kind}`,
-        labels: { [KUBERNETES_ID]: 'storefront' },
+        labels: { [ANNOTATION_KUBERNETES_ID]: 'storefront' },
         ...extra,
       },
       spec,

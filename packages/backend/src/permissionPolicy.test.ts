@@ -19,6 +19,10 @@ import {
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { DemoCluster, startDemoCluster } from '@mesh-chain/demo-cluster';
+import {
+  meshChainUpdateForcePermission,
+  meshChainUpdatePermission,
+} from '@mesh-chain/plugin-mesh-common';
 import { ChildProcess, spawn } from 'child_process';
 import path from 'path';
 import {
@@ -97,6 +101,33 @@ describe('the sample permission policy', () => {
       },
     });
     expect(await decide(catalogEntityDeletePermission, ALICE)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+
+  it('lets an entity’s owners and admins change its traffic, and only admins force it', async () => {
+    expect(
+      await policy.handle({ permission: meshChainUpdatePermission }, {
+        credentials: mockCredentials.user('user:default/bob'),
+      } as any),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: ['user:default/bob', 'group:default/team-a'] },
+      },
+    });
+    expect(await decide(meshChainUpdatePermission, ALICE)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(meshChainUpdatePermission)).toBe(AuthorizeResult.DENY);
+    expect(
+      await decide(meshChainUpdateForcePermission, 'user:default/bob'),
+    ).toBe(AuthorizeResult.DENY);
+    expect(await decide(meshChainUpdateForcePermission, ALICE)).toBe(
       AuthorizeResult.ALLOW,
     );
   });

@@ -22,6 +22,10 @@ import {
 } from '@backstage/plugin-catalog-backend/alpha';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
+  meshChainUpdateForcePermission,
+  meshChainUpdatePermission,
+} from '@mesh-chain/plugin-mesh-common';
+import {
   AuthorizeResult,
   Permission,
   PolicyDecision,
@@ -96,6 +100,18 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       'Editing templates in the browser (template editor): admin groups only.',
     matches: oneOf(templateManagementPermission),
     decide: adminsOnly,
+  },
+  {
+    description:
+      'Forcing a traffic change past another field manager (Flagger, an HPA) or a GitOps tool (mesh.chain.update.force): admin groups only.',
+    matches: oneOf(meshChainUpdateForcePermission),
+    decide: adminsOnly,
+  },
+  {
+    description:
+      'Changing an entity’s traffic from the Service Mesh tab, the mesh API or the mesh actions (mesh.chain.update): its owners (the user or one of their groups) and admin groups.',
+    matches: oneOf(meshChainUpdatePermission),
+    decide: ownersAndAdmins,
   },
   {
     description:

@@ -20,12 +20,15 @@ import {
 import { MetricsProvider } from './controllers/metrics';
 import { DEFAULT_TIMING, DemoTiming } from './controllers/runtime';
 import { buildKubeconfig } from './kubeconfig';
-import { baseObjects, scenarioObjects } from './scenarios';
+import { scenarioObjects } from './scenarios';
+import { baseObjects } from './scenarios/base';
+import { seedManager } from './scenarios/builders';
 import {
   DEFAULT_TOKENS,
   DEMO_SERVICE_ACCOUNT_NAMESPACE,
   RESTRICTED_NAMESPACE,
   SCAFFOLDER_SERVICE_ACCOUNT,
+  CHANGES_SERVICE_ACCOUNT,
   TEAM_GROUP,
   TokenIdentity,
   VIEWER_SERVICE_ACCOUNT,
@@ -37,6 +40,8 @@ import { StoreRbac, reconcilePolicy } from './rbac/StoreRbac';
 import { KubeApiServer } from './server/KubeApiServer';
 import { DemoClusterStats, StatsRecorder } from './server/stats';
 import { StatePersister, readState } from './store/persistence';
+import { MetricsServer } from './telemetry/MetricsServer';
+import { TrafficSimulator } from './telemetry/TrafficSimulator';
 import { Store } from './store/Store';
 import {
   CertificateAuthority,
@@ -100,6 +105,13 @@ export interface DemoClusterOptions {
    * ClusterRole. Default: none (it may write nowhere).
    */
   scaffolderNamespaces?: string[];
+  /**
+   * Namespaces whose VirtualServices, HPAs and Deployments the changes
+   * identity (`demo-changes-token`, service account backstage/mesh-changes)
+   * may patch: each gets a RoleBinding to the `mesh-changes` ClusterRole.
+   * Default: none.
+   */
+  changesNamespaces?: string[];
   /** Serve the Istio and Gateway API kinds, as if their CRDs were installed (default true). */
   crds?: { istio?: boolean; gatewayApi?: boolean };
   /** Changes kept for resuming watches (default 10,000); older resume attempts get 410. */
@@ -108,6 +120,12 @@ export interface DemoClusterOptions {
   bookmarkIntervalMs?: number;
   /** Receives log lines (default: none). */
   logger?: (message: string) => void;
+  /**
+   * Serve Istio's standard metrics and kube-state-metrics of the simulated
+   * traffic on this port (plain HTTP, `GET /metrics`, on `host`); 0 picks a
+   * free one. Default: no metrics endpoint.
+   */
+  metricsPort?: number;
 }
 
 /**
@@ -129,6 +147,11 @@ export interface DemoClusterTokens {
    * the `scaffolderNamespaces` only (the template's credential).
    */
   scaffolder: string;
+  /**
+   * ServiceAccount backstage/mesh-changes: patches VirtualServices, HPAs
+   * and Deployments in the `changesNamespaces` only (owners' changes).
+   */
+  changes: string;
   /** User demo-readonly in group demo:viewers, bound to the viewer's role. */
   readonly: string;
   /**
@@ -155,7 +178,7 @@ export interface DemoCluster {
   /** `https://127.0.0.1:PORT` (or http:// without TLS). */
   readonly url: string;
   readonly port: number;
-  /** A kubeconfig (YAML) whose current context uses the admin token; contexts `<name>-viewer`, `<name>-scaffolder`, `<name>-readonly` and `<name>-restricted` use the others. */
+  /** A kubeconfig (YAML) whose current context uses the admin token; contexts `<name>-viewer`, `<name>-scaffolder`, `<name>-changes`, `<name>-readonly` and `<name>-restricted` use the others. */
   readonly kubeconfig: string;
   /** A kubeconfig for another token. */
   kubeconfigFor(token: string): string;
@@ -163,6 +186,10 @@ export interface DemoCluster {
   readonly caData?: string;
   /** The CA certificate as PEM (undefined without TLS). */
   readonly caPem?: string;
+  /** `http://127.0.0.1:PORT/metrics` with `metricsPort`, else undefined. */
+  readonly metricsUrl?: string;
+  /** CPU milliseconds spent producing metrics since start (0 without `metricsPort`). */
+  metricsCpuMs(): number;
   readonly tokens: DemoClusterTokens;
 
   /** API request counters since start or the last `resetStats()`. */
@@ -242,11 +269,16 @@ function checkOptions(o: DemoClusterOptions) {
   const fail = (field: string, why: string) => {
     throw new Error(`startDemoCluster: ${field} ${why}`);
   };
-  if (
-    o.port !== undefined &&
-    (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
-  ) {
-    fail('port', `must be an integer from 0 to 65535, not ${o.port}`);
+  for (const [field, port] of [
+    ['port', o.port],
+    ['metricsPort', o.metricsPort],
+  ] as const) {
+    if (
+      port !== undefined &&
+      (!Number.isInteger(port) || port < 0 || port > 65535)
+    ) {
+      fail(field, `must be an integer from 0 to 65535, not ${port}`);
+    }
   }
   if (o.timeScale !== undefined && !(o.timeScale > 0)) {
     fail('timeScale', `must be a positive number, not ${o.timeScale}`);
@@ -255,12 +287,14 @@ function checkOptions(o: DemoClusterOptions) {
     fail('latencyMs', `must be 0 or more, not ${o.latencyMs}`);
   }
   if (o.tokens) checkTokens(o.tokens, 'startDemoCluster: tokens');
-  for (const n of o.scaffolderNamespaces ?? []) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)) {
-      fail(
-        'scaffolderNamespaces',
-        `must hold namespace names (lowercase DNS labels), not '${n}'`,
-      );
+  for (const field of ['scaffolderNamespaces', 'changesNamespaces'] as const) {
+    for (const n of o[field] ?? []) {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)) {
+        fail(
+          field,
+          `must hold namespace names (lowercase DNS labels), not '${n}'`,
+        );
+      }
     }
   }
   if (o.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.name)) {
@@ -328,11 +362,15 @@ export async function startDemoCluster(
     for (const o of objects) {
       const type = mustFindByKind(o.apiVersion, o.kind);
       if (!api.served(type)) continue;
+      const { manager, object } = seedManager(o);
       try {
-        api.create(type, o.metadata.namespace, o, {
+        api.create(type, o.metadata.namespace, object, {
           caller: { user: 'system:demo-cluster', groups: ['system:masters'] },
-          fieldManager: 'demo-cluster-seed',
-          seed: true,
+          // An object a named manager writes is written as it would be,
+          // with its managed fields; the others as restored from a backup.
+          ...(manager
+            ? { fieldManager: manager }
+            : { fieldManager: 'demo-cluster-seed', seed: true }),
         });
       } catch (error) {
         if (error instanceof ApiError && error.code === 409) continue;
@@ -354,6 +392,7 @@ export async function startDemoCluster(
         .list(mustFindByKind('v1', 'Namespace'))
         .map(n => n.metadata.name),
       scaffolderNamespaces: options.scaffolderNamespaces ?? [],
+      changesNamespaces: options.changesNamespaces ?? [],
     }),
   );
   const persister = options.state
@@ -408,6 +447,25 @@ export async function startDemoCluster(
   let urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   if (urlHost.includes(':')) urlHost = `[${urlHost}]`;
   const url = `${serving ? 'https' : 'http'}://${urlHost}:${port}`;
+  const traffic =
+    options.metricsPort === undefined
+      ? undefined
+      : new TrafficSimulator(store, name, timeScale);
+  const metricsServer = traffic && new MetricsServer(traffic);
+  let metricsUrl: string | undefined;
+  if (metricsServer) {
+    try {
+      const metricsPort = await metricsServer.listen(
+        options.metricsPort!,
+        host,
+      );
+      metricsUrl = `http://${urlHost}:${metricsPort}/metrics`;
+    } catch (error) {
+      controllers?.stop();
+      await server.close();
+      throw error;
+    }
+  }
   const tokenFor = (matches: (identity: TokenIdentity) => boolean) =>
     Object.entries(tokens).find(([, identity]) => matches(identity))?.[0] ?? '';
   const inGroup = (group: string) => (identity: TokenIdentity) =>
@@ -418,6 +476,7 @@ export async function startDemoCluster(
     admin: tokenFor(inGroup('system:masters')),
     viewer: tokenFor(isServiceAccount(VIEWER_SERVICE_ACCOUNT)),
     scaffolder: tokenFor(isServiceAccount(SCAFFOLDER_SERVICE_ACCOUNT)),
+    changes: tokenFor(isServiceAccount(CHANGES_SERVICE_ACCOUNT)),
     readonly: tokenFor(inGroup(VIEWERS_GROUP)),
     restricted: tokenFor(inGroup(TEAM_GROUP)),
     restrictedNamespace: RESTRICTED_NAMESPACE,
@@ -437,6 +496,7 @@ export async function startDemoCluster(
       { suffix: '', token: demoTokens.admin },
       { suffix: 'viewer', token: demoTokens.viewer },
       { suffix: 'scaffolder', token: demoTokens.scaffolder },
+      { suffix: 'changes', token: demoTokens.changes },
       { suffix: 'readonly', token: demoTokens.readonly },
       { suffix: 'restricted', token: demoTokens.restricted },
     ].filter(u => u.token),
@@ -454,6 +514,8 @@ export async function startDemoCluster(
     kubeconfigFor: token => kubeconfigFor(token),
     caData: ca ? Buffer.from(ca.certPem).toString('base64') : undefined,
     caPem: ca?.certPem,
+    metricsUrl,
+    metricsCpuMs: () => traffic?.cpuMs ?? 0,
     tokens: demoTokens,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
@@ -568,10 +630,14 @@ export async function startDemoCluster(
       if (stopped) return;
       stopped = true;
       controllers?.stop();
-      await server.close();
+      await Promise.all([server.close(), metricsServer?.close()]);
       persister?.stop();
     },
   };
-  log(`demo cluster '${name}' serving ${url} (${store.count()} objects)`);
+  log(
+    `demo cluster '${name}' serving ${url} (${store.count()} objects)${
+      metricsUrl ? `, metrics on ${metricsUrl}` : ''
+    }`,
+  );
   return cluster;
 }

@@ -33,6 +33,10 @@ describe('parseCli', () => {
         .scaffolderNamespaces,
     ).toEqual(['apps', 'sandbox']);
     expect(
+      parseCli(['--changes-namespaces', 'shop,finance']).options
+        .changesNamespaces,
+    ).toEqual(['shop', 'finance']);
+    expect(
       parseCli(['--no-tls', '--no-controllers', '--time-scale', '10']).options,
     ).toMatchObject({
       tls: false,

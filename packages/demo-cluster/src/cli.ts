@@ -32,6 +32,9 @@ Options:
   --latency-ms MS           add MS milliseconds to every API request
   --time-scale N            run simulated time N times faster (default 1)
   --no-controllers          do not run the simulated controllers
+  --metrics-port PORT       serve Istio's standard metrics and kube-state-metrics
+                            of the simulated traffic on plain HTTP at
+                            http://HOST:PORT/metrics (default: not served)
   --tokens FILE             bearer tokens (YAML or JSON) and who they authenticate
                             as, replacing the defaults (RBAC decides what they may do):
                               my-token: { user: me, groups: [team] }
@@ -40,6 +43,11 @@ Options:
                             namespaces the scaffolder identity may write to,
                             comma-separated (default: none); each is created
                             with a RoleBinding to the mesh-scaffolder ClusterRole
+  --changes-namespaces NAMES
+                            namespaces whose VirtualServices, HPAs and
+                            Deployments the changes identity may patch,
+                            comma-separated (default: none); each gets a
+                            RoleBinding to the mesh-changes ClusterRole
   --help                    show this help
 
 Tokens (what each may do is RBAC: kubectl get clusterroles,clusterrolebindings):
@@ -48,6 +56,9 @@ Tokens (what each may do is RBAC: kubectl get clusterroles,clusterrolebindings):
                          portal shows (ClusterRole mesh-viewer)
   demo-scaffolder-token  ServiceAccount backstage/mesh-scaffolder: writes the
                          chain's kinds in --scaffolder-namespaces only
+  demo-changes-token     ServiceAccount backstage/mesh-changes: patches
+                         VirtualServices, HPAs and Deployments in
+                         --changes-namespaces only (owners' traffic changes)
   demo-readonly-token    user demo-readonly (group demo:viewers): as the viewer
   demo-restricted-token  user demo-restricted (group demo:team): edits app
                          namespaces except finance, no cluster-wide lists
@@ -90,8 +101,10 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
         'latency-ms': { type: 'string' },
         'time-scale': { type: 'string' },
         'no-controllers': { type: 'boolean' },
+        'metrics-port': { type: 'string' },
         tokens: { type: 'string' },
         'scaffolder-namespaces': { type: 'string' },
+        'changes-namespaces': { type: 'string' },
         help: { type: 'boolean' },
       },
       allowPositionals: false,
@@ -126,8 +139,13 @@ export function parseCli(argv: string[], cwd = process.cwd()) {
       latencyMs: number('latency-ms', v['latency-ms'], 0),
       timeScale: number('time-scale', v['time-scale'], 0.001),
       controllers: v['no-controllers'] ? false : undefined,
+      metricsPort: number('metrics-port', v['metrics-port'], 0),
       tokens,
       scaffolderNamespaces: v['scaffolder-namespaces']
+        ?.split(',')
+        .map(n => n.trim())
+        .filter(Boolean),
+      changesNamespaces: v['changes-namespaces']
         ?.split(',')
         .map(n => n.trim())
         .filter(Boolean),

@@ -464,8 +464,14 @@ describe('mesh backend plugin', () => {
   it('registers mesh:get-chain with the actions registry', async () => {
     // The mock registry names actions `test:<name>`; in a backend it is `mesh:get-chain`.
     const { actions: list } = await actions.list();
-    expect(list.map(a => a.id)).toEqual(['test:get-chain']);
+    expect(list.map(a => a.id)).toEqual([
+      'test:get-chain',
+      'test:preview-change',
+      'test:apply-change',
+    ]);
     expect(list[0].attributes).toMatchObject({ readOnly: true });
+    expect(list[1].attributes).toMatchObject({ readOnly: true });
+    expect(list[2].attributes).toMatchObject({ readOnly: false });
     const result = await actions.invoke({
       id: 'test:get-chain',
       input: { entityRef: 'component:default/reviews', cluster: 'prod' },

@@ -10,15 +10,23 @@ import {
   kubernetesResourcesReadPermission,
 } from '@backstage/plugin-kubernetes-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { meshPermissions } from '@mesh-chain/plugin-mesh-common';
 import { meshClustersServiceRef } from '@mesh-chain/plugin-mesh-node';
+import { registerChangeActions } from './actions/changeActions';
 import { registerMeshActions } from './actions/getChainAction';
 import { readMeshSettings } from './config';
 import { createRouter } from './router';
 import { ClusterDataService } from './services/cluster/ClusterDataService';
+import { readChangeSettings } from './services/changes/changeSettings';
+import { ChangeService } from './services/changes/ChangeService';
 import { meshChainEngineServiceRef } from './services/engine';
 import { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess } from './services/MeshAccess';
-import { MeshChainService } from './services/MeshChainService';
+import {
+  readTelemetrySettings,
+  TelemetryService,
+  TrafficChainService,
+} from './services/telemetry';
 
 /**
  * The mesh backend plugin: the Istio / Kubernetes resource chain of catalog
@@ -38,6 +46,7 @@ export const meshPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
@@ -54,6 +63,7 @@ export const meshPlugin = createBackendPlugin({
         httpAuth,
         permissions,
         permissionsRegistry,
+        auditor,
         lifecycle,
         rootLifecycle,
         catalog,
@@ -71,25 +81,62 @@ export const meshPlugin = createBackendPlugin({
           undefined,
           settings.clusterRefreshMs,
         );
-        const chains = new MeshChainService(data, engine, settings, logger);
+        const telemetry = new TelemetryService(
+          readTelemetrySettings(config),
+          settings.live.interestWindowMs,
+          logger,
+        );
+        const chains = new TrafficChainService(
+          data,
+          engine,
+          settings,
+          logger,
+          telemetry,
+        );
         const live = new LiveUpdates({
           chains,
           data,
+          telemetry,
           signals,
           events,
           logger,
           settings: settings.live,
         });
         const access = new MeshAccess(catalog, permissions);
+        const changes = new ChangeService({
+          settings: readChangeSettings(config),
+          clusterDomain: settings.clusterDomain,
+          requestTimeoutMs: settings.requestTimeoutMs,
+          clusters,
+          data,
+          clustersFor: (target, only) => chains.clustersFor(target, only),
+          engine,
+          access,
+          permissions,
+          auditor,
+          logger,
+        });
 
-        // The mesh API is guarded by the Kubernetes plugin's permissions.
+        // Reading is guarded by the Kubernetes plugin's permissions,
+        // changing by the mesh plugin's own (on the catalog entity).
         permissionsRegistry.addPermissions([
           kubernetesResourcesReadPermission,
           kubernetesClustersReadPermission,
+          ...meshPermissions,
         ]);
         registerMeshActions(actionsRegistry, { access, chains });
+        registerChangeActions(actionsRegistry, { changes });
         httpRouter.use(
-          await createRouter({ httpAuth, logger, access, chains, data, live }),
+          await createRouter({
+            httpAuth,
+            logger,
+            access,
+            chains,
+            data,
+            live,
+            telemetry,
+            changes,
+          }),
         );
 
         // Caches start eagerly: by the time someone opens a page the
@@ -118,6 +165,7 @@ export const meshPlugin = createBackendPlugin({
         rootLifecycle.addBeforeShutdownHook(() => live.leave());
         lifecycle.addShutdownHook(async () => {
           await live.stop();
+          telemetry.stop();
           await data.stop();
         });
       },

@@ -12,7 +12,7 @@ import {
   startMeshBackend,
   waitForCaches,
 } from './__testUtils__/testBackend';
-import { ROUTE_REQUEST_LIMITS } from './routeRequestLimits';
+import { ROUTE_REQUEST_LIMITS } from './services/routeTrace/routeRequestLimits';
 
 const REVIEWS = '/api/mesh/entities/component/default/reviews';
 

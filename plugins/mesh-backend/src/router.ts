@@ -8,14 +8,18 @@ import {
   MESH_AUTH_HEADER,
 } from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
-import { RequestHandler, Router } from 'express';
-import { z } from 'zod';
-import { checkRouteRequestLimits, parseJsonBody } from './routeRequestLimits';
+import type { Router } from 'express';
+import { addChangeRoutes, checkChangeRequest } from './changeRoutes';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import type { ClusterDataService } from './services/cluster/ClusterDataService';
+import type { ChangeService } from './services/changes/ChangeService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess, parseEntityParts } from './services/MeshAccess';
 import type { MeshChainService } from './services/MeshChainService';
+import { checkRouteRequest } from './services/routeTrace/checkRouteRequest';
+import { parseJsonBody } from './services/routeTrace/routeRequestLimits';
+import type { TelemetryService } from './services/telemetry';
+import { trafficRoute } from './services/telemetry/trafficRoute';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
@@ -25,6 +29,8 @@ export interface RouterOptions {
   chains: MeshChainService;
   data: ClusterDataService;
   live: LiveUpdates;
+  telemetry?: TelemetryService;
+  changes: ChangeService;
 }
 
 /**
@@ -54,63 +60,11 @@ function parseUserAuth(
   return value as MeshUserAuth;
 }
 
-const ROUTE_FIELDS = [
-  'url',
-  'method',
-  'headers',
-  'from',
-  'cluster',
-  'sourceNamespace',
-] as const;
-
-const routeRequestSchema = z
-  .object({
-    url: z.string({
-      required_error:
-        'is required: the absolute URL to simulate, e.g. https://shop.example.com/api',
-      invalid_type_error: 'must be a string',
-    }),
-    method: z.string().optional(),
-    headers: z.record(z.string()).optional(),
-    from: z.enum(['gateway', 'mesh']).optional(),
-    cluster: z.string().optional(),
-    sourceNamespace: z.string().optional(),
-  })
-  .strict()
-  .superRefine(checkRouteRequestLimits);
-
-/**
- * Checks the route simulation body before the OpenAPI validator does, so
- * that the error names each offending field and what it should be.
- */
-const checkRouteRequest: RequestHandler = (req, _res, next) => {
-  if (req.method !== 'POST' || !req.path.endsWith('/route')) {
-    next();
-    return;
-  }
-  const parsed = routeRequestSchema.safeParse(req.body ?? {});
-  if (parsed.success) {
-    next();
-    return;
-  }
-  const problems = parsed.error.issues.map(issue => {
-    if (issue.code === 'unrecognized_keys') {
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
-        .map(k => `'${k}'`)
-        .join(', ')} (allowed: ${ROUTE_FIELDS.join(', ')})`;
-    }
-    return `${issue.path.join('.') || 'body'} ${issue.message}`;
-  });
-  next(
-    new InputError(`Invalid route simulation request: ${problems.join('; ')}`),
-  );
-};
-
 /** The mesh HTTP API, typed and validated from `schema/openapi.yaml`. */
 export async function createRouter(options: RouterOptions): Promise<Router> {
-  const { httpAuth, access, chains, data, live, logger } = options;
+  const { httpAuth, access, chains, data, live, logger, changes } = options;
   const router = await createOpenApiRouter({
-    middleware: [parseJsonBody, checkRouteRequest],
+    middleware: [parseJsonBody, checkRouteRequest, checkChangeRequest],
   });
 
   router.get('/clusters', async (req, res) => {
@@ -178,6 +132,14 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     res.setHeader('cache-control', 'no-store');
     res.json(response);
   });
+
+  if (options.telemetry) {
+    router.get(
+      '/entities/:kind/:namespace/:name/traffic',
+      trafficRoute({ ...options, telemetry: options.telemetry }),
+    );
+  }
+  addChangeRoutes(router, { httpAuth, changes });
 
   return router;
 }

@@ -13,7 +13,8 @@ export type DiagnosticCategory =
   | 'destination-rule'
   | 'service'
   | 'workload'
-  | 'autoscaling';
+  | 'autoscaling'
+  | 'traffic';
 
 /** One entry of the catalogue. @public */
 export interface DiagnosticDefinition {
@@ -30,9 +31,57 @@ export interface DiagnosticDefinition {
   istioctl?: string[];
   /** Equivalent Kiali validation codes, if any. */
   kiali?: string[];
+  /**
+   * What the rule reads besides the configuration of the objects it names,
+   * that is, what a check of manifests before they are applied may not have
+   * (see `checkManifests`):
+   *
+   * - `status`: object status and pod state, which only a running cluster
+   *   shows. A check of manifests alone leaves these codes out; against a
+   *   cluster it takes them from the cluster as it is.
+   * - `gateway-workload`: the ingress gateway's pods, usually installed apart
+   *   from an application's manifests. Left out of a check of manifests alone.
+   * - `referenced-objects`: that an object the chain refers to (a Gateway,
+   *   a Service, a Deployment, pods) is absent. Found from manifests that
+   *   hold everything (a repository: `mesh-chain check -f`) or against a
+   *   cluster; left out when the manifests are only part of what the cluster
+   *   will hold (one component, as a template renders it) and the cluster is
+   *   not at hand.
+   * - `traffic`: Istio's metrics in Prometheus (`mesh.telemetry`); only the
+   *   Service Mesh tab reports these codes.
+   *
+   * Absent: the objects' configuration alone, found from manifests.
+   */
+  needs?: DiagnosticNeeds;
 }
 
+/**
+ * See {@link DiagnosticDefinition.needs}.
+ *
+ * @public
+ */
+export type DiagnosticNeeds =
+  | 'status'
+  | 'gateway-workload'
+  | 'referenced-objects'
+  | 'traffic';
+
 const d = (def: DiagnosticDefinition) => def;
+
+/** What the documentation says of a code only a running cluster can show. */
+const NEEDS_NOTES: Record<
+  NonNullable<DiagnosticDefinition['needs']>,
+  string
+> = {
+  status:
+    'Read from the cluster as it runs (object status, pod state): `mesh-chain check` on manifests alone does not report it, and against a cluster reports it as the cluster has it.',
+  'gateway-workload':
+    'Read from the pods of the ingress gateway, which are usually installed apart from an application: `mesh-chain check` on manifests alone does not report it.',
+  'referenced-objects':
+    'Reports an object the chain refers to as absent: found from manifests that hold the whole chain (`mesh-chain check -f`) or against a cluster; the scaffolder’s check of one component’s manifests finds it only against the target cluster.',
+  traffic:
+    'Read from the traffic Istio reports to Prometheus (`mesh.telemetry`): only the Service Mesh tab reports it; `mesh-chain check` and the template do not.',
+};
 
 /**
  * Every diagnostic code, in catalogue order.
@@ -51,6 +100,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Correct the `gateways` entry to `<gateway namespace>/<gateway name>` of an existing Gateway, or create the Gateway.',
     istioctl: ['IST0101'],
     kiali: ['KIA1102'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1002',
@@ -62,6 +112,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Point `destination.host` at an existing Service, preferably by its FQDN `<name>.<namespace>.svc.<cluster domain>`, or create the Service.',
     istioctl: ['IST0101'],
     kiali: ['KIA1101'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1003',
@@ -73,6 +124,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Add the subset to the DestinationRule for the host, or remove `subset` from the destination.',
     istioctl: ['IST0101'],
     kiali: ['KIA1107'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1004',
@@ -149,8 +201,8 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     severity: 'warning',
     category: 'routing',
     meaning:
-      'An earlier route matches every request (no match conditions, or only `prefix: /`), so this route and those after it never receive traffic.',
-    fix: 'Move the catch-all route to the end of the list, or give it match conditions.',
+      'An earlier route matches every request (no match conditions, or only `prefix: /`), so this route and those after it never receive traffic; or an earlier route’s paths take every request this route’s paths would (`prefix: /api` before `prefix: /api/v1`), so this route never does.',
+    fix: 'Move the catch-all route to the end of the list, or give it match conditions; list more specific paths before the paths that cover them.',
     istioctl: ['IST0130'],
   }),
   d({
@@ -182,6 +234,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute attaches to a Gateway (`parentRefs`) that does not exist, so no gateway serves it.',
     fix: 'Correct `parentRefs` to an existing Gateway (name and namespace), or create it.',
     istioctl: ['IST0101'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1015',
@@ -192,6 +245,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
       'An HTTPRoute rule sends traffic to a backend Service that does not exist. Requests for that share fail with 500/503.',
     fix: 'Correct `backendRefs` to an existing Service and port, or create the Service.',
     istioctl: ['IST0101'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-1016',
@@ -222,6 +276,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.selector` to the labels of the ingress gateway pods (for example `istio: ingressgateway`), or deploy the gateway.',
     istioctl: ['IST0127'],
     kiali: ['KIA0302'],
+    needs: 'gateway-workload',
   }),
   d({
     code: 'MESH-2002',
@@ -252,6 +307,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway selects gateway pods, but none of them is ready, so requests from outside are refused.',
     fix: 'Check the gateway Deployment (events, logs, readiness) and bring its pods back.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-2005',
@@ -261,6 +317,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Gateway’s status reports Accepted or Programmed as False: its controller (for example Istio, for class `istio`) rejected it or could not deploy it, so its listeners serve nothing.',
     fix: 'Read the condition’s reason and message; check that the GatewayClass exists and that its controller runs.',
+    needs: 'status',
   }),
   // DestinationRules
   d({
@@ -273,6 +330,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Set `spec.host` to the Service FQDN `<name>.<namespace>.svc.<cluster domain>`.',
     istioctl: ['IST0174'],
     kiali: ['KIA0202'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-3002',
@@ -284,6 +342,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     fix: 'Fix the subset `labels` to match the pods’ labels, or deploy the version the subset names.',
     istioctl: ['IST0173'],
     kiali: ['KIA0203'],
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-3003',
@@ -313,6 +372,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'No pod in the Service’s namespace carries all the labels of its selector, so the Service has no endpoints and every request to it fails.',
     fix: 'Make the selector equal to labels of the pod template, or fix the pod labels.',
+    needs: 'referenced-objects',
   }),
   d({
     code: 'MESH-4002',
@@ -352,6 +412,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A LoadBalancer Service has no ingress IP or hostname yet, so it cannot be reached from outside the cluster.',
     fix: 'Check that the cluster has a load balancer controller and quota; see the Service events.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-4006',
@@ -361,6 +422,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Service selects pods, but none of them is ready, so requests fail with 503.',
     fix: 'Look at the pods’ events, logs and readiness probes.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-4007',
@@ -381,6 +443,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'Fewer pods are ready or available than the Deployment asks for, so capacity is reduced.',
     fix: 'Look at the pods that are not ready (events, logs, resource quota, scheduling).',
+    needs: 'status',
   }),
   d({
     code: 'MESH-5002',
@@ -390,6 +453,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The Deployment’s Progressing condition reports ProgressDeadlineExceeded: the new ReplicaSet did not become available in time.',
     fix: 'Find why the new pods do not become ready (image, probes, resources), then fix it or roll back.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-5003',
@@ -399,6 +463,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'A pod of the component is crash looping, cannot pull its image, or failed, so it receives no traffic.',
     fix: 'Read the container’s logs and events and fix the cause.',
+    needs: 'status',
   }),
   // Autoscaling
   d({
@@ -409,6 +474,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The HorizontalPodAutoscaler runs at maxReplicas, so load above this level is not absorbed. Not reported when minReplicas equals maxReplicas (a count pinned on purpose) unless the HPA wants more.',
     fix: 'Raise `maxReplicas` if the cluster has room, or make each pod handle more load.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-6002',
@@ -418,6 +484,7 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The ScalingActive condition is False: the HPA cannot compute a replica count (metrics missing, metrics server down, or no resource requests), so it does not scale.',
     fix: 'Check the metrics pipeline (metrics-server, adapters) and the condition message.',
+    needs: 'status',
   }),
   d({
     code: 'MESH-6003',
@@ -436,6 +503,58 @@ export const MESH_DIAGNOSTICS: readonly DiagnosticDefinition[] = [
     meaning:
       'The AbleToScale condition is False: the HPA cannot read or update the scale of its target.',
     fix: 'Read the condition message; check the target exists and the controller’s permissions.',
+    needs: 'status',
+  }),
+  d({
+    code: 'MESH-6005',
+    title: 'HPA scale target not found',
+    severity: 'error',
+    category: 'autoscaling',
+    meaning:
+      'The HPA’s `scaleTargetRef` names a Deployment that does not exist in its namespace, so nothing is scaled (the autoscaler reports FailedGetScale).',
+    fix: 'Set `spec.scaleTargetRef.name` to the Deployment to scale, or create that Deployment.',
+    needs: 'referenced-objects',
+  }),
+  // Traffic: only what the requests themselves show (needs Prometheus)
+  d({
+    code: 'MESH-7001',
+    title: 'Observed split far from the configured weights',
+    severity: 'warning',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'The requests a route served split between its destinations differently from the weights it configures, by more than 10 points (and by more than random variation explains). Another VirtualService for the same host, clients that bypass the route (calling a Service directly), sticky sessions (consistentHash) or a subset without ready pods take the difference.',
+    fix: 'Check for other routes to the same host (MESH-1007) and for clients calling the Service directly; compare the weights with what the rollout expects.',
+  }),
+  d({
+    code: 'MESH-7002',
+    title: 'Route failing above its tolerance',
+    severity: 'error',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'A share of a route’s (or one destination’s) requests fails above the failure tolerance (by default more than 10% 5xx or 20% 4xx, Kiali’s defaults, `mesh.telemetry.tolerances`). The response flags say why: `UH` no healthy upstream (a subset or Service without ready pods), `NC` no such cluster (a destination host that does not exist), `UF` connection failure (nothing listens on the target port), `UT` timeout, `FI` injected fault.',
+    fix: 'Read the response flags on the route: fix the destination that fails (subset labels, Service selector or targetPort, the workload itself), or remove the fault injection.',
+  }),
+  d({
+    code: 'MESH-7003',
+    title: 'Requests for a host no route serves',
+    severity: 'error',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'Requests arrive at the ingress gateway for a host of this chain, and the gateway answers 404 with the `NR` flag (no route): no VirtualService bound to a Gateway that accepts the request serves that host. Clients are calling it and failing.',
+    fix: 'Bind the VirtualService to the Gateway the host’s DNS points at (`gateways: [<ns>/<gateway>]`, see MESH-1001 and MESH-1006), or stop sending clients to the host.',
+  }),
+  d({
+    code: 'MESH-7004',
+    title: 'Autoscaler at its maximum above target',
+    severity: 'warning',
+    category: 'traffic',
+    needs: 'traffic',
+    meaning:
+      'Prometheus sees the HPA at maxReplicas while its metric stays above the target by more than the HPA’s 10% tolerance: the load needs more pods than it may add, so each pod runs hotter than planned and latency grows with the load.',
+    fix: 'Raise maxReplicas (and check the cluster has room), make each pod cheaper, or lower the load; the chart of the autoscaler shows how long it has been pinned.',
   }),
 ];
 
@@ -462,6 +581,7 @@ const CATEGORY_TITLES: Record<DiagnosticCategory, string> = {
   service: 'Services',
   workload: 'Workloads',
   autoscaling: 'Autoscaling',
+  traffic: 'Traffic (from Prometheus)',
 };
 
 /** A Markdown table with padded columns, as prettier writes it. */
@@ -522,6 +642,9 @@ export function renderDiagnosticsMarkdown(): string {
       );
       if (equivalents.length > 0) {
         lines.push('', `Equivalent: ${equivalents.join(', ')}.`);
+      }
+      if (x.needs) {
+        lines.push('', NEEDS_NOTES[x.needs]);
       }
     }
   }

@@ -13,3 +13,7 @@ export * from './ports';
 export * from './routing';
 export * from './schema';
 export * from './engine';
+export * from './manifests';
+export * from './telemetry';
+export * from './permissions';
+export * from './changes';

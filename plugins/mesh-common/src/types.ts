@@ -553,6 +553,11 @@ export interface ClusterChain {
   routes: RouteInfo[];
   links: ChainLink[];
   diagnostics: Diagnostic[];
+  /**
+   * What the traffic does, from the cluster's Prometheus (Istio's standard
+   * metrics): absent when no Prometheus is configured for the cluster.
+   */
+  telemetry?: ChainTelemetry;
 }
 
 /**
@@ -635,6 +640,11 @@ export interface SimulatedDestination {
   /** Names of the pods that would receive the traffic. */
   pods: string[];
   readyPods: number;
+  /**
+   * Why connections to ready pods fail nonetheless (a targetPort their
+   * containers do not declare); absent when they connect.
+   */
+  portProblem?: string;
 }
 
 /** Where a request goes in one cluster. @public */
@@ -648,10 +658,28 @@ export interface RouteSimulationResult {
   routeId?: string;
   /** Index of the match block that matched within the route. */
   matchIndex?: number;
+  /**
+   * How long the proxy waits for an answer on the matched HTTP route
+   * (`RouteInfo.timeout`); absent: Istio's default, no timeout.
+   */
+  timeout?: string;
+  /**
+   * How the matched HTTP route retries (`RouteInfo.retries`); absent:
+   * Istio's default (2 attempts).
+   */
+  retries?: RouteInfo['retries'];
   destinations: SimulatedDestination[];
   steps: SimulationStep[];
   /** Why nothing matched / why it is unreachable, when so. */
   reasons: string[];
+  /**
+   * `objectKey()` of every object of the chain the request passes, in
+   * order: the Gateway, the VirtualService or HTTPRoute, the
+   * DestinationRule of each subset it is sent to, the Services, and the
+   * ready pods that receive it with their Deployments. Destinations with
+   * no share of the traffic are left out. A picture highlights these.
+   */
+  path?: string[];
   /**
    * How current the data the request was traced through is, as in the
    * chain's `ClusterChain.status`: a trace on a `stale` cluster is a trace
@@ -698,4 +726,196 @@ export function objectKey(ref: ObjectRef): string {
     ? ref.apiVersion.split('/')[0]
     : 'core';
   return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+// ---------------------------------------------------------------------------
+// Traffic (telemetry)
+
+/**
+ * Health from error rates, as Kiali computes it: `failure` above the
+ * failure tolerance, `degraded` above the degraded one, `healthy` below,
+ * `idle` without requests.
+ *
+ * @public
+ */
+export type TrafficHealth = 'healthy' | 'degraded' | 'failure' | 'idle';
+
+/**
+ * Error-rate tolerances of one class of response codes, in percent of
+ * requests (Kiali's defaults: 5xx degraded above 0, failure above 10; 4xx
+ * degraded above 10, failure above 20).
+ *
+ * @public
+ */
+export interface TrafficTolerance {
+  /** `5xx` or `4xx`. */
+  code: '5xx' | '4xx';
+  /** Degraded above this percent. */
+  degraded: number;
+  /** Failure above this percent. */
+  failure: number;
+}
+
+/** Requests per second with one response code and Envoy flags. @public */
+export interface TrafficResponse {
+  /** HTTP status, e.g. `503`; `0` when the connection failed before any. */
+  code: string;
+  /** Envoy response flags, e.g. `UH` (no healthy upstream), `NR`, `-` for none. */
+  flags: string;
+  rps: number;
+}
+
+/** Request rate, errors and latency of a part of the chain. @public */
+export interface TrafficFigures {
+  /** Requests per second over the rate window. */
+  rps: number;
+  /** Percent of requests answered with 5xx. */
+  errors5xx: number;
+  /** Percent of requests answered with 4xx. */
+  errors4xx: number;
+  /** Latency percentiles in milliseconds (absent without requests). */
+  latencyMs?: { p50?: number; p95?: number; p99?: number };
+  /** The requests by response code and flags, most first. */
+  responses: TrafficResponse[];
+  health: TrafficHealth;
+}
+
+/** Traffic to one weighted destination of a route. @public */
+export interface DestinationTraffic extends TrafficFigures {
+  /** The destination host as a FQDN. */
+  fqdn: string;
+  subset?: string;
+  /** The configured weight, percent. */
+  weight: number;
+  /** The observed share of the route's requests, percent. */
+  share: number;
+}
+
+/** Traffic of one route (`RouteInfo.id`), and of each destination. @public */
+export interface RouteTraffic extends TrafficFigures {
+  routeId: string;
+  destinations: DestinationTraffic[];
+}
+
+/** Requests for a host of the chain that no route matched (404 `NR`). @public */
+export interface UnroutedTraffic {
+  host: string;
+  /** The VirtualService (or HTTPRoute) that names the host. */
+  source?: ObjectRef;
+  rps: number;
+}
+
+/** An autoscaler as Prometheus saw it (kube-state-metrics). @public */
+export interface AutoscalerTraffic {
+  ref: ObjectRef;
+  currentReplicas?: number;
+  desiredReplicas?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
+  /** Each metric's current value against its target (units as in KSM). */
+  metrics: Array<{
+    name: string;
+    /** `utilization` (percent), `average` or `value`. */
+    targetType: string;
+    current?: number;
+    target?: number;
+  }>;
+}
+
+/**
+ * The traffic of a chain in one cluster, from its Prometheus.
+ *
+ * @public
+ */
+export interface ChainTelemetry {
+  /**
+   * `ok`: figures below; `loading`: the first query is under way (a live
+   * update follows); `error`: Prometheus could not be asked (`message`
+   * says why), the rest of the chain is unaffected.
+   */
+  state: 'ok' | 'loading' | 'error';
+  message?: string;
+  /** When Prometheus was asked (ISO 8601). */
+  measuredAt?: string;
+  /** The rate window of the figures, seconds. */
+  windowSeconds: number;
+  tolerances: TrafficTolerance[];
+  routes: RouteTraffic[];
+  unrouted: UnroutedTraffic[];
+  autoscalers: AutoscalerTraffic[];
+  /**
+   * Traffic health of the chain's objects, keyed by `objectKey()` (routes'
+   * VirtualServices, Services, Deployments, Gateways): what the chain
+   * picture colours each node by, beside its configuration health.
+   */
+  health: Record<string, TrafficHealth>;
+  /** Diagnostics only traffic can tell (`MESH-7xxx`). */
+  diagnostics: Diagnostic[];
+}
+
+/** One point of a traffic chart. @public */
+export interface TrafficPoint {
+  /** Unix time, seconds. */
+  t: number;
+  rps: number;
+  errors5xx: number;
+  errors4xx: number;
+  p95Ms?: number;
+}
+
+/** One point of an autoscaler chart. @public */
+export interface AutoscalerPoint {
+  t: number;
+  currentReplicas?: number;
+  desiredReplicas?: number;
+  maxReplicas?: number;
+  /** The first metric's current value and target. */
+  current?: number;
+  target?: number;
+}
+
+/**
+ * `GET /api/mesh/entities/{kind}/{namespace}/{name}/traffic?window=1h`:
+ * the chain's traffic over a window, per cluster.
+ *
+ * @public
+ */
+export interface TrafficHistoryResponse {
+  entityRef: string;
+  /** The window, seconds (300 to 21600). */
+  windowSeconds: number;
+  stepSeconds: number;
+  clusters: Array<{
+    cluster: string;
+    state: 'ok' | 'error' | 'not-configured';
+    message?: string;
+    routes: Array<{
+      routeId: string;
+      points: TrafficPoint[];
+      destinations: Array<{
+        fqdn: string;
+        subset?: string;
+        points: TrafficPoint[];
+      }>;
+    }>;
+    autoscalers: Array<{ ref: ObjectRef; points: AutoscalerPoint[] }>;
+  }>;
+}
+
+/**
+ * Reads an {@link objectKey} back (`<group>/<kind>/<namespace>/<name>`),
+ * e.g. to name the placeholder at the end of a broken `ChainLink`. The key
+ * carries no version: `apiVersion` is the group's `v1`.
+ *
+ * @public
+ */
+export function parseObjectKey(key: string): ObjectRef | undefined {
+  const [group, kind, namespace, ...name] = key.split('/');
+  if (!kind || name.length === 0) return undefined;
+  return {
+    kind,
+    apiVersion: group === 'core' ? 'v1' : `${group}/v1`,
+    ...(namespace && { namespace }),
+    name: name.join('/'),
+  };
 }

@@ -19,11 +19,9 @@ import { meshApiRef, meshPlugin, type MeshApi } from '../src';
 import { MeshContent } from '../src/components/MeshContent';
 import { MeshCard } from '../src/components/MeshCard';
 import {
-  brokenCluster,
+  chain,
   chainResponse,
-  checkoutEntity,
-  healthyCluster,
-  noIstioCluster,
+  componentEntity,
   simulationResponse,
   unannotatedEntity,
   unreachableCluster,
@@ -31,19 +29,22 @@ import {
 
 let tick = 0;
 
+/** Each page's clusters, from the chains generated from the demo scenarios. */
 const scenarios: Record<string, () => ClusterChain[]> = {
-  checkout: () => [healthyCluster('dev')],
-  broken: () => [brokenCluster('dev')],
+  checkout: () => [chain('routes/checkout')],
+  broken: () => [chain('crashloop/checkout')],
+  'missing-gateway': () => [chain('dev/recommendations')],
   clusters: () => [
-    healthyCluster('dev'),
-    brokenCluster('staging'),
-    unreachableCluster('prod'),
+    chain('dev/storefront'),
+    chain('prod/storefront'),
+    unreachableCluster('staging'),
   ],
-  'no-istio': () => [noIstioCluster('edge')],
+  'no-istio': () => [chain('edge/storefront')],
+  'found-by-reference': () => [chain('podlabels/storefront')],
   live: () => {
-    const c = healthyCluster('dev');
+    const c = chain('dev/storefront');
     const d = c.deployments[0];
-    const n = 3 + (tick % 4);
+    const n = 2 + (tick % 4);
     d.replicas = {
       ...d.replicas,
       desired: n,
@@ -59,10 +60,8 @@ const scenarios: Record<string, () => ClusterChain[]> = {
 };
 
 function entityFor(scenario: string): Entity {
-  return {
-    ...checkoutEntity,
-    metadata: { ...checkoutEntity.metadata, name: scenario },
-  };
+  const entity = componentEntity('checkout');
+  return { ...entity, metadata: { ...entity.metadata, name: scenario } };
 }
 
 const fixtureApi: MeshApi = {
@@ -72,14 +71,21 @@ const fixtureApi: MeshApi = {
   async getChain(ref): Promise<MeshChainResponse> {
     await new Promise(r => setTimeout(r, 400));
     const clusters = (scenarios[ref.name] ?? scenarios.checkout)();
-    return {
-      ...chainResponse(clusters, String(tick)),
-      entityRef: `component:default/${ref.name}`,
-    };
+    return chainResponse(ref.name, clusters, String(tick));
   },
   async simulateRoute() {
     await new Promise(r => setTimeout(r, 300));
-    return simulationResponse('dev');
+    return simulationResponse('routes/checkout');
+  },
+  async getChangeTargets() {
+    // The fixtures are not a cluster: no changes here.
+    return { fieldManager: 'backstage-mesh-changes', targets: [] };
+  },
+  async previewChange() {
+    throw new Error('The fixture chains cannot be changed');
+  },
+  async applyChange() {
+    throw new Error('The fixture chains cannot be changed');
   },
 };
 
@@ -121,8 +127,18 @@ createDevApp()
   .registerApi(createApiFactory(signalApiRef, liveSignals))
   .addPage({ title: 'Canary', path: '/checkout', element: page('checkout') })
   .addPage({ title: 'Broken', path: '/broken', element: page('broken') })
+  .addPage({
+    title: 'Missing Gateway',
+    path: '/missing-gateway',
+    element: page('missing-gateway'),
+  })
   .addPage({ title: 'Clusters', path: '/clusters', element: page('clusters') })
   .addPage({ title: 'No Istio', path: '/no-istio', element: page('no-istio') })
+  .addPage({
+    title: 'Found by reference',
+    path: '/found-by-reference',
+    element: page('found-by-reference'),
+  })
   .addPage({ title: 'Live', path: '/live', element: page('live') })
   .addPage({ title: 'Card', path: '/card', element: page('clusters', true) })
   .addPage({

@@ -8,9 +8,9 @@ import {
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import meshPlugin from './alpha';
 import {
+  chain,
   chainResponse,
-  checkoutEntity,
-  noIstioCluster,
+  componentEntity,
   unannotatedEntity,
 } from './__fixtures__/chains';
 
@@ -23,9 +23,13 @@ const BACKEND = 'http://localhost:7007';
 
 function serveChain() {
   server.use(
-    http.get(`${BACKEND}/api/mesh/entities/component/default/checkout`, () =>
-      // A small chain: this test is about wiring, not the sections.
-      HttpResponse.json(chainResponse([noIstioCluster()])),
+    http.get(
+      `${BACKEND}/api/mesh/entities/component/default/legacy-reports`,
+      () =>
+        // A small chain: this test is about wiring, not the sections.
+        HttpResponse.json(
+          chainResponse('legacy-reports', [chain('dev/legacy-reports')]),
+        ),
     ),
   );
 }
@@ -43,7 +47,9 @@ describe('new frontend system', () => {
     serveChain();
     renderTestApp({
       features: [meshPlugin],
-      extensions: [createTestEntityPage({ entity: checkoutEntity })],
+      extensions: [
+        createTestEntityPage({ entity: componentEntity('legacy-reports') }),
+      ],
       config: { backend: { baseUrl: BACKEND } },
     });
     // The card…
@@ -58,7 +64,7 @@ describe('new frontend system', () => {
     expect(screen.getByText('View service mesh')).toBeInTheDocument();
     // …and the tab's content (the test page shows a single content directly).
     expect(
-      await screen.findByLabelText('Ports of Service checkout'),
+      await screen.findByLabelText('Ports of Service legacy-reports'),
     ).toBeInTheDocument();
   });
 

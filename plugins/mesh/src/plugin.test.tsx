@@ -26,11 +26,13 @@ import {
   meshPlugin,
 } from './index';
 import {
+  chain,
   chainResponse,
-  checkoutEntity,
-  healthyCluster,
+  componentEntity,
   unannotatedEntity,
 } from './__fixtures__/chains';
+
+const checkoutEntity = componentEntity('checkout');
 
 jest.setTimeout(20_000);
 
@@ -56,7 +58,7 @@ function serveCatalog() {
       },
     ),
     http.get(`${BACKEND}/api/mesh/entities/component/default/checkout`, () =>
-      HttpResponse.json(chainResponse([healthyCluster()])),
+      HttpResponse.json(chainResponse('checkout', [chain('dev/checkout')])),
     ),
   );
 }

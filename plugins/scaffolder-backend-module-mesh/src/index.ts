@@ -18,14 +18,18 @@ export {
   type RegisterLocalActionOptions,
 } from './actions/registerLocal';
 export * from './chain/spec';
+export * from './check/checkRouter';
+export * from './check/templatePreview';
 export * from './chain/render';
-export * from './chain/checks';
+export * from './chain/chainCheck';
+export * from './chain/manifestRules';
 export * from './chain/manifests';
 export * from './chain/validate';
 export * from './chain/ranges';
 export * from './cluster/applyManifests';
 export * from './cluster/MeshObjectApi';
 export * from './cluster/targets';
+export * from './cluster/targetAccess';
 export * from './lib/formats';
 export {
   type KubeObject,

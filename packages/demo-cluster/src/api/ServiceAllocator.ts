@@ -9,9 +9,8 @@ import { randomInt } from 'crypto';
 import type { StatusCause } from './errors';
 import type { KubeObject } from '../types';
 
-export const SERVICE_CIDR = '10.96.0.0/16';
-export const NODE_PORT_RANGE = [30000, 32767] as const;
-export const LOAD_BALANCER_RANGE = '203.0.113.0/24';
+const SERVICE_CIDR = '10.96.0.0/16';
+const NODE_PORT_RANGE = [30000, 32767] as const;
 
 function ipToInt(ip: string): number | undefined {
   const parts = ip.split('.').map(Number);

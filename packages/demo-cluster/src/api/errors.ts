@@ -74,7 +74,7 @@ export class ApiError extends Error {
 }
 
 /** `deployments.apps` or `pods`. */
-export function qualifiedResource(t: { group: string; plural: string }) {
+function qualifiedResource(t: { group: string; plural: string }) {
   return t.group ? `${t.plural}.${t.group}` : t.plural;
 }
 
@@ -180,8 +180,13 @@ export function methodNotAllowed(): ApiError {
   );
 }
 
-export function notAcceptable(message: string): ApiError {
-  return new ApiError(406, 'NotAcceptable', message);
+/** 404 for a path that names no resource the server serves. */
+export function noSuchPath(): ApiError {
+  return new ApiError(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+  );
 }
 
 export function unsupportedMediaType(message: string): ApiError {
@@ -196,7 +201,7 @@ export function tooLarge(): ApiError {
   );
 }
 
-export function internalError(message: string): ApiError {
+function internalError(message: string): ApiError {
   return new ApiError(
     500,
     'InternalError',

@@ -180,7 +180,7 @@ function defaultContainer(c: any) {
 }
 
 /** Defaults of a PodSpec. */
-export function defaultPodSpec(spec: any) {
+function defaultPodSpec(spec: any) {
   if (!spec || typeof spec !== 'object') return;
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;

@@ -487,11 +487,6 @@ export function findByKind(
   );
 }
 
-/** Finds a type by its key (`deployments.apps`). */
-export function findByKey(key: string): ResourceType | undefined {
-  return byKey.get(key);
-}
-
 /** `apps/v1` for the preferred version, or the given one. */
 export function apiVersionOf(t: ResourceType, version = t.versions[0]) {
   return t.group ? `${t.group}/${version}` : version;

@@ -12,109 +12,66 @@
  */
 import {
   FieldStructure,
-  SchemaValidationError,
+  kubernetesModelSource,
+  ModelValidationError,
+  modelFieldStructure,
+  modelValidationErrors,
+  SchemaModel,
 } from '@mesh-chain/plugin-mesh-common';
 import fs from 'fs';
 import path from 'path';
 import type { StatusCause } from './errors';
 import { ResourceType, resourceKey } from './resources';
 
-type ModelClass = { prototype: { validate(this: unknown): void } };
-
-/** kind key (`deployments.apps/v1`) to [package, subpath, export name]. */
-const MODELS: Record<string, [string, string, string]> = {
-  'namespaces/v1': ['kubernetes-models', 'v1/Namespace', 'Namespace'],
-  'nodes/v1': ['kubernetes-models', 'v1/Node', 'Node'],
-  'configmaps/v1': ['kubernetes-models', 'v1/ConfigMap', 'ConfigMap'],
-  'endpoints/v1': ['kubernetes-models', 'v1/Endpoints', 'Endpoints'],
-  'events/v1': ['kubernetes-models', 'v1/Event', 'Event'],
-  'pods/v1': ['kubernetes-models', 'v1/Pod', 'Pod'],
-  'services/v1': ['kubernetes-models', 'v1/Service', 'Service'],
-  'limitranges/v1': ['kubernetes-models', 'v1/LimitRange', 'LimitRange'],
-  'resourcequotas/v1': [
-    'kubernetes-models',
-    'v1/ResourceQuota',
-    'ResourceQuota',
-  ],
-  'secrets/v1': ['kubernetes-models', 'v1/Secret', 'Secret'],
-  'serviceaccounts/v1': [
-    'kubernetes-models',
-    'v1/ServiceAccount',
-    'ServiceAccount',
-  ],
-  'statefulsets.apps/v1': [
-    'kubernetes-models',
-    'apps/v1/StatefulSet',
-    'StatefulSet',
-  ],
-  'daemonsets.apps/v1': ['kubernetes-models', 'apps/v1/DaemonSet', 'DaemonSet'],
-  'jobs.batch/v1': ['kubernetes-models', 'batch/v1/Job', 'Job'],
-  'cronjobs.batch/v1': ['kubernetes-models', 'batch/v1/CronJob', 'CronJob'],
-  'ingresses.networking.k8s.io/v1': [
-    'kubernetes-models',
-    'networking.k8s.io/v1/Ingress',
-    'Ingress',
-  ],
-  'deployments.apps/v1': [
-    'kubernetes-models',
-    'apps/v1/Deployment',
-    'Deployment',
-  ],
-  'replicasets.apps/v1': [
-    'kubernetes-models',
-    'apps/v1/ReplicaSet',
-    'ReplicaSet',
-  ],
-  'horizontalpodautoscalers.autoscaling/v2': [
-    'kubernetes-models',
-    'autoscaling/v2/HorizontalPodAutoscaler',
-    'HorizontalPodAutoscaler',
-  ],
+/**
+ * The kind of each resource with a known schema, by resource key and version
+ * (`deployments.apps/v1`); `kubernetesModelSource` says where its class is.
+ */
+const MODELS: Record<string, string> = {
+  'namespaces/v1': 'Namespace',
+  'nodes/v1': 'Node',
+  'configmaps/v1': 'ConfigMap',
+  'endpoints/v1': 'Endpoints',
+  'events/v1': 'Event',
+  'pods/v1': 'Pod',
+  'services/v1': 'Service',
+  'limitranges/v1': 'LimitRange',
+  'resourcequotas/v1': 'ResourceQuota',
+  'secrets/v1': 'Secret',
+  'serviceaccounts/v1': 'ServiceAccount',
+  'statefulsets.apps/v1': 'StatefulSet',
+  'daemonsets.apps/v1': 'DaemonSet',
+  'jobs.batch/v1': 'Job',
+  'cronjobs.batch/v1': 'CronJob',
+  'ingresses.networking.k8s.io/v1': 'Ingress',
+  'deployments.apps/v1': 'Deployment',
+  'replicasets.apps/v1': 'ReplicaSet',
+  'horizontalpodautoscalers.autoscaling/v2': 'HorizontalPodAutoscaler',
   ...Object.fromEntries(
     ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].map(kind => [
       `${kind.toLowerCase()}s.rbac.authorization.k8s.io/v1`,
-      ['kubernetes-models', `rbac.authorization.k8s.io/v1/${kind}`, kind] as [
-        string,
-        string,
-        string,
-      ],
+      kind,
     ]),
   ),
   ...Object.fromEntries(
     ['v1', 'v1beta1', 'v1alpha3'].flatMap(v =>
-      (
-        [
-          ['gateways', 'Gateway'],
-          ['virtualservices', 'VirtualService'],
-          ['destinationrules', 'DestinationRule'],
-        ] as const
-      ).map(([plural, kind]) => [
-        `${plural}.networking.istio.io/${v}`,
-        [
-          '@kubernetes-models/istio',
-          `networking.istio.io/${v}/${kind}`,
-          kind,
-        ] as [string, string, string],
+      ['Gateway', 'VirtualService', 'DestinationRule'].map(kind => [
+        `${kind.toLowerCase()}s.networking.istio.io/${v}`,
+        kind,
       ]),
     ),
   ),
-  ...Object.fromEntries(
-    (
-      [
-        ['gatewayclasses', 'GatewayClass'],
-        ['gateways', 'Gateway'],
-        ['httproutes', 'HTTPRoute'],
-      ] as const
-    ).map(([plural, kind]) => [
-      `${plural}.gateway.networking.k8s.io/v1`,
-      [
-        '@kubernetes-models/gateway-api',
-        `gateway.networking.k8s.io/v1/${kind}`,
-        kind,
-      ] as [string, string, string],
-    ]),
-  ),
+  'gatewayclasses.gateway.networking.k8s.io/v1': 'GatewayClass',
+  'gateways.gateway.networking.k8s.io/v1': 'Gateway',
+  'httproutes.gateway.networking.k8s.io/v1': 'HTTPRoute',
 };
+
+/** `deployments.apps/v1` to `apps/v1`, `pods/v1` to `v1`. */
+function apiVersionOf(key: string): string {
+  const [resource, version] = key.split('/');
+  const dot = resource.indexOf('.');
+  return dot < 0 ? version : `${resource.slice(dot + 1)}/${version}`;
+}
 
 async function loadEsm(pkg: string, subpath: string): Promise<any> {
   try {
@@ -134,15 +91,20 @@ async function loadEsm(pkg: string, subpath: string): Promise<any> {
   }
 }
 
-let loaded: Promise<Map<string, ModelClass>> | undefined;
+let loaded: Promise<Map<string, SchemaModel>> | undefined;
 
 /** Loads every model once; resolves when validation is ready. */
-export function loadSchemas(): Promise<Map<string, ModelClass>> {
+export function loadSchemas(): Promise<Map<string, SchemaModel>> {
   if (!loaded) {
     loaded = Promise.all(
-      Object.entries(MODELS).map(async ([key, [pkg, subpath, name]]) => {
+      Object.entries(MODELS).map(async ([key, kind]) => {
+        const {
+          pkg,
+          subpath,
+          exportName: name,
+        } = kubernetesModelSource(apiVersionOf(key), kind);
         const mod = await loadEsm(pkg, subpath);
-        const model = mod[name] as ModelClass | undefined;
+        const model = mod[name] as SchemaModel | undefined;
         if (!model) {
           throw new Error(`${pkg}/${subpath} does not export ${name}`);
         }
@@ -153,15 +115,8 @@ export function loadSchemas(): Promise<Map<string, ModelClass>> {
   return loaded;
 }
 
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, any>;
-  message?: string;
-}
-
 /** `/spec/template/spec/containers/0` to `spec.template.spec.containers[0]`. */
-export function toFieldPath(instancePath: string): string {
+function toFieldPath(instancePath: string): string {
   let out = '';
   for (const part of instancePath.split('/').slice(1)) {
     const p = part.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -188,7 +143,7 @@ function show(value: unknown): string {
 }
 
 /** Converts schema errors to causes worded like the API server's. */
-function toCauses(errors: AjvError[], obj: unknown): StatusCause[] {
+function toCauses(errors: ModelValidationError[], obj: unknown): StatusCause[] {
   // IntOrString and other union types report one error per branch plus the
   // union; keep the union only.
   const unions = new Set(
@@ -276,36 +231,13 @@ function toCauses(errors: AjvError[], obj: unknown): StatusCause[] {
   return causes;
 }
 
-function runValidator(model: ModelClass, obj: unknown): AjvError[] {
-  try {
-    model.prototype.validate.call(obj);
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!Array.isArray(errors)) {
-      throw error;
-    }
-    return errors;
-  }
-}
-
-/**
- * Places the Istio CRDs mark `x-kubernetes-preserve-unknown-fields` although
- * they declare properties there; compiled validators do not show the mark.
- */
-const FREE_FORM: Record<string, string[]> = {
-  'networking.istio.io': ['status'],
-};
-
-const structures = new WeakMap<ModelClass, FieldStructure>();
-
 /**
  * The known fields of a type's schema (built-in kinds and the CRDs' structural
  * schemas are closed: every other field is unknown), or `undefined` for a
  * type without a schema.
  */
 export function fieldStructure(
-  models: Map<string, ModelClass>,
+  models: Map<string, SchemaModel>,
   type: ResourceType,
   version: string,
 ): FieldStructure | undefined {
@@ -313,15 +245,7 @@ export function fieldStructure(
   if (!model) {
     return undefined;
   }
-  let structure = structures.get(model);
-  if (!structure) {
-    structure = new FieldStructure(
-      value => runValidator(model, value) as SchemaValidationError[],
-      { freeForm: FREE_FORM[type.group] },
-    );
-    structures.set(model, structure);
-  }
-  return structure;
+  return modelFieldStructure(model, type.group);
 }
 
 /**
@@ -329,7 +253,7 @@ export function fieldStructure(
  * returns the causes (empty when valid).
  */
 export function schemaCauses(
-  models: Map<string, ModelClass>,
+  models: Map<string, SchemaModel>,
   type: ResourceType,
   version: string,
   obj: unknown,
@@ -338,5 +262,5 @@ export function schemaCauses(
   if (!model) {
     return [];
   }
-  return toCauses(runValidator(model, obj), obj);
+  return toCauses(modelValidationErrors(model, obj), obj);
 }

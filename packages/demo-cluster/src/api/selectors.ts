@@ -219,15 +219,6 @@ export function fromSelectorMap(
   return fromLabelSelectorSpec({ matchLabels: map });
 }
 
-/** The string form of a selector map, as `kubectl` and `status.selector` show it. */
-export function selectorMapToString(
-  map: Record<string, string> | undefined,
-): string {
-  return Object.entries(map ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
-
 /** The string form of a structured selector. */
 export function labelSelectorSpecToString(
   spec: LabelSelectorSpec | undefined,

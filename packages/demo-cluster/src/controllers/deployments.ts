@@ -15,6 +15,7 @@ import {
   setCondition,
   splitKey,
 } from './runtime';
+import { fnv1a32 } from '../fnv';
 
 const MANAGER = 'kube-controller-manager';
 const COMPONENT = 'deployment-controller';
@@ -47,22 +48,13 @@ export function podTemplateHash(template: unknown, collisionCount = 0): string {
   const text =
     sortedJson(withoutHash(template)) +
     (collisionCount ? String(collisionCount) : '');
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return [...String(h >>> 0)]
+  return [...String(fnv1a32(text))]
     .map(c => SAFE[c.charCodeAt(0) % SAFE.length])
     .join('');
 }
 
 /** Resolves an int-or-percent against a total (rounding up or down). */
-export function intOrPercent(
-  v: unknown,
-  total: number,
-  roundUp: boolean,
-): number {
+function intOrPercent(v: unknown, total: number, roundUp: boolean): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.endsWith('%')) {
     const x = (parseInt(v, 10) * total) / 100;

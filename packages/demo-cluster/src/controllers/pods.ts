@@ -14,6 +14,7 @@
 import { now } from '../api/ObjectApi';
 import type { KubeObject } from '../types';
 import { ControllerRuntime, keyOf, splitKey } from './runtime';
+import { fnv1a32 } from '../fnv';
 
 /** The annotation that asks for a simulated failure. @public */
 export const SIMULATE_ANNOTATION = 'demo.mesh-chain.dev/simulate';
@@ -32,15 +33,6 @@ function imageFails(image: string | undefined): boolean {
   const host =
     first.includes('.') || first.includes(':') ? first.split(':')[0] : '';
   return host.endsWith('.invalid');
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h >>> 0;
 }
 
 function condition(type: string, status: boolean, at: string, reason?: string) {
@@ -185,7 +177,7 @@ export class PodLifecycleController {
 
   /** A free address in 10.244.0.0/16, starting from a spot derived from the pod. */
   private allocateIP(pod: KubeObject): string {
-    const start = hash(pod.metadata.uid ?? pod.metadata.name);
+    const start = fnv1a32(pod.metadata.uid ?? pod.metadata.name);
     for (let i = 0; i < 65536; i++) {
       const v = (start + i) % 65536;
       const last = v & 255;
@@ -200,7 +192,7 @@ export class PodLifecycleController {
   }
 
   private bind(pod: KubeObject) {
-    const node = NODES[hash(pod.metadata.name) % NODES.length];
+    const node = NODES[fnv1a32(pod.metadata.name) % NODES.length];
     const at = now();
     const bound = this.rt.mutate(this.pods, pod, 'kube-scheduler', p => {
       p.spec.nodeName = node.name;
@@ -345,11 +337,11 @@ export class PodLifecycleController {
             ...cs,
             imageID: `docker.io/library/${String(cs.image)
               .split('/')
-              .pop()}@sha256:${hash(cs.image)
+              .pop()}@sha256:${fnv1a32(cs.image)
               .toString(16)
               .padStart(8, '0')
               .repeat(8)}`,
-            containerID: `containerd://${hash(
+            containerID: `containerd://${fnv1a32(
               `${p.metadata.uid}/${cs.name}/${cs.restartCount}`,
             )
               .toString(16)

@@ -14,7 +14,7 @@ const TARGET = {
 };
 
 /** The request attributes a review asks about; throws 422 when malformed. */
-export function reviewAttributes(body: unknown): RequestAttributes {
+function reviewAttributes(body: unknown): RequestAttributes {
   const spec = (body as KubeObject | undefined)?.spec ?? {};
   const resource = spec.resourceAttributes;
   const nonResource = spec.nonResourceAttributes;

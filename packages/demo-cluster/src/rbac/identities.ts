@@ -29,6 +29,8 @@ export const DEMO_SERVICE_ACCOUNT_NAMESPACE = 'backstage';
 export const VIEWER_SERVICE_ACCOUNT = 'mesh-viewer';
 /** The service account of the template's write credential. */
 export const SCAFFOLDER_SERVICE_ACCOUNT = 'mesh-scaffolder';
+/** The service account that writes owners' traffic changes (`mesh.changes`). */
+export const CHANGES_SERVICE_ACCOUNT = 'mesh-changes';
 /** The group of `demo-readonly-token`, bound to the viewer's ClusterRole. */
 export const VIEWERS_GROUP = 'demo:viewers';
 /** The group of `demo-restricted-token`, bound in every app namespace but one. */
@@ -49,6 +51,9 @@ export const DEFAULT_TOKENS: Readonly<Record<string, TokenIdentity>> = {
   },
   'demo-scaffolder-token': {
     serviceAccount: `${DEMO_SERVICE_ACCOUNT_NAMESPACE}/${SCAFFOLDER_SERVICE_ACCOUNT}`,
+  },
+  'demo-changes-token': {
+    serviceAccount: `${DEMO_SERVICE_ACCOUNT_NAMESPACE}/${CHANGES_SERVICE_ACCOUNT}`,
   },
   'demo-readonly-token': { user: 'demo-readonly', groups: [VIEWERS_GROUP] },
   'demo-restricted-token': { user: 'demo-restricted', groups: [TEAM_GROUP] },

@@ -9,6 +9,9 @@
  * - mesh-scaffolder (ServiceAccount backstage/mesh-scaffolder): writes the
  *   chain's kinds only in the namespaces it is given, through one RoleBinding
  *   each. The template's credential.
+ * - mesh-changes (ServiceAccount backstage/mesh-changes): patches the
+ *   objects owners change from the Service Mesh tab (VirtualServices, HPAs,
+ *   Deployments), only in the namespaces it is given. The changes' credential.
  * - demo:team (demo-restricted-token): edits every app namespace except
  *   finance, through RoleBindings only (so no cluster-wide lists).
  * - system:masters (demo-admin-token): cluster-admin, for kubectl.
@@ -21,6 +24,7 @@
 import type { KubeObject } from '../types';
 import type { PolicyRule, Subject } from './authorizer';
 import {
+  CHANGES_SERVICE_ACCOUNT,
   DEMO_SERVICE_ACCOUNT_NAMESPACE,
   RESTRICTED_NAMESPACE,
   SCAFFOLDER_SERVICE_ACCOUNT,
@@ -111,6 +115,27 @@ export const SCAFFOLDER_RULES: PolicyRule[] = [
     resources: ['gateways', 'httproutes'],
     verbs: WRITE,
   },
+];
+
+/**
+ * What owners' traffic changes write, in a namespace it is bound in:
+ * server-side apply (`patch`, dry runs included) of the three kinds a
+ * change touches, nothing else. No `create`: an apply to an object that is
+ * gone fails instead of creating a partial one. No `get`: the portal reads
+ * with the viewer's credential.
+ */
+export const CHANGES_RULES: PolicyRule[] = [
+  {
+    apiGroups: ['networking.istio.io'],
+    resources: ['virtualservices'],
+    verbs: ['patch'],
+  },
+  {
+    apiGroups: ['autoscaling'],
+    resources: ['horizontalpodautoscalers'],
+    verbs: ['patch'],
+  },
+  { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] },
 ];
 
 /** What the team may do in its namespaces: everything but RBAC and Secrets. */
@@ -302,6 +327,8 @@ export interface BootstrapPolicyOptions {
   namespaces: string[];
   /** Namespaces the scaffolder identity may write to. */
   scaffolderNamespaces: string[];
+  /** Namespaces whose objects the changes identity may patch. */
+  changesNamespaces?: string[];
 }
 
 /**
@@ -320,7 +347,11 @@ export function bootstrapPolicy(options: BootstrapPolicyOptions): KubeObject[] {
       kind: 'Namespace',
       metadata: { name: ns },
     },
-    ...[VIEWER_SERVICE_ACCOUNT, SCAFFOLDER_SERVICE_ACCOUNT].map(name => ({
+    ...[
+      VIEWER_SERVICE_ACCOUNT,
+      SCAFFOLDER_SERVICE_ACCOUNT,
+      CHANGES_SERVICE_ACCOUNT,
+    ].map(name => ({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name, namespace: ns },
@@ -339,6 +370,16 @@ export function bootstrapPolicy(options: BootstrapPolicyOptions): KubeObject[] {
       },
       roleBinding('mesh-scaffolder', n, 'mesh-scaffolder', [
         serviceAccount(SCAFFOLDER_SERVICE_ACCOUNT),
+      ]),
+    ]),
+    clusterRole('mesh-changes', CHANGES_RULES),
+    ...(options.changesNamespaces ?? []).flatMap(n => [
+      ...(options.namespaces.includes(n) ||
+      options.scaffolderNamespaces.includes(n)
+        ? []
+        : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } }]),
+      roleBinding('mesh-changes', n, 'mesh-changes', [
+        serviceAccount(CHANGES_SERVICE_ACCOUNT),
       ]),
     ]),
     clusterRole('demo:team-editor', TEAM_RULES),

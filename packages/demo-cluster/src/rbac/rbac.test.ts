@@ -48,6 +48,7 @@ async function failure(
 
 const VIEWER = 'system:serviceaccount:backstage:mesh-viewer';
 const SCAFFOLDER = 'system:serviceaccount:backstage:mesh-scaffolder';
+const CHANGES = 'system:serviceaccount:backstage:mesh-changes';
 
 const deployment = (name: string, namespace: string) => ({
   apiVersion: 'apps/v1',
@@ -67,6 +68,7 @@ beforeAll(async () => {
   cluster = await startDemoCluster({
     scenario: ['healthy', 'subset-no-pods'],
     scaffolderNamespaces: ['apps'],
+    changesNamespaces: ['shop'],
     controllers: false,
   });
 });
@@ -234,6 +236,114 @@ describe('the scaffolder (the template credential)', () => {
     const core = client(cluster.tokens.scaffolder, CoreV1Api);
     expect(
       (await failure(core.listNamespacedSecret({ namespace: 'apps' }))).code,
+    ).toBe(403);
+  });
+});
+
+describe("the changes identity (owners' traffic changes)", () => {
+  const objects = () => client(cluster.tokens.changes, KubernetesObjectApi);
+  const apply = (obj: object, dryRun = false) =>
+    objects().patch(
+      obj as any,
+      undefined,
+      dryRun ? 'All' : undefined,
+      'backstage-mesh-changes',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+
+  it('patches the objects of a change in the namespaces it is bound in', async () => {
+    const hpa = await apply({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'storefront', namespace: 'shop' },
+      spec: { maxReplicas: 7 },
+    });
+    expect((hpa as any).spec.maxReplicas).toBe(7);
+    const dryRun = await apply(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'storefront', namespace: 'shop' },
+        spec: {
+          template: {
+            metadata: {
+              annotations: {
+                'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z',
+              },
+            },
+          },
+        },
+      },
+      true,
+    );
+    expect(
+      (dryRun as any).spec.template.metadata.annotations[
+        'kubectl.kubernetes.io/restartedAt'
+      ],
+    ).toBe('2026-01-01T00:00:00Z');
+  });
+
+  it('may not create, read, delete, or write anywhere else', async () => {
+    // An apply to an object that is gone would create it: refused.
+    expect(
+      await failure(
+        apply({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'gone', namespace: 'shop' },
+          spec: { replicas: 1 },
+        }),
+      ),
+    ).toEqual({
+      code: 403,
+      message: `deployments.apps "gone" is forbidden: User "${CHANGES}" cannot create resource "deployments" in API group "apps" in the namespace "shop"`,
+    });
+    expect(
+      await failure(
+        apply({
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'payments', namespace: 'finance' },
+          spec: { hosts: ['payments'] },
+        }),
+      ),
+    ).toEqual({
+      code: 403,
+      message: `virtualservices.networking.istio.io "payments" is forbidden: User "${CHANGES}" cannot patch resource "virtualservices" in API group "networking.istio.io" in the namespace "finance"`,
+    });
+    expect(
+      (
+        await failure(
+          apply({
+            apiVersion: 'networking.istio.io/v1',
+            kind: 'DestinationRule',
+            metadata: { name: 'storefront', namespace: 'shop' },
+            spec: { host: 'storefront' },
+          }),
+        )
+      ).code,
+    ).toBe(403);
+    const apps = client(cluster.tokens.changes, AppsV1Api);
+    expect(
+      (
+        await failure(
+          apps.readNamespacedDeployment({
+            name: 'storefront',
+            namespace: 'shop',
+          }),
+        )
+      ).code,
+    ).toBe(403);
+    expect(
+      (
+        await failure(
+          apps.deleteNamespacedDeployment({
+            name: 'storefront',
+            namespace: 'shop',
+          }),
+        )
+      ).code,
     ).toBe(403);
   });
 });

@@ -37,6 +37,8 @@ export interface WorkloadOptions {
   load?: string;
   cpuRequest?: string;
   extraLabels?: Record<string, string>;
+  /** Annotations of the pod template. */
+  podAnnotations?: Record<string, string>;
 }
 
 export function deployment(o: WorkloadOptions): KubeObject {
@@ -67,7 +69,10 @@ export function deployment(o: WorkloadOptions): KubeObject {
         matchLabels: { app, ...(o.version && { version: o.version }) },
       },
       template: {
-        metadata: { labels: podLabels },
+        metadata: {
+          labels: podLabels,
+          ...(o.podAnnotations && { annotations: o.podAnnotations }),
+        },
         spec: {
           containers: [
             {
@@ -132,7 +137,12 @@ export function hpa(o: {
   component: string;
   min: number;
   max: number;
+  /** Target CPU utilization (percent of requests). */
   cpu: number;
+  /** Target memory utilization (percent of requests). */
+  memory?: number;
+  /** Target requests per second per pod (a Pods metric). */
+  requestsPerPod?: number;
 }): KubeObject {
   return {
     apiVersion: 'autoscaling/v2',
@@ -151,14 +161,87 @@ export function hpa(o: {
       minReplicas: o.min,
       maxReplicas: o.max,
       metrics: [
-        {
-          type: 'Resource',
-          resource: {
-            name: 'cpu',
-            target: { type: 'Utilization', averageUtilization: o.cpu },
-          },
-        },
+        utilizationMetric('cpu', o.cpu),
+        ...(o.memory !== undefined
+          ? [utilizationMetric('memory', o.memory)]
+          : []),
+        ...(o.requestsPerPod !== undefined
+          ? [
+              {
+                type: 'Pods',
+                pods: {
+                  metric: { name: 'http_requests_per_second' },
+                  target: {
+                    type: 'AverageValue',
+                    averageValue: String(o.requestsPerPod),
+                  },
+                },
+              },
+            ]
+          : []),
       ],
+    },
+  };
+}
+
+function utilizationMetric(name: 'cpu' | 'memory', percent: number) {
+  return {
+    type: 'Resource',
+    resource: {
+      name,
+      target: { type: 'Utilization', averageUtilization: percent },
+    },
+  };
+}
+
+/**
+ * An annotation the seeder reads and drops: the field manager that writes
+ * the object when the cluster is seeded, instead of `demo-cluster-seed`.
+ */
+export const SEED_FIELD_MANAGER = 'demo.mesh-chain.dev/seed-field-manager';
+
+/**
+ * The object as `manager` writes it at seed time (e.g. `flagger`, which
+ * owns a canary's VirtualService), so that its `managedFields` name that
+ * manager as a real cluster's would.
+ */
+export function writtenBy(obj: KubeObject, manager: string): KubeObject {
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      annotations: {
+        ...(obj.metadata.annotations ?? {}),
+        [SEED_FIELD_MANAGER]: manager,
+      },
+    },
+  };
+}
+
+/**
+ * The field manager that writes an object at seed time, if one is named
+ * (other seeded objects come without managed fields, as if restored from a
+ * backup), and the object to store.
+ */
+export function seedManager(obj: KubeObject): {
+  manager?: string;
+  object: KubeObject;
+} {
+  const annotations = obj.metadata.annotations;
+  const manager = annotations?.[SEED_FIELD_MANAGER];
+  if (!manager) {
+    return { object: obj };
+  }
+  const rest = { ...annotations };
+  delete rest[SEED_FIELD_MANAGER];
+  const { annotations: _, ...metadata } = obj.metadata;
+  return {
+    manager,
+    object: {
+      ...obj,
+      metadata: Object.keys(rest).length
+        ? { ...metadata, annotations: rest }
+        : metadata,
     },
   };
 }
@@ -167,18 +250,57 @@ export function host(serviceName: string, ns: string) {
   return `${serviceName}.${ns}.svc.cluster.local`;
 }
 
+/** A weighted destination of an HTTP route. */
+export interface RouteDestination {
+  host: string;
+  subset?: string;
+  weight?: number;
+  port?: number;
+}
+
+/** One HTTP route of a VirtualService. */
+export interface HttpRouteOptions {
+  name: string;
+  match: Array<Record<string, unknown>>;
+  routes: RouteDestination[];
+  timeout?: string;
+  retries?: { attempts: number; perTryTimeout: string; retryOn: string };
+}
+
+/** An HTTP route of a VirtualService (10 s timeout, two retries by default). */
+export function httpRoute(o: HttpRouteOptions) {
+  return {
+    name: o.name,
+    match: o.match,
+    route: o.routes.map(r => ({
+      destination: {
+        host: r.host,
+        ...(r.subset && { subset: r.subset }),
+        port: { number: r.port ?? 80 },
+      },
+      ...(r.weight !== undefined && { weight: r.weight }),
+    })),
+    timeout: o.timeout ?? '10s',
+    retries: o.retries ?? {
+      attempts: 2,
+      perTryTimeout: '3s',
+      retryOn: '5xx,reset,connect-failure',
+    },
+  };
+}
+
+/**
+ * A VirtualService whose last HTTP route, `default`, sends every path to
+ * `routes`; `matchRoutes` come before it.
+ */
 export function virtualService(o: {
   name: string;
   namespace: string;
   component: string;
   hosts: string[];
   gateways?: string[];
-  routes: Array<{
-    host: string;
-    subset?: string;
-    weight?: number;
-    port?: number;
-  }>;
+  routes: RouteDestination[];
+  matchRoutes?: HttpRouteOptions[];
 }): KubeObject {
   return {
     apiVersion: 'networking.istio.io/v1',
@@ -192,24 +314,12 @@ export function virtualService(o: {
       hosts: o.hosts,
       ...(o.gateways && { gateways: o.gateways }),
       http: [
-        {
+        ...(o.matchRoutes ?? []).map(httpRoute),
+        httpRoute({
           name: 'default',
           match: [{ uri: { prefix: '/' } }],
-          route: o.routes.map(r => ({
-            destination: {
-              host: r.host,
-              ...(r.subset && { subset: r.subset }),
-              port: { number: r.port ?? 80 },
-            },
-            ...(r.weight !== undefined && { weight: r.weight }),
-          })),
-          timeout: '10s',
-          retries: {
-            attempts: 2,
-            perTryTimeout: '3s',
-            retryOn: '5xx,reset,connect-failure',
-          },
-        },
+          routes: o.routes,
+        }),
       ],
     },
   };

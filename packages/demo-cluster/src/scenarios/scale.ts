@@ -1,15 +1,26 @@
 /*
- * A generator of large, consistent clusters for load tests and benchmarks:
- * chains of Gateway -> VirtualService -> DestinationRule -> Service ->
- * Deployment (+ HPA) -> ReplicaSet -> Pods, already rolled out (pods Ready,
- * statuses filled in), so the simulated controllers find nothing to do.
+ * The one generator of large clusters for load tests and benchmarks.
+ * Chains are shaped like the demo's own canary (written with the same
+ * builders): per component a stable (v1) and a canary (v2) Deployment,
+ * each rolled out with its ReplicaSet and Ready, sidecar-injected pods; a
+ * Service; an HPA on the stable Deployment (CPU, memory and requests per
+ * pod); a DestinationRule with both subsets and a traffic policy; and a
+ * VirtualService bound to its namespace's Gateway with three routes
+ * (testers by header to v2, `/api/` split 90/10 with retries and a
+ * timeout, everything else to v1). Deterministic: the same options give
+ * the same objects.
  */
-import { createHash } from 'crypto';
-import { podTemplateHash } from '../controllers/deployments';
-import { LOAD_ANNOTATION } from '../controllers/load';
-import { NODES } from '../controllers/pods';
 import type { KubeObject } from '../types';
-import { KUBERNETES_ID } from './builders';
+import {
+  deployment,
+  destinationRule,
+  host,
+  hpa,
+  service,
+  virtualService,
+} from './builders';
+import { baseObjects } from './base';
+import { rolledOut } from './rolledOut';
 
 /** Options of `generateScaleObjects`. @public */
 export interface ScaleOptions {
@@ -19,25 +30,66 @@ export interface ScaleOptions {
   chainsPerNamespace?: number;
   /** Pods per Deployment (default 2). */
   podsPerDeployment?: number;
-  /** Prefix of namespaces and names (default `scale`). */
+  /** Prefix of namespaces and components (default `scale`). */
   prefix?: string;
+  /** When the objects were created (default 2025-01-01T00:00:00Z). */
+  createdAt?: string;
+  /**
+   * Also the objects every demo cluster holds (system namespaces, nodes,
+   * the Istio ingress gateway with its pods), rolled out: a whole cluster
+   * for use without the simulated controllers, e.g. as an in-memory
+   * snapshot. A demo cluster seeds them itself (default false).
+   */
+  includeBase?: boolean;
 }
 
-/** Objects per chain besides pods: Deployment, ReplicaSet, Service, HPA, VirtualService, DestinationRule. */
-const PER_CHAIN = 6;
-
-function uid(seed: string): string {
-  const h = createHash('sha1').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(
-    17,
-    20,
-  )}-${h.slice(20, 32)}`;
+/** How many objects of each kind one generated chain holds. @public */
+export interface ScaleChainShape {
+  deployments: number;
+  replicaSets: number;
+  pods: number;
+  services: number;
+  hpas: number;
+  virtualServices: number;
+  destinationRules: number;
+  /** The Gateway of the chain's namespace (shared by its chains). */
+  gateways: number;
+  /** HTTP routes of the VirtualService. */
+  routes: number;
 }
 
-function suffix(seed: string): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const h = createHash('sha1').update(seed).digest();
-  return [...h.subarray(0, 5)].map(b => alphabet[b % alphabet.length]).join('');
+/** The versions of every generated component: stable and canary. */
+const VERSIONS = ['v1', 'v2'] as const;
+
+/** What one generated chain holds, for checks of what a page shows. @public */
+export function scaleChainShape(
+  options: Pick<ScaleOptions, 'podsPerDeployment'> = {},
+): ScaleChainShape {
+  const pods = options.podsPerDeployment ?? 2;
+  return {
+    deployments: VERSIONS.length,
+    replicaSets: VERSIONS.length,
+    pods: VERSIONS.length * pods,
+    services: 1,
+    hpas: 1,
+    virtualServices: 1,
+    destinationRules: 1,
+    gateways: 1,
+    routes: 3,
+  };
+}
+
+/** Objects of one chain (the namespace's Gateway not counted). */
+function objectsPerChain(shape: ScaleChainShape): number {
+  return (
+    shape.deployments +
+    shape.replicaSets +
+    shape.pods +
+    shape.services +
+    shape.hpas +
+    shape.virtualServices +
+    shape.destinationRules
+  );
 }
 
 /**
@@ -46,279 +98,165 @@ function suffix(seed: string): string {
  * per `chainsPerNamespace` chains). @public
  */
 export function generateScaleObjects(options: ScaleOptions): KubeObject[] {
-  const pods = options.podsPerDeployment ?? 2;
   const perNs = options.chainsPerNamespace ?? 50;
   const prefix = options.prefix ?? 'scale';
+  const shape = scaleChainShape(options);
   const chains = Math.max(
     1,
-    Math.floor(options.objects / (PER_CHAIN + pods + 2 / perNs)),
+    Math.floor(options.objects / (objectsPerChain(shape) + 2 / perNs)),
   );
-  const created = new Date(Date.now() - 3600_000)
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
-  const out: KubeObject[] = [];
-  let ip = 0;
+  const created = options.createdAt ?? '2025-01-01T00:00:00Z';
+  const out: KubeObject[] = options.includeBase
+    ? rolledOutBase(created, chains * shape.pods)
+    : [];
   for (let i = 0; i < chains; i++) {
-    const nsIndex = Math.floor(i / perNs);
-    const ns = `${prefix}-${String(nsIndex).padStart(3, '0')}`;
-    const gateway = `${prefix}-gateway`;
+    const ns = `${prefix}-${String(Math.floor(i / perNs)).padStart(3, '0')}`;
     if (i % perNs === 0) {
-      out.push({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: ns, labels: { 'istio-injection': 'enabled' } },
-      });
-      out.push({
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'Gateway',
-        metadata: { name: gateway, namespace: ns },
-        spec: {
-          selector: { istio: 'ingressgateway' },
-          servers: [
-            {
-              port: { number: 80, name: 'http', protocol: 'HTTP' },
-              hosts: [`*.${ns}.example.com`],
-            },
-          ],
-        },
-      });
+      out.push(...namespaceObjects(ns, `${prefix}-gateway`));
     }
-    const name = `svc-${String(i).padStart(5, '0')}`;
-    const component = `${prefix}-${name}`;
-    const labels = { app: name, version: 'v1', [KUBERNETES_ID]: component };
-    const template = {
-      metadata: { labels },
-      spec: {
-        containers: [
-          {
-            name: 'app',
-            image: 'ghcr.io/stefanprodan/podinfo:6.7.1',
-            ports: [{ name: 'http', containerPort: 9898, protocol: 'TCP' }],
-            resources: {
-              requests: { cpu: '100m', memory: '64Mi' },
-              limits: { cpu: '200m', memory: '128Mi' },
-            },
-          },
-        ],
-      },
-    };
-    const hash = podTemplateHash(template);
-    const dUid = uid(`${ns}/${name}/deployment`);
-    const rsName = `${name}-${hash}`;
-    const rsUid = uid(`${ns}/${rsName}/replicaset`);
-    const host = `${name}.${ns}.svc.cluster.local`;
-    out.push({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: {
-        name,
-        namespace: ns,
-        uid: dUid,
-        creationTimestamp: created,
-        labels: { app: name, [KUBERNETES_ID]: component },
-        annotations: {
-          [LOAD_ANNOTATION]: `rps=${pods * 4}`,
-          'deployment.kubernetes.io/revision': '1',
-        },
-      },
-      spec: {
-        replicas: pods,
-        selector: { matchLabels: { app: name, version: 'v1' } },
-        template,
-      },
-      status: {
-        observedGeneration: 1,
-        replicas: pods,
-        updatedReplicas: pods,
-        readyReplicas: pods,
-        availableReplicas: pods,
-        conditions: [
-          {
-            type: 'Available',
-            status: 'True',
-            lastUpdateTime: created,
-            lastTransitionTime: created,
-            reason: 'MinimumReplicasAvailable',
-            message: 'Deployment has minimum availability.',
-          },
-          {
-            type: 'Progressing',
-            status: 'True',
-            lastUpdateTime: created,
-            lastTransitionTime: created,
-            reason: 'NewReplicaSetAvailable',
-            message: `ReplicaSet "${rsName}" has successfully progressed.`,
-          },
-        ],
-      },
-    });
-    const rsTemplate = {
-      ...template,
-      metadata: { labels: { ...labels, 'pod-template-hash': hash } },
-    };
-    out.push({
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: rsName,
-        namespace: ns,
-        uid: rsUid,
-        creationTimestamp: created,
-        labels: rsTemplate.metadata.labels,
-        annotations: {
-          'deployment.kubernetes.io/desired-replicas': String(pods),
-          'deployment.kubernetes.io/max-replicas': String(pods + 1),
-          'deployment.kubernetes.io/revision': '1',
-        },
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name,
-            uid: dUid,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
-      },
-      spec: {
-        replicas: pods,
-        selector: {
-          matchLabels: { app: name, version: 'v1', 'pod-template-hash': hash },
-        },
-        template: rsTemplate,
-      },
-      status: {
-        replicas: pods,
-        fullyLabeledReplicas: pods,
-        readyReplicas: pods,
-        availableReplicas: pods,
-        observedGeneration: 1,
-      },
-    });
-    for (let p = 0; p < pods; p++) {
-      const podName = `${rsName}-${suffix(`${ns}/${rsName}/${p}`)}`;
-      const node = NODES[(i + p) % NODES.length];
-      const k = ip++;
-      const podIP = `10.244.${1 + Math.floor(k / 250)}.${2 + (k % 250)}`;
-      out.push({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: podName,
-          namespace: ns,
-          uid: uid(`${ns}/${podName}/pod`),
-          creationTimestamp: created,
-          labels: rsTemplate.metadata.labels,
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'ReplicaSet',
-              name: rsName,
-              uid: rsUid,
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: {
-          ...JSON.parse(JSON.stringify(template.spec)),
-          nodeName: node.name,
-        },
-        status: {
-          phase: 'Running',
-          conditions: [
-            'PodReadyToStartContainers',
-            'Initialized',
-            'Ready',
-            'ContainersReady',
-            'PodScheduled',
-          ].map(type => ({
-            type,
-            status: 'True',
-            lastProbeTime: null,
-            lastTransitionTime: created,
-          })),
-          hostIP: node.ip,
-          hostIPs: [{ ip: node.ip }],
-          podIP,
-          podIPs: [{ ip: podIP }],
-          startTime: created,
-          qosClass: 'Burstable',
-          containerStatuses: [
-            {
-              name: 'app',
-              image: 'ghcr.io/stefanprodan/podinfo:6.7.1',
-              imageID:
-                'ghcr.io/stefanprodan/podinfo@sha256:0000000000000000000000000000000000000000000000000000000000000000',
-              containerID: `containerd://${createHash('sha256')
-                .update(podName)
-                .digest('hex')}`,
-              ready: true,
-              started: true,
-              restartCount: 0,
-              state: { running: { startedAt: created } },
-              lastState: {},
-            },
-          ],
-        },
-      });
-    }
-    out.push({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name,
-        namespace: ns,
-        labels: { app: name, [KUBERNETES_ID]: component },
-      },
-      spec: {
-        type: 'ClusterIP',
-        selector: { app: name },
-        ports: [{ name: 'http', port: 80, targetPort: 'http' }],
-      },
-    });
-    out.push({
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name, namespace: ns, labels: { [KUBERNETES_ID]: component } },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas: pods,
-        maxReplicas: pods * 3,
-        metrics: [
-          {
-            type: 'Resource',
-            resource: {
-              name: 'cpu',
-              target: { type: 'Utilization', averageUtilization: 80 },
-            },
-          },
-        ],
-      },
-    });
-    out.push({
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata: { name, namespace: ns, labels: { [KUBERNETES_ID]: component } },
-      spec: { host, subsets: [{ name: 'v1', labels: { version: 'v1' } }] },
-    });
-    out.push({
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name, namespace: ns, labels: { [KUBERNETES_ID]: component } },
-      spec: {
-        hosts: [`${name}.${ns}.example.com`],
-        gateways: [gateway],
-        http: [
-          {
-            route: [
-              { destination: { host, subset: 'v1', port: { number: 80 } } },
-            ],
-          },
-        ],
-      },
-    });
+    out.push(
+      ...componentChain({
+        name: `svc-${String(i).padStart(5, '0')}`,
+        prefix,
+        ns,
+        gateway: `${prefix}-gateway`,
+        pods: options.podsPerDeployment ?? 2,
+        created,
+        firstPod: i * shape.pods,
+      }),
+    );
   }
   return out;
+}
+
+/**
+ * The base objects as the simulated controllers leave them: Deployments
+ * rolled out, LoadBalancer Services with an address.
+ */
+function rolledOutBase(created: string, firstPod: number): KubeObject[] {
+  let pods = firstPod;
+  let addresses = 0;
+  return baseObjects().flatMap(o => {
+    if (o.kind === 'Service' && o.spec.type === 'LoadBalancer') {
+      const ip = `203.0.113.${++addresses}`;
+      return [{ ...o, status: { loadBalancer: { ingress: [{ ip }] } } }];
+    }
+    if (o.kind !== 'Deployment') return [o];
+    const objects = rolledOut(o, { created, firstPod: pods });
+    pods += o.spec.replicas;
+    return objects;
+  });
+}
+
+/** A namespace with sidecar injection and its ingress Gateway. */
+function namespaceObjects(ns: string, gateway: string): KubeObject[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { 'istio-injection': 'enabled' } },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: gateway, namespace: ns },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 80, name: 'http', protocol: 'HTTP' },
+            hosts: [`*.${ns}.example.com`],
+          },
+        ],
+      },
+    },
+  ];
+}
+
+/** The objects of one component, rolled out. */
+function componentChain(o: {
+  name: string;
+  prefix: string;
+  ns: string;
+  gateway: string;
+  pods: number;
+  created: string;
+  firstPod: number;
+}): KubeObject[] {
+  const { name, ns, pods } = o;
+  const component = `${o.prefix}-${name}`;
+  const svcHost = host(name, ns);
+  const workloads = VERSIONS.flatMap((version, v) =>
+    rolledOut(
+      deployment({
+        name: `${name}-${version}`,
+        namespace: ns,
+        component,
+        app: name,
+        version,
+        replicas: pods,
+        image: `ghcr.io/stefanprodan/podinfo:6.7.${v === 0 ? 0 : 1}`,
+        // The canary takes a tenth of the traffic.
+        load: `rps=${v === 0 ? pods * 4 : pods}`,
+        podAnnotations: {
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/port': '9797',
+        },
+      }),
+      { created: o.created, firstPod: o.firstPod + v * pods },
+    ),
+  );
+  return [
+    ...workloads,
+    service({ name, namespace: ns, component, selector: { app: name } }),
+    hpa({
+      name: `${name}-v1`,
+      namespace: ns,
+      component,
+      min: pods,
+      max: pods * 3,
+      cpu: 70,
+      memory: 80,
+      requestsPerPod: 20,
+    }),
+    destinationRule({
+      name,
+      namespace: ns,
+      component,
+      host: svcHost,
+      subsets: VERSIONS.map(version => ({
+        name: version,
+        labels: { version },
+      })),
+    }),
+    virtualService({
+      name,
+      namespace: ns,
+      component,
+      hosts: [`${name}.${ns}.example.com`],
+      gateways: [o.gateway],
+      matchRoutes: [
+        {
+          name: 'testers',
+          match: [{ headers: { 'x-canary': { exact: 'always' } } }],
+          routes: [{ host: svcHost, subset: 'v2' }],
+        },
+        {
+          name: 'api',
+          match: [{ uri: { prefix: '/api/' }, method: { exact: 'GET' } }],
+          routes: [
+            { host: svcHost, subset: 'v1', weight: 90 },
+            { host: svcHost, subset: 'v2', weight: 10 },
+          ],
+          timeout: '5s',
+          retries: {
+            attempts: 3,
+            perTryTimeout: '1500ms',
+            retryOn: 'gateway-error,connect-failure,refused-stream',
+          },
+        },
+      ],
+      routes: [{ host: svcHost, subset: 'v1' }],
+    }),
+  ];
 }

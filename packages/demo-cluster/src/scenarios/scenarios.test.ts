@@ -107,6 +107,33 @@ describe('scenarios', () => {
     }
   });
 
+  it('canary: in prod the route weights belong to Flagger, in dev to nobody', async () => {
+    const managers = (o: KubeObject) =>
+      ((o.metadata.managedFields as any[]) ?? []).map(e => e.manager);
+    // Seeded as if restored from a backup: nobody owns anything yet.
+    expect(managers(await vs('checkout'))).toEqual([]);
+    const prod = await startDemoCluster({
+      scenario: 'prod',
+      controllers: false,
+    });
+    try {
+      const checkout = (await prod.get(
+        'networking.istio.io/v1',
+        'VirtualService',
+        'checkout',
+        'shop',
+      ))!;
+      expect(managers(checkout)).toEqual(['flagger']);
+      expect(
+        (checkout.metadata.managedFields as any[])[0].fieldsV1['f:spec'],
+      ).toHaveProperty('f:http');
+      // The seeder's instruction is not left on the object.
+      expect(checkout.metadata.annotations).toBeUndefined();
+    } finally {
+      await prod.stop();
+    }
+  });
+
   it('one Service of each type', async () => {
     expect((await svc('inventory')).spec.type).toBe('ClusterIP');
     expect((await vs('inventory')).spec.gateways).toEqual(['mesh']);

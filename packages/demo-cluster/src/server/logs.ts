@@ -3,6 +3,7 @@
  * access-log line per period while the pod runs. Deterministic per pod.
  */
 import type { KubeObject } from '../types';
+import { fnv1a32 } from '../fnv';
 
 const PATHS = [
   '/',
@@ -13,17 +14,8 @@ const PATHS = [
   '/static/app.js',
 ];
 
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h >>> 0;
-}
-
 function accessLine(pod: KubeObject, n: number, at: Date): string {
-  const h = hash(`${pod.metadata.uid}:${n}`);
+  const h = fnv1a32(`${pod.metadata.uid}:${n}`);
   const path = PATHS[h % PATHS.length];
   const status = h % 97 === 0 ? 503 : 200;
   const ms = 2 + (h % 40);

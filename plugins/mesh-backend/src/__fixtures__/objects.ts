@@ -9,7 +9,7 @@ import type { KubeObject } from '@mesh-chain/plugin-mesh-common';
 
 type Obj = KubeObject;
 
-export const ENTITY_LABEL = { 'backstage.io/kubernetes-id': 'reviews' };
+const ENTITY_LABEL = { 'backstage.io/kubernetes-id': 'reviews' };
 
 export function service(name = 'reviews', ns = 'shop'): Obj {
   return {
@@ -22,7 +22,15 @@ export function service(name = 'reviews', ns = 'shop'): Obj {
       annotations: {
         'kubectl.kubernetes.io/last-applied-configuration': '{"big":"blob"}',
       },
-      managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+      managedFields: [
+        {
+          manager: 'kubectl',
+          operation: 'Apply',
+          apiVersion: 'v1',
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:spec': {} },
+        },
+      ],
     },
     spec: {
       type: 'ClusterIP',
@@ -185,7 +193,7 @@ export function hpa(name = 'reviews', ns = 'shop'): Obj {
   };
 }
 
-export function ingressGateway(): Obj[] {
+function ingressGateway(): Obj[] {
   return [
     {
       apiVersion: 'v1',
@@ -213,7 +221,7 @@ export function ingressGateway(): Obj[] {
   ];
 }
 
-export function istioGateway(): Obj {
+function istioGateway(): Obj {
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'Gateway',

@@ -658,6 +658,9 @@ export const spec = {
               $ref: '#/components/schemas/Diagnostic',
             },
           },
+          telemetry: {
+            $ref: '#/components/schemas/ChainTelemetry',
+          },
         },
         required: [
           'cluster',
@@ -678,6 +681,152 @@ export const spec = {
           'links',
           'diagnostics',
         ],
+        additionalProperties: false,
+      },
+      TrafficFigures: {
+        type: 'object',
+        description:
+          "Requests per second over the rate window, the percent answered 5xx and 4xx, p50/p95/p99 latency in milliseconds, the requests by response code and Envoy flags, and the health from the error rates (Kiali's rule: `healthy`, `degraded`, `failure`, or `idle` without requests). Routes add `routeId` and `destinations`; destinations add `fqdn`, `subset`, the configured `weight` and the observed `share`.",
+        properties: {
+          rps: {
+            type: 'number',
+          },
+          errors5xx: {
+            type: 'number',
+          },
+          errors4xx: {
+            type: 'number',
+          },
+          latencyMs: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          responses: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          health: {
+            type: 'string',
+            enum: ['healthy', 'degraded', 'failure', 'idle'],
+          },
+          routeId: {
+            type: 'string',
+          },
+          destinations: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TrafficFigures',
+            },
+          },
+          fqdn: {
+            type: 'string',
+          },
+          subset: {
+            type: 'string',
+          },
+          weight: {
+            type: 'number',
+          },
+          share: {
+            type: 'number',
+          },
+        },
+        required: ['rps', 'errors5xx', 'errors4xx', 'responses', 'health'],
+        additionalProperties: false,
+      },
+      ChainTelemetry: {
+        type: 'object',
+        description:
+          "The chain's traffic in this cluster from its Prometheus (Istio's standard metrics and kube-state-metrics; `ChainTelemetry` in mesh-common). Absent when no Prometheus is configured for the cluster. `state: error` says why Prometheus could not be asked; the rest of the chain is unaffected.",
+        properties: {
+          state: {
+            type: 'string',
+            enum: ['ok', 'loading', 'error'],
+          },
+          message: {
+            type: 'string',
+          },
+          measuredAt: {
+            type: 'string',
+          },
+          windowSeconds: {
+            type: 'number',
+          },
+          tolerances: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          routes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TrafficFigures',
+            },
+          },
+          unrouted: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          autoscalers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          health: {
+            type: 'object',
+            description:
+              "Traffic health per `objectKey()` of the chain's objects.",
+            additionalProperties: {
+              type: 'string',
+              enum: ['healthy', 'degraded', 'failure', 'idle'],
+            },
+          },
+          diagnostics: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Diagnostic',
+            },
+          },
+        },
+        required: [
+          'state',
+          'windowSeconds',
+          'tolerances',
+          'routes',
+          'unrouted',
+          'autoscalers',
+          'health',
+          'diagnostics',
+        ],
+        additionalProperties: false,
+      },
+      TrafficHistoryResponse: {
+        type: 'object',
+        description:
+          "The chain's traffic over a window, per cluster (`TrafficHistoryResponse` in mesh-common): per route and destination, points of requests per second, 5xx and 4xx percent and p95 latency; per autoscaler, its replicas and first metric against its target.",
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          windowSeconds: {
+            type: 'number',
+          },
+          stepSeconds: {
+            type: 'number',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+        },
+        required: ['entityRef', 'windowSeconds', 'stepSeconds', 'clusters'],
         additionalProperties: false,
       },
       MeshChainResponse: {
@@ -797,6 +946,14 @@ export const spec = {
           matchIndex: {
             type: 'number',
           },
+          timeout: {
+            type: 'string',
+            description:
+              "How long the proxy waits for an answer on the matched HTTP route; absent: Istio's default, no timeout.",
+          },
+          retries: {
+            $ref: '#/components/schemas/JsonObject',
+          },
           destinations: {
             type: 'array',
             items: {
@@ -811,6 +968,14 @@ export const spec = {
           },
           reasons: {
             type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          path: {
+            type: 'array',
+            description:
+              'The object keys (`<group>/<kind>/<namespace>/<name>`) of every object of the chain the request passes, in order: Gateway, route, DestinationRule of each subset, Services, and the ready pods that receive it with their Deployments.',
             items: {
               type: 'string',
             },
@@ -911,6 +1076,220 @@ export const spec = {
         required: ['name', 'authProvider', 'authMode'],
         additionalProperties: false,
       },
+      ChangeTargetsResponse: {
+        type: 'object',
+        description:
+          'Where owners may change their traffic (`mesh.changes.targets`), and the field manager changes are applied with. No credentials.',
+        properties: {
+          fieldManager: {
+            type: 'string',
+          },
+          targets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                cluster: {
+                  type: 'string',
+                },
+                namespaces: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+              },
+              required: ['cluster', 'namespaces'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['fieldManager', 'targets'],
+        additionalProperties: false,
+      },
+      ChainChangeRequest: {
+        type: 'object',
+        description:
+          "A change to an entity's chain in one cluster (`ChainChangeRequest` in mesh-common). `change.type` is one of `route-weights` (`target`: the VirtualService, `route`: `{ protocol, index, name? }`, `destinations`: `[{ host, subset?, port?, weight }]` summing to 100), `route-timeouts` (`route`, `timeout` and/or `retries`: `{ attempts, perTryTimeout?, retryOn? }`, `null` removes), `autoscaler` (`target`: the HPA, `minReplicas` and/or `maxReplicas`), `replicas` (`target`: a Deployment no autoscaler scales, `replicas`), `restart` (`target`: the Deployment). A malformed change is a 400 naming the field.",
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          change: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          force: {
+            type: 'boolean',
+            description:
+              'Apply even though a controller or GitOps tool keeps the fields; needs `mesh.chain.update.force`.',
+          },
+          basis: {
+            type: 'string',
+            description:
+              "For an apply: the preview's `basis`. The apply is refused (409) when the changed fields no longer hold what they held then.",
+          },
+        },
+        required: ['cluster', 'change'],
+        additionalProperties: false,
+      },
+      ChangePreview: {
+        type: 'object',
+        description:
+          'What a change does, from a server-side dry run (`ChangePreview` in mesh-common); an apply answers the same, with `appliedAt` and `resourceVersion`.',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          change: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          target: {
+            $ref: '#/components/schemas/ObjectRef',
+          },
+          summary: {
+            type: 'string',
+          },
+          fieldManager: {
+            type: 'string',
+          },
+          fields: {
+            type: 'array',
+            description:
+              "The fields the change sets, e.g. `spec.http` (an atomic list in Istio's CRD: applied and owned whole).",
+            items: {
+              type: 'string',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          applyConfiguration: {
+            type: 'string',
+            description: 'The server-side apply configuration, as YAML.',
+          },
+          diff: {
+            type: 'string',
+            description: 'A unified diff of the object before and after.',
+          },
+          before: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          after: {
+            $ref: '#/components/schemas/JsonObject',
+          },
+          owners: {
+            type: 'array',
+            description:
+              'Other owners of those fields (field managers, GitOps tools, the HPA): `role` (`controller`, `autoscaler`, `gitops`, `writer`), what they will do (`consequence`) and whether they stop the change unless forced (`blocks`).',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          decision: {
+            type: 'object',
+            properties: {
+              allowed: {
+                type: 'boolean',
+              },
+              reasons: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              needsForce: {
+                type: 'boolean',
+              },
+              canForce: {
+                type: 'boolean',
+              },
+              forced: {
+                type: 'boolean',
+              },
+            },
+            required: [
+              'allowed',
+              'reasons',
+              'needsForce',
+              'canForce',
+              'forced',
+            ],
+            additionalProperties: false,
+          },
+          diagnostics: {
+            type: 'object',
+            properties: {
+              introduced: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/Diagnostic',
+                },
+              },
+              fixed: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/Diagnostic',
+                },
+              },
+              remaining: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/Diagnostic',
+                },
+              },
+            },
+            required: ['introduced', 'fixed', 'remaining'],
+            additionalProperties: false,
+          },
+          traces: {
+            type: 'array',
+            description:
+              'For routing changes: a request the route serves, traced before and after (`request`, `before`, `after`: RouteSimulationResult).',
+            items: {
+              $ref: '#/components/schemas/JsonObject',
+            },
+          },
+          basis: {
+            type: 'string',
+          },
+          previewedAt: {
+            type: 'string',
+          },
+          appliedAt: {
+            type: 'string',
+          },
+          resourceVersion: {
+            type: 'string',
+          },
+        },
+        required: [
+          'entityRef',
+          'cluster',
+          'change',
+          'target',
+          'summary',
+          'fieldManager',
+          'fields',
+          'notes',
+          'applyConfiguration',
+          'diff',
+          'before',
+          'after',
+          'owners',
+          'decision',
+          'diagnostics',
+          'traces',
+          'basis',
+          'previewedAt',
+        ],
+        additionalProperties: false,
+      },
     },
   },
   paths: {
@@ -1003,6 +1382,64 @@ export const spec = {
         ],
       },
     },
+    '/entities/{kind}/{namespace}/{name}/traffic': {
+      get: {
+        operationId: 'GetEntityTraffic',
+        description:
+          "The entity's traffic over a window, for charts: per route and destination and per autoscaler, from each cluster's Prometheus. One set of range queries per cluster, window and step serves every page. Needs what the chain needs.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'window',
+            in: 'query',
+            required: false,
+            description:
+              'From 5m to 6h, e.g. 5m, 15m (the default), 1h, 6h, or seconds.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            description: 'Only this cluster.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TrafficHistoryResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
     '/entities/{kind}/{namespace}/{name}/route': {
       post: {
         operationId: 'SimulateRoute',
@@ -1039,6 +1476,132 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/RouteSimulationResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/changes/targets': {
+      get: {
+        operationId: 'ListChangeTargets',
+        description:
+          'The clusters and namespaces where owners may change their traffic (`mesh.changes.targets`, without credentials).',
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ChangeTargetsResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/changes/preview': {
+      post: {
+        operationId: 'PreviewChainChange',
+        description:
+          "What a change to the entity's chain would do: the server-side apply configuration (only the fields it sets), a server-side dry run (`dryRun=All`) with the change's write credential, the diff, the other owners of the fields and what they will do, the chain's diagnostics the change introduces, fixes and leaves, and for routing changes a request traced before and after. Nothing is written. Needs `mesh.chain.update` on the entity (403 otherwise) and a `mesh.changes.targets` entry for the namespace. Audited.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ChainChangeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ChangePreview',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/changes/apply': {
+      post: {
+        operationId: 'ApplyChainChange',
+        description:
+          "Applies a change by server-side apply with the mesh field manager and the change's write credential. Refused (403) when a controller or GitOps tool keeps the fields, unless `force` and `mesh.chain.update.force`; 409 when the fields changed since the preview whose `basis` is given. Audited.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ChainChangeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ChangePreview',
                 },
               },
             },

@@ -18,9 +18,13 @@ describe('openapi spec', () => {
 
   it('documents every route the router serves', () => {
     expect(Object.keys(spec.paths).sort()).toEqual([
+      '/changes/targets',
       '/clusters',
       '/entities/{kind}/{namespace}/{name}',
+      '/entities/{kind}/{namespace}/{name}/changes/apply',
+      '/entities/{kind}/{namespace}/{name}/changes/preview',
       '/entities/{kind}/{namespace}/{name}/route',
+      '/entities/{kind}/{namespace}/{name}/traffic',
     ]);
   });
 });

@@ -9,13 +9,25 @@ export * from './kube/labelSelector';
 export * from './kube/quantity';
 export * from './snapshot/ClusterSnapshot';
 export * from './snapshot/MemorySnapshot';
-export { resolveClusterChain } from './resolve/resolveClusterChain';
+export {
+  resolveClusterChain,
+  resolveChainFromObjects,
+} from './resolve/resolveClusterChain';
+export { EMPTY_RESOLVED_CHAIN } from './resolve/emptyChain';
 export type {
   ResolveChainOptions,
   ResolvedClusterChain,
 } from './resolve/ChainContext';
 export * from './ChainEngine';
+export {
+  diagnoseTraffic,
+  describeResponse,
+  TRAFFIC_RULES,
+  type TrafficRule,
+  type TrafficRuleInput,
+} from './diagnostics/rules/traffic';
 export * from './snapshot/RecordingSnapshot';
+export * from './snapshot/OverlaySnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';
 export {
@@ -23,3 +35,6 @@ export {
   type LookupDefinition,
   type LookupName,
 } from './reads/lookups';
+export * from './reads/readPlan';
+export { PlannedSnapshot } from './manifests/PlannedSnapshot';
+export { manifestTargets } from './manifests/manifestTargets';

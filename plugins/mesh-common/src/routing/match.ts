@@ -314,25 +314,6 @@ export interface RouteEvaluation {
 }
 
 /**
- * Whether a route applies to requests arriving through `gateway`: its
- * gateways, or any of its match blocks' gateways, include it.
- *
- * @public
- */
-export function routeAppliesTo(route: RouteInfo, gateway: string): boolean {
-  const ns = route.source.namespace ?? '';
-  if (route.match.some(m => m.gateways && m.gateways.length > 0)) {
-    return route.match.some(m =>
-      (m.gateways && m.gateways.length > 0
-        ? m.gateways.map(g => normalizeGatewayRef(g, ns))
-        : route.gateways
-      ).includes(gateway),
-    );
-  }
-  return route.gateways.includes(gateway);
-}
-
-/**
  * Evaluates HTTP routes in order and stops at the first that matches (first
  * match wins). Returns every evaluation up to and including the winner.
  *

@@ -413,6 +413,7 @@ function resolveDestinations(
     }
     if (portProblem) {
       unreachable.add(result);
+      result.portProblem = portProblem;
       steps.push({
         kind: 'pods',
         resource: svc.ref,
@@ -427,6 +428,43 @@ function resolveDestinations(
     }
     return result;
   });
+}
+
+/**
+ * How long the proxy waits and how often it retries on an HTTP route, in
+ * the result and as a step.
+ */
+function patienceStep(
+  route: RouteInfo,
+  result: RouteSimulationResult,
+): SimulationStep {
+  if (route.timeout) {
+    result.timeout = route.timeout;
+  }
+  if (route.retries) {
+    result.retries = route.retries;
+  }
+  const r = route.retries;
+  let retries: string;
+  if (!r) {
+    retries = 'retries twice (Istio default)';
+  } else if (r.attempts === 0) {
+    retries = 'does not retry';
+  } else {
+    retries = `retries ${r.attempts === 1 ? 'once' : `${r.attempts} times`}${
+      r.perTryTimeout ? `, ${r.perTryTimeout} per try` : ''
+    }${r.retryOn ? `, on ${r.retryOn}` : ''}`;
+  }
+  return {
+    kind: 'route',
+    ...(route.source && { resource: route.source }),
+    detail: `${
+      route.timeout
+        ? `the proxy waits at most ${route.timeout} for an answer (timeout)`
+        : 'no timeout (Istio default)'
+    }; ${retries}`,
+    ok: true,
+  };
 }
 
 function finishRoute(
@@ -463,6 +501,9 @@ function finishRoute(
   if (route.destinations.length === 0) {
     reasons.push('the route has no destination');
     return result;
+  }
+  if (route.protocol === 'http') {
+    steps.push(patienceStep(route, result));
   }
   result.destinations = resolveDestinations(
     chain,
@@ -752,14 +793,39 @@ function simulateFromMesh(
 }
 
 /**
- * Simulates where a request goes in one cluster's chain.
- *
- * @public
+ * The objects a request passes, by `objectKey`, in order: Gateway, route,
+ * for each destination with a share of the traffic its DestinationRule (for
+ * a subset), Service, and the ready pods that receive it with their owners.
  */
-export function simulateRoute(
+function pathOf(chain: ClusterChain, result: RouteSimulationResult): string[] {
+  const keys = new Set<string>();
+  const add = (ref: ObjectRef | undefined) => ref && keys.add(objectKey(ref));
+  add(result.gateway?.ref);
+  add(result.virtualService);
+  const route = chain.routes.find(r => r.id === result.routeId);
+  result.destinations.forEach((d, i) => {
+    if (d.weight <= 0) {
+      return;
+    }
+    if (d.subset) {
+      add(route?.destinations[i]?.destinationRule);
+    }
+    add(d.service);
+    for (const name of d.pods) {
+      const pod = chain.pods.find(
+        p => p.ref.name === name && p.ref.namespace === d.service?.namespace,
+      );
+      add(pod?.owner);
+      add(pod?.ref);
+    }
+  });
+  return [...keys];
+}
+
+function traceRequest(
   chain: ClusterChain,
   request: RouteSimulationRequest,
-  options: { clusterDomain?: string } = {},
+  options: { clusterDomain?: string },
 ): RouteSimulationResult {
   let req: RequestFacts;
   try {
@@ -780,4 +846,18 @@ export function simulateRoute(
   return request.from === 'mesh'
     ? simulateFromMesh(chain, req, request.sourceNamespace, clusterDomain)
     : simulateFromGateway(chain, req);
+}
+
+/**
+ * Simulates where a request goes in one cluster's chain.
+ *
+ * @public
+ */
+export function simulateRoute(
+  chain: ClusterChain,
+  request: RouteSimulationRequest,
+  options: { clusterDomain?: string } = {},
+): RouteSimulationResult {
+  const result = traceRequest(chain, request, options);
+  return { ...result, path: pathOf(chain, result) };
 }

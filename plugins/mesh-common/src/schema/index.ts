@@ -1,1 +1,2 @@
 export * from './fieldStructure';
+export * from './modelSchema';

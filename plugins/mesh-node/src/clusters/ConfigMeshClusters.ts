@@ -31,7 +31,16 @@ import {
   catalogEntityToClusterDetails,
   entityRefOf,
   readCatalogLocatorOptions,
+  validateClusterApiServerUrl,
 } from './catalogClusters';
+
+/**
+ * The annotation of a catalog cluster that names its Prometheus (for the
+ * mesh backend's traffic figures).
+ *
+ * @public
+ */
+export const ANNOTATION_PROMETHEUS_URL = 'mesh-chain.io/prometheus-url';
 import { SEPARATE_CREDENTIAL_PROVIDERS } from './credentials';
 import {
   MeshCluster,
@@ -423,11 +432,24 @@ export class ConfigMeshClusters implements MeshClustersService {
           if ('ignored' in details) {
             throw new InputError(details.ignored);
           }
-          entries.push(
-            toEntry(details, where, this.strategyFor, {
-              catalog: true,
-            }),
-          );
+          const entry = toEntry(details, where, this.strategyFor, {
+            catalog: true,
+          });
+          const prometheusUrl =
+            entity.metadata.annotations?.[ANNOTATION_PROMETHEUS_URL];
+          if (prometheusUrl) {
+            try {
+              await validateClusterApiServerUrl(prometheusUrl, source.options);
+              entry.cluster.prometheusUrl = prometheusUrl;
+            } catch (error) {
+              logger.warn(
+                `Ignoring ${ANNOTATION_PROMETHEUS_URL} of ${ref}: ${
+                  (error as Error).message
+                } (list the host in dangerouslyAllowClusterUrls of the catalog locator to allow it)`,
+              );
+            }
+          }
+          entries.push(entry);
         } catch (error) {
           const message = `Ignoring kubernetes-cluster Resource '${ref}' of the catalog locator (${
             source.at

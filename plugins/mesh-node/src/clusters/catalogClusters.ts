@@ -118,7 +118,7 @@ export async function catalogEntityToClusterDetails(
 }
 
 /** Every `kubernetes.io/` annotation except a service account token. */
-export function filterCatalogClusterAuthMetadata(
+function filterCatalogClusterAuthMetadata(
   annotations: Record<string, string>,
 ): Record<string, string> {
   const filtered: Record<string, string> = {};

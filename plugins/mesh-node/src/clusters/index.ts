@@ -1,5 +1,10 @@
 export * from './types';
-export { ConfigMeshClusters, buildKubeConfig } from './ConfigMeshClusters';
+export {
+  ConfigMeshClusters,
+  buildKubeConfig,
+  ANNOTATION_PROMETHEUS_URL,
+} from './ConfigMeshClusters';
 export type { ConfigMeshClustersOptions } from './ConfigMeshClusters';
 export { meshClustersServiceRef } from './serviceRef';
 export { readClusterCredential } from './credentials';
+export { namespaceMatches } from './namespacePatterns';

@@ -41,6 +41,12 @@ export interface MeshCluster {
   dashboardUrl?: string;
   /** The `dashboardApp` used to format dashboard links, if configured. */
   dashboardApp?: string;
+  /**
+   * The cluster's Prometheus, from the catalog entity's
+   * `mesh-chain.io/prometheus-url` annotation (catalog clusters only;
+   * checked like the API server URL).
+   */
+  prometheusUrl?: string;
 }
 
 /**

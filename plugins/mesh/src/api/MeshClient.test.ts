@@ -4,8 +4,8 @@ import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { MeshClient } from './MeshClient';
 import {
+  chain,
   chainResponse,
-  healthyCluster,
   simulationResponse,
 } from '../__fixtures__/chains';
 
@@ -22,7 +22,7 @@ const ref = { kind: 'Component', namespace: 'default', name: 'check out' };
 
 describe('MeshClient', () => {
   it('reads the chain of an entity through the fetch API', async () => {
-    const body = chainResponse([healthyCluster()]);
+    const body = chainResponse('checkout', [chain('dev/checkout')]);
     server.use(
       http.get(`${base}/entities/component/default/check%20out`, () =>
         HttpResponse.json(body),
@@ -40,19 +40,82 @@ describe('MeshClient', () => {
         `${base}/entities/component/default/check%20out/route`,
         async ({ request }) => {
           received = await request.json();
-          return HttpResponse.json(simulationResponse());
+          return HttpResponse.json(simulationResponse('dev/checkout'));
         },
       ),
     );
     const result = await client.simulateRoute(ref, {
-      url: 'https://shop.example.com/api',
+      url: 'http://checkout.demo.example.com/cart',
       method: 'GET',
     });
     expect(received).toEqual({
-      url: 'https://shop.example.com/api',
+      url: 'http://checkout.demo.example.com/cart',
       method: 'GET',
     });
     expect(result.results[0].reachable).toBe(true);
+  });
+
+  it('posts a change to preview and to apply, and reads where changes are allowed', async () => {
+    const received: Record<string, unknown> = {};
+    server.use(
+      http.post(
+        `${base}/entities/component/default/check%20out/changes/:step`,
+        async ({ request, params }) => {
+          received[String(params.step)] = await request.json();
+          return HttpResponse.json({ summary: `${params.step}ed` });
+        },
+      ),
+      http.get(`${base}/changes/targets`, () =>
+        HttpResponse.json({
+          fieldManager: 'backstage-mesh-changes',
+          targets: [{ cluster: 'dev', namespaces: ['shop'] }],
+        }),
+      ),
+    );
+    const request = {
+      cluster: 'dev',
+      change: {
+        type: 'restart' as const,
+        target: { namespace: 'shop', name: 'checkout-v1' },
+      },
+    };
+    expect((await client.previewChange(ref, request)).summary).toBe(
+      'previewed',
+    );
+    expect(
+      (await client.applyChange(ref, { ...request, basis: 'b' })).summary,
+    ).toBe('applyed');
+    expect(received).toEqual({
+      preview: request,
+      apply: { ...request, basis: 'b' },
+    });
+    expect((await client.getChangeTargets()).targets).toEqual([
+      { cluster: 'dev', namespaces: ['shop'] },
+    ]);
+  });
+
+  it('turns a refused change into ResponseError', async () => {
+    server.use(
+      http.post(
+        `${base}/entities/component/default/check%20out/changes/apply`,
+        () =>
+          HttpResponse.json(
+            {
+              error: { name: 'NotAllowedError', message: 'not an owner' },
+              response: { statusCode: 403 },
+            },
+            { status: 403 },
+          ),
+      ),
+    );
+    const error = await client
+      .applyChange(ref, {
+        cluster: 'dev',
+        change: { type: 'restart', target: { namespace: 'shop', name: 'x' } },
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
   });
 
   it('turns error statuses into ResponseError with the server’s cause', async () => {

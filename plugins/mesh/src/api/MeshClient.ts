@@ -2,9 +2,14 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ChainChangeRequest,
+  ChangePreview,
+  ChangeResult,
+  ChangeTargetsResponse,
   MeshChainResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
+  TrafficHistoryResponse,
 } from '@mesh-chain/plugin-mesh-common';
 import { MESH_AUTH_HEADER } from '@mesh-chain/plugin-mesh-common';
 import type { MeshApi, MeshClusterInfo, MeshRequestOptions } from './types';
@@ -70,6 +75,80 @@ export class MeshClient implements MeshApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as RouteSimulationResponse;
+  }
+
+  async getTraffic(
+    entityRef: CompoundEntityRef,
+    options: MeshRequestOptions & { window: string; cluster?: string },
+  ): Promise<TrafficHistoryResponse> {
+    const query = new URLSearchParams({
+      window: options.window,
+      ...(options.cluster && { cluster: options.cluster }),
+    });
+    const response = await this.fetchApi.fetch(
+      `${await this.entityUrl(entityRef)}/traffic?${query}`,
+      { signal: options.signal, headers: headers(options) },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as TrafficHistoryResponse;
+  }
+
+  async previewChange(
+    entityRef: CompoundEntityRef,
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<ChangePreview> {
+    return this.postChange<ChangePreview>(
+      entityRef,
+      'preview',
+      request,
+      options,
+    );
+  }
+
+  async applyChange(
+    entityRef: CompoundEntityRef,
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<ChangeResult> {
+    return this.postChange<ChangeResult>(entityRef, 'apply', request, options);
+  }
+
+  async getChangeTargets(
+    options?: MeshRequestOptions,
+  ): Promise<ChangeTargetsResponse> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('mesh');
+    const response = await this.fetchApi.fetch(`${baseUrl}/changes/targets`, {
+      signal: options?.signal,
+      headers: headers(undefined),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as ChangeTargetsResponse;
+  }
+
+  private async postChange<T>(
+    entityRef: CompoundEntityRef,
+    step: 'preview' | 'apply',
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<T> {
+    const response = await this.fetchApi.fetch(
+      `${await this.entityUrl(entityRef)}/changes/${step}`,
+      {
+        method: 'POST',
+        signal: options?.signal,
+        headers: headers(options, { 'Content-Type': 'application/json' }),
+        body: JSON.stringify(request),
+      },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
   }
 
   async getClusters(options?: MeshRequestOptions): Promise<MeshClusterInfo[]> {

@@ -1,9 +1,14 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  ChainChangeRequest,
+  ChangePreview,
+  ChangeResult,
+  ChangeTargetsResponse,
   MeshChainResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
+  TrafficHistoryResponse,
 } from '@mesh-chain/plugin-mesh-common';
 
 /**
@@ -70,6 +75,44 @@ export interface MeshApi {
     request: RouteSimulationRequest,
     options?: MeshRequestOptions,
   ): Promise<RouteSimulationResponse>;
+
+  /**
+   * The entity's traffic over a window, for charts
+   * (`GET /api/mesh/entities/{kind}/{namespace}/{name}/traffic`). Optional:
+   * an API without it shows no charts.
+   */
+  getTraffic?(
+    entityRef: CompoundEntityRef,
+    options: MeshRequestOptions & { window: string; cluster?: string },
+  ): Promise<TrafficHistoryResponse>;
+
+  /**
+   * What a change to the entity's chain would do, from a server-side dry
+   * run; nothing is written
+   * (`POST /api/mesh/entities/{kind}/{namespace}/{name}/changes/preview`).
+   * Throws `ResponseError` (403 without `mesh.chain.update`, 400 naming the
+   * field of a bad change, 503 while the cluster is not current).
+   */
+  previewChange(
+    entityRef: CompoundEntityRef,
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<ChangePreview>;
+
+  /**
+   * Applies a change (`POST .../changes/apply`); give the preview's `basis`
+   * so that a change to the fields since the preview is refused (409).
+   */
+  applyChange(
+    entityRef: CompoundEntityRef,
+    request: ChainChangeRequest,
+    options?: MeshRequestOptions,
+  ): Promise<ChangeResult>;
+
+  /** Where changes are allowed (`GET /api/mesh/changes/targets`). */
+  getChangeTargets(
+    options?: MeshRequestOptions,
+  ): Promise<ChangeTargetsResponse>;
 }
 
 /**

@@ -3,11 +3,9 @@ import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { createApiRef } from '@backstage/core-plugin-api';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import {
-  chainResponse,
-  checkoutEntity,
-  healthyCluster,
-} from '../__fixtures__/chains';
+import { chain, chainResponse, componentEntity } from '../__fixtures__/chains';
+
+const checkoutEntity = componentEntity('checkout');
 import { BASE_URL, renderWithEntity } from '../__testUtils__/testUtils';
 import { MeshContent } from '../components/MeshContent';
 
@@ -29,7 +27,9 @@ function serve(clusters: unknown[]) {
       `${BASE_URL}/entities/component/default/checkout`,
       ({ request }) => {
         seen.push({ header: request.headers.get('backstage-mesh-auth') });
-        return HttpResponse.json(chainResponse([healthyCluster()]));
+        return HttpResponse.json(
+          chainResponse('checkout', [chain('dev/checkout')]),
+        );
       },
     ),
   );

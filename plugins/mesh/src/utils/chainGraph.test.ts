@@ -1,29 +1,19 @@
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import {
-  brokenCluster,
-  healthyCluster,
-  missingGatewayRef,
-  noIstioCluster,
-  refs,
-} from '../__fixtures__/chains';
-import {
-  buildChainGraph,
-  layoutChain,
-  parseObjectKey,
-  podGroupKey,
-} from './chainGraph';
+import { chain, simulationResponse } from '../__fixtures__/chains';
+import { buildChainGraph, isOnPath, podGroupKey } from './chainGraph';
 
 const k = objectKey;
+const described = (g: ReturnType<typeof buildChainGraph>) =>
+  g.edges.map(e => `${e.from} -${e.relation}-> ${e.to}`).sort();
 
 describe('buildChainGraph', () => {
   it('makes one node per object and one per Deployment’s pods', () => {
-    const g = buildChainGraph(healthyCluster());
+    const g = buildChainGraph(chain('dev/checkout'));
     expect(g.nodes.map(n => `${n.kind}:${n.name}`).sort()).toEqual([
       'deployment:checkout-v1',
       'deployment:checkout-v2',
       'destinationRule:checkout',
       'gateway:public-gateway',
-      'hpa:checkout-v1',
       'pods:checkout-v1',
       'pods:checkout-v2',
       'service:checkout',
@@ -31,120 +21,145 @@ describe('buildChainGraph', () => {
     ]);
   });
 
-  it('draws routes through the DestinationRule, and pods from their Deployment', () => {
-    const g = buildChainGraph(healthyCluster());
-    const edges = g.edges.map(e => `${e.from} -${e.relation}-> ${e.to}`);
-    expect(edges).toEqual(
-      expect.arrayContaining([
-        `${k(refs.gateway)} -binds-> ${k(refs.virtualService)}`,
-        `${k(refs.virtualService)} -routes via-> ${k(refs.destinationRule)}`,
-        `${k(refs.destinationRule)} -policy for-> ${k(refs.service)}`,
-        `${k(refs.service)} -selects-> ${k(refs.deploymentV1)}`,
-        `${k(refs.hpa)} -scales-> ${k(refs.deploymentV1)}`,
-        `${k(refs.deploymentV1)} -owns-> ${podGroupKey(k(refs.deploymentV1))}`,
-      ]),
+  it('draws the links of the answer, routes through the DestinationRule and pods in their Deployment’s group', () => {
+    const c = chain('dev/storefront');
+    const [gateway, vs, dr, svc, deployment, hpa] = [
+      c.gateways[0].ref,
+      c.virtualServices[0].ref,
+      c.destinationRules[0].ref,
+      c.services[0].ref,
+      c.deployments[0].ref,
+      c.hpas[0].ref,
+    ].map(k);
+    expect(described(buildChainGraph(c))).toEqual(
+      [
+        `${gateway} -binds-> ${vs}`,
+        `${vs} -routes via-> ${dr}`,
+        `${dr} -policy for-> ${svc}`,
+        `${svc} -selects-> ${deployment}`,
+        `${hpa} -scales-> ${deployment}`,
+        `${deployment} -owns-> ${podGroupKey(deployment)}`,
+      ].sort(),
     );
-    // No direct VirtualService -> Service edge when a DestinationRule sits between.
-    expect(
-      edges.filter(e => e.includes(`-routes to-> ${k(refs.service)}`)),
-    ).toEqual([]);
-    // Backend links to single pods were folded into the pod groups.
-    expect(g.edges.some(e => e.to.startsWith('core/Pod/'))).toBe(false);
   });
 
-  it('builds the chain from the data alone when the backend sends no links', () => {
-    const chain = healthyCluster();
-    chain.links = [];
-    const g = buildChainGraph(chain);
-    expect(g.edges).toHaveLength(8);
+  it('follows no reference itself: without links there are no edges', () => {
+    const c = chain('dev/storefront');
+    c.links = [];
+    const g = buildChainGraph(c);
+    expect(g.edges).toEqual([]);
+    expect(g.nodes.map(n => n.kind)).toEqual(
+      expect.arrayContaining(['gateway', 'virtualService', 'service', 'hpa']),
+    );
   });
 
-  it('adds a placeholder for a broken reference', () => {
-    const g = buildChainGraph(brokenCluster());
+  it('adds a placeholder at the end of a broken link', () => {
+    const g = buildChainGraph(chain('dev/recommendations'));
     const missing = g.nodes.find(n => n.kind === 'missing')!;
     expect(missing).toMatchObject({
-      key: k(missingGatewayRef),
+      key: 'networking.istio.io/Gateway/istio-system/promo-gateway',
       kindLabel: 'Gateway',
-      name: 'shop-gateway',
+      name: 'promo-gateway',
+      namespace: 'istio-system',
       health: 'error',
       column: 0,
       diagnostics: 1,
     });
+    expect(g.edges.find(e => e.from === missing.key)).toMatchObject({
+      broken: true,
+      relation: 'binds',
+    });
+  });
+
+  it('draws a subset that selects no pods as a missing pod box', () => {
+    const g = buildChainGraph(chain('dev/payments'));
+    const missing = g.nodes.find(n => n.kind === 'missing')!;
+    expect(missing).toMatchObject({ kindLabel: 'Pod', name: 'subset v2' });
     expect(g.edges.find(e => e.to === missing.key)).toMatchObject({
+      relation: 'subset v2',
       broken: true,
     });
-    const pods = g.nodes.find(
-      n => n.key === podGroupKey(k(refs.deploymentV2)),
-    )!;
-    expect(pods).toMatchObject({
+  });
+
+  it('sums up a Deployment’s pods, restarts and health', () => {
+    const c = chain('crashloop/checkout');
+    const g = buildChainGraph(c);
+    const pods = (name: string) =>
+      g.nodes.find(n => n.kind === 'pods' && n.name === name)!;
+    expect(pods('checkout-v2')).toMatchObject({
       health: 'error',
       summary: '0/1 ready · 7 restarts',
+      diagnostics: 1,
     });
+    expect(pods('checkout-v1')).toMatchObject({
+      health: 'ok',
+      summary: '3/3 ready',
+    });
+  });
+
+  it('groups the pods no Deployment owns, linked from the Service that selects them', () => {
+    const c = chain('dev/storefront');
+    const svc = k(c.services[0].ref);
+    c.deployments = [];
+    c.hpas = [];
+    c.links = [
+      ...c.links.filter(
+        l => l.relation !== 'owns' && !l.to.includes('/Deployment/'),
+      ),
+      ...c.pods.map(p => ({ from: svc, to: k(p.ref), relation: 'selects' })),
+    ];
+    const g = buildChainGraph(c);
+    const others = g.nodes.find(n => n.kind === 'pods')!;
+    expect(others).toMatchObject({
+      key: 'pods:unowned',
+      name: 'other pods',
+      summary: '2/2 ready',
+    });
+    expect(described(g)).toContain(`${svc} -selects-> pods:unowned`);
   });
 
   it('counts the diagnostics naming each node', () => {
-    const g = buildChainGraph(brokenCluster());
-    const byName = (kind: string) =>
+    const g = buildChainGraph(chain('dev/reviews'));
+    const count = (kind: string) =>
       g.nodes.find(n => n.kind === kind)!.diagnostics;
-    expect(byName('virtualService')).toBe(2);
-    expect(byName('destinationRule')).toBe(2);
-    expect(byName('service')).toBe(1);
+    expect(count('virtualService')).toBe(1);
+    expect(count('destinationRule')).toBe(1);
+    expect(count('service')).toBe(0);
   });
 
-  it('reads object keys back', () => {
-    expect(parseObjectKey(k(refs.service))).toEqual(refs.service);
-    expect(parseObjectKey(k(refs.gateway))).toMatchObject({
-      kind: 'Gateway',
-      namespace: 'istio-system',
-      name: 'public-gateway',
+  it('says how the engine found each object', () => {
+    // Only the pods carry the component's label.
+    const g = buildChainGraph(chain('podlabels/storefront'));
+    const node = (kind: string) => g.nodes.find(n => n.kind === kind)!;
+    expect(node('gateway')).toMatchObject({
+      foundBy: 'reference',
+      foundFrom: {
+        relation: 'binds',
+        ref: expect.objectContaining({ kind: 'VirtualService' }),
+      },
     });
-    expect(parseObjectKey('nonsense')).toBeUndefined();
+    expect(node('hpa')).toMatchObject({
+      foundBy: 'reference',
+      foundFrom: { relation: 'scales' },
+    });
+    expect(node('pods').foundBy).toBe('label');
+    expect(
+      buildChainGraph(chain('dev/storefront')).nodes.find(
+        n => n.kind === 'service',
+      )!.foundBy,
+    ).toBe('label');
   });
 });
 
-describe('layoutChain', () => {
-  it('puts each kind in its column and keeps only used columns', () => {
-    const layout = layoutChain(buildChainGraph(noIstioCluster()), {
-      width: 800,
-    });
-    expect(layout.columns.map(c => c.label)).toEqual([
-      'Service',
-      'Deployment',
-      'Pods',
-    ]);
-    expect(layout.nodeWidth).toBeCloseTo((800 + 40) / 3 - 40);
-  });
-
-  it('places the HPA right below the Deployment it scales and aligns pods with their Deployment', () => {
-    const g = buildChainGraph(healthyCluster());
-    const layout = layoutChain(g, { width: 1200, nodeHeight: 64, rowGap: 16 });
-    const pos = (key: string) => layout.positions.get(key)!;
-    const v1 = pos(k(refs.deploymentV1));
-    const hpa = pos(k(refs.hpa));
-    expect(hpa.x).toBe(v1.x);
-    expect(hpa.y).toBe(v1.y + 80);
-    expect(pos(podGroupKey(k(refs.deploymentV1))).y).toBe(v1.y);
-    expect(pos(podGroupKey(k(refs.deploymentV2))).y).toBe(
-      pos(k(refs.deploymentV2)).y,
-    );
-    // Nothing overlaps within a column.
-    const byColumn = new Map<number, number[]>();
-    for (const p of layout.positions.values()) {
-      byColumn.set(p.x, [...(byColumn.get(p.x) ?? []), p.y]);
-    }
-    for (const ys of byColumn.values()) {
-      const sorted = [...ys].sort((a, b) => a - b);
-      sorted
-        .slice(1)
-        .forEach((y, i) => expect(y - sorted[i]).toBeGreaterThanOrEqual(80));
-    }
-  });
-
-  it('never makes columns narrower than a readable node', () => {
-    const layout = layoutChain(buildChainGraph(healthyCluster()), {
-      width: 300,
-    });
-    expect(layout.nodeWidth).toBeGreaterThanOrEqual(136);
-    expect(layout.width).toBeGreaterThan(300);
+describe('isOnPath', () => {
+  it('puts on the path of a traced request the objects it names, and the pod groups of its pods', () => {
+    // http://checkout.demo.example.com/api/cart: 90% v1, 10% v2.
+    const g = buildChainGraph(chain('routes/checkout'));
+    const [result] = simulationResponse('routes/checkout').results;
+    const path = new Set(result.path);
+    // 90% to v1 and 10% to v2: every box of the canary is on it.
+    expect(g.nodes.filter(n => !isOnPath(n, path))).toEqual([]);
+    expect(g.nodes.map(n => n.kind)).toContain('pods');
+    expect(g.nodes.filter(n => isOnPath(n, new Set()))).toEqual([]);
   });
 });

@@ -1,10 +1,20 @@
+/*
+ * The picture of one cluster's chain, drawn from what the backend sends and
+ * nothing else: one node per resource of the answer (pods grouped per
+ * Deployment that `owns` them), one edge per `link`, a placeholder at the
+ * end of a broken link, health and diagnostics as the answer has them. No
+ * reference is followed here; what the picture needs, the engine links.
+ */
 import type {
   ClusterChain,
+  FoundBy,
+  FoundFrom,
   Health,
   ObjectRef,
   PodInfo,
+  ResourceBase,
 } from '@mesh-chain/plugin-mesh-common';
-import { objectKey } from '@mesh-chain/plugin-mesh-common';
+import { objectKey, parseObjectKey } from '@mesh-chain/plugin-mesh-common';
 import { pluralize, worstHealth } from './format';
 
 /** @public */
@@ -19,8 +29,9 @@ export type ChainNodeKind =
   | 'pods'
   | 'missing';
 
+/** A box of the picture. @public */
 export interface ChainNode {
-  /** `objectKey()` of the object, or `pods:<deployment key>` for a pod group. */
+  /** `objectKey()` of the object, or `pods:<Deployment key>` for a pod group. */
   key: string;
   kind: ChainNodeKind;
   /** Kind as shown, e.g. "VirtualService". */
@@ -31,11 +42,17 @@ export interface ChainNode {
   summary: string;
   health: Health;
   column: number;
-  /** Diagnostics naming this object. */
+  /** Diagnostics naming this object (or, for a pod group, its pods). */
   diagnostics: number;
   ref?: ObjectRef;
+  /** How the engine found it; a pod group: `label` when any pod was. */
+  foundBy?: FoundBy;
+  foundFrom?: FoundFrom;
+  /** A pod group's pods (`objectKey()`s). */
+  members?: string[];
 }
 
+/** A line of the picture: one or more links between two boxes. @public */
 export interface ChainEdge {
   from: string;
   to: string;
@@ -43,11 +60,13 @@ export interface ChainEdge {
   broken: boolean;
 }
 
+/** @public */
 export interface ChainGraph {
   nodes: ChainNode[];
   edges: ChainEdge[];
 }
 
+/** The headers of the picture's columns. @public */
 export const COLUMN_LABELS = [
   'Gateway',
   'Routes',
@@ -57,7 +76,7 @@ export const COLUMN_LABELS = [
   'Pods',
 ];
 
-const kindColumn: Record<string, number> = {
+const KIND_COLUMN: Record<string, number> = {
   Gateway: 0,
   VirtualService: 1,
   HTTPRoute: 1,
@@ -68,413 +87,257 @@ const kindColumn: Record<string, number> = {
   Pod: 5,
 };
 
-/** Key of the node that stands for the pods of a Deployment. */
-export function podGroupKey(deploymentKey: string | undefined): string {
-  return `pods:${deploymentKey ?? 'unowned'}`;
+const UNOWNED_PODS = 'pods:unowned';
+
+/** Key of the node that stands for the pods of a Deployment. @public */
+export function podGroupKey(deploymentKey: string): string {
+  return `pods:${deploymentKey}`;
 }
 
-/** Reads an `objectKey()` back: `<group>/<kind>/<namespace>/<name>`. */
-export function parseObjectKey(key: string): ObjectRef | undefined {
-  const parts = key.split('/');
-  if (parts.length < 4) return undefined;
-  const [group, kind, namespace, ...rest] = parts;
-  return {
-    kind,
-    apiVersion: group === 'core' ? 'v1' : `${group}/v1`,
-    ...(namespace && { namespace }),
-    name: rest.join('/'),
-  };
+/** Whether a node is on a traced request's `path` (a pod group: any of its pods). @public */
+export function isOnPath(node: ChainNode, path: ReadonlySet<string>): boolean {
+  return path.has(node.key) || (node.members ?? []).some(key => path.has(key));
 }
 
-function selects(
-  selector: Record<string, string>,
-  labels: Record<string, string>,
-): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+/** How many diagnostics name each object. */
+function diagnosticCounts(chain: ClusterChain): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const d of chain.diagnostics) {
+    for (const key of new Set(d.resources.map(objectKey))) {
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
 
-function gatewayKeyFor(
-  written: string,
-  vsNamespace: string | undefined,
-  gatewaysByName: Map<string, string>,
-): string | undefined {
-  if (written === 'mesh') return undefined;
-  const full = written.includes('/') ? written : `${vsNamespace}/${written}`;
-  return gatewaysByName.get(full);
+/** The one-line summary of each kind of resource, as the box shows it. */
+function resourceSummaries(chain: ClusterChain) {
+  return [
+    ...chain.gateways.map(g => ({
+      item: g as ResourceBase,
+      kind: 'gateway' as const,
+      summary:
+        g.servers.map(s => `${s.protocol} :${s.port}`).join(' · ') ||
+        'no servers',
+    })),
+    ...chain.virtualServices.map(vs => ({
+      item: vs,
+      kind: 'virtualService' as const,
+      summary: pluralize(vs.routeIds.length, 'route'),
+    })),
+    ...chain.httpRoutes.map(r => ({
+      item: r,
+      kind: 'httpRoute' as const,
+      summary: pluralize(r.routeIds.length, 'rule'),
+    })),
+    ...chain.destinationRules.map(dr => ({
+      item: dr,
+      kind: 'destinationRule' as const,
+      summary: dr.subsets.length
+        ? `subsets ${dr.subsets.map(s => s.name).join(', ')}`
+        : 'no subsets',
+    })),
+    ...chain.services.map(s => ({
+      item: s,
+      kind: 'service' as const,
+      summary: `${s.type} ${s.ports.map(p => `:${p.port}`).join(' ')}`.trim(),
+    })),
+    ...chain.deployments.map(d => ({
+      item: d,
+      kind: 'deployment' as const,
+      summary: `${d.replicas.ready}/${d.replicas.desired} ready`,
+    })),
+    ...chain.hpas.map(h => ({
+      item: h,
+      kind: 'hpa' as const,
+      summary: `${h.currentReplicas} of ${h.minReplicas}–${h.maxReplicas}`,
+    })),
+  ];
 }
 
-function podsSummary(pods: PodInfo[]): { summary: string; health: Health } {
+function resourceNodes(
+  chain: ClusterChain,
+  diagnostics: Map<string, number>,
+): ChainNode[] {
+  return resourceSummaries(chain).map(({ item, kind, summary }) => {
+    const key = objectKey(item.ref);
+    return {
+      key,
+      kind,
+      kindLabel: item.ref.kind,
+      name: item.ref.name,
+      namespace: item.ref.namespace,
+      summary,
+      health: item.health,
+      column: KIND_COLUMN[item.ref.kind] ?? 3,
+      diagnostics: diagnostics.get(key) ?? 0,
+      ref: item.ref,
+      ...(item.foundBy && { foundBy: item.foundBy }),
+      ...(item.foundFrom && { foundFrom: item.foundFrom }),
+    };
+  });
+}
+
+/**
+ * The pods by the group they are drawn in: the Deployment that `owns` them,
+ * or one group of the pods no Deployment of the chain owns. A Deployment
+ * that wants pods and has none gets an empty group.
+ */
+function podGroups(chain: ClusterChain): Map<string, PodInfo[]> {
+  const deployments = new Set(chain.deployments.map(d => objectKey(d.ref)));
+  const ownerOf = new Map<string, string>();
+  for (const l of chain.links) {
+    if (l.relation === 'owns' && deployments.has(l.from)) {
+      ownerOf.set(l.to, l.from);
+    }
+  }
+  const groups = new Map<string, PodInfo[]>();
+  for (const d of chain.deployments) {
+    if (d.replicas.desired > 0) groups.set(podGroupKey(objectKey(d.ref)), []);
+  }
+  for (const p of chain.pods) {
+    const owner = ownerOf.get(objectKey(p.ref));
+    const group = owner ? podGroupKey(owner) : UNOWNED_PODS;
+    groups.set(group, [...(groups.get(group) ?? []), p]);
+  }
+  return groups;
+}
+
+function podsHealth(pods: PodInfo[]): Health {
   const ready = pods.filter(p => p.ready).length;
-  const restarts = pods.reduce((n, p) => n + p.restarts, 0);
   let health: Health = 'ok';
   if (pods.length === 0) health = 'warning';
   else if (ready === 0) health = 'error';
   else if (ready < pods.length) health = 'warning';
-  health = worstHealth([health, ...pods.map(p => p.health)]);
-  const restartText =
-    restarts > 0 ? ` · ${pluralize(restarts, 'restart')}` : '';
+  return worstHealth([health, ...pods.map(p => p.health)]);
+}
+
+function podGroupNode(
+  key: string,
+  pods: PodInfo[],
+  ownerName: string | undefined,
+  diagnostics: Map<string, number>,
+): ChainNode {
+  const ready = pods.filter(p => p.ready).length;
+  const restarts = pods.reduce((n, p) => n + p.restarts, 0);
+  const members = pods.map(p => objectKey(p.ref));
+  const foundByLabel = pods.some(p => p.foundBy === 'label');
   return {
-    summary: `${ready}/${pods.length} ready${restartText}`,
-    health,
+    key,
+    kind: 'pods',
+    kindLabel: 'Pods',
+    name: ownerName ?? 'other pods',
+    summary: `${ready}/${pods.length} ready${
+      restarts > 0 ? ` · ${pluralize(restarts, 'restart')}` : ''
+    }`,
+    health: podsHealth(pods),
+    column: KIND_COLUMN.Pod,
+    diagnostics: members.reduce((n, m) => n + (diagnostics.get(m) ?? 0), 0),
+    ...(pods.length > 0 && {
+      foundBy: foundByLabel ? ('label' as const) : ('reference' as const),
+    }),
+    members,
   };
 }
 
+function placeholderNode(
+  key: string,
+  diagnostics: Map<string, number>,
+): ChainNode {
+  const ref = parseObjectKey(key);
+  return {
+    key,
+    kind: 'missing',
+    kindLabel: ref?.kind ?? 'Object',
+    name: ref?.name ?? key,
+    namespace: ref?.namespace,
+    summary: 'not found',
+    health: 'error',
+    column: (ref && KIND_COLUMN[ref.kind]) ?? 0,
+    diagnostics: diagnostics.get(key) ?? 0,
+    ref,
+  };
+}
+
+/** The links with each pod replaced by the group it is drawn in. */
+function linksBetweenBoxes(
+  chain: ClusterChain,
+  groupOf: Map<string, string>,
+): ChainEdge[] {
+  return chain.links
+    .map(l => ({
+      from: groupOf.get(l.from) ?? l.from,
+      to: groupOf.get(l.to) ?? l.to,
+      relation: l.relation,
+      broken: !!l.broken,
+    }))
+    .filter(e => e.from !== e.to);
+}
+
 /**
- * The picture of one cluster's chain: one node per object (pods grouped per
- * Deployment), edges from the backend's links plus the references the data
- * itself carries, drawn Gateway -> routes -> DestinationRule -> Service ->
- * Deployment (HPA beside it) -> Pods.
+ * The chain reads Gateway -> route -> DestinationRule -> Service: a route
+ * to a Service a DestinationRule is policy for is drawn through it.
+ */
+function throughDestinationRules(
+  edges: ChainEdge[],
+  kindOf: (key: string) => ChainNodeKind | undefined,
+): ChainEdge[] {
+  const rulesOf = new Map<string, string[]>();
+  for (const e of edges) {
+    if (kindOf(e.from) === 'destinationRule' && kindOf(e.to) === 'service') {
+      rulesOf.set(e.to, [...(rulesOf.get(e.to) ?? []), e.from]);
+    }
+  }
+  return edges.flatMap(e => {
+    const fromKind = kindOf(e.from);
+    const rules = rulesOf.get(e.to);
+    if (
+      rules &&
+      !e.broken &&
+      (fromKind === 'virtualService' || fromKind === 'httpRoute')
+    ) {
+      return rules.map(dr => ({ ...e, to: dr, relation: 'routes via' }));
+    }
+    return [e];
+  });
+}
+
+/** One edge per pair of boxes; broken if any of its links is. */
+function oneEdgePerPair(edges: ChainEdge[]): ChainEdge[] {
+  const byPair = new Map<string, ChainEdge>();
+  for (const e of edges) {
+    const id = `${e.from}→${e.to}`;
+    const seen = byPair.get(id);
+    byPair.set(id, seen ? { ...seen, broken: seen.broken || e.broken } : e);
+  }
+  return [...byPair.values()];
+}
+
+/**
+ * The picture of one cluster's chain: Gateway -> routes -> DestinationRule
+ * -> Service -> Deployment (HPA beside it) -> Pods, from the chain's
+ * resources and links.
+ *
+ * @public
  */
 export function buildChainGraph(chain: ClusterChain): ChainGraph {
-  const nodes = new Map<string, ChainNode>();
-  const diagCount = new Map<string, number>();
-  for (const d of chain.diagnostics) {
-    for (const key of new Set(d.resources.map(objectKey))) {
-      diagCount.set(key, (diagCount.get(key) ?? 0) + 1);
+  const diagnostics = diagnosticCounts(chain);
+  const nodes = new Map(resourceNodes(chain, diagnostics).map(n => [n.key, n]));
+  const groupOf = new Map<string, string>();
+  for (const [key, pods] of podGroups(chain)) {
+    const owner = nodes.get(key.slice('pods:'.length));
+    const group = podGroupNode(key, pods, owner?.name, diagnostics);
+    nodes.set(key, group);
+    group.members!.forEach(m => groupOf.set(m, key));
+  }
+  const linked = linksBetweenBoxes(chain, groupOf);
+  for (const e of linked.filter(l => l.broken)) {
+    for (const key of [e.from, e.to]) {
+      if (!nodes.has(key)) nodes.set(key, placeholderNode(key, diagnostics));
     }
   }
-  const add = (
-    ref: ObjectRef,
-    kind: ChainNodeKind,
-    summary: string,
-    health: Health,
-  ) => {
-    const key = objectKey(ref);
-    nodes.set(key, {
-      key,
-      kind,
-      kindLabel: ref.kind,
-      name: ref.name,
-      namespace: ref.namespace,
-      summary,
-      health,
-      column: kindColumn[ref.kind] ?? 3,
-      diagnostics: diagCount.get(key) ?? 0,
-      ref,
-    });
-    return key;
-  };
-
-  const gatewaysByName = new Map<string, string>();
-  for (const g of chain.gateways) {
-    const key = add(
-      g.ref,
-      'gateway',
-      g.servers.map(s => `${s.protocol} :${s.port}`).join(' · ') ||
-        'no servers',
-      g.health,
-    );
-    gatewaysByName.set(`${g.ref.namespace}/${g.ref.name}`, key);
-  }
-  for (const vs of chain.virtualServices) {
-    add(
-      vs.ref,
-      'virtualService',
-      pluralize(vs.routeIds.length, 'route'),
-      vs.health,
-    );
-  }
-  for (const r of chain.httpRoutes) {
-    add(r.ref, 'httpRoute', pluralize(r.routeIds.length, 'rule'), r.health);
-  }
-  for (const dr of chain.destinationRules) {
-    add(
-      dr.ref,
-      'destinationRule',
-      dr.subsets.length
-        ? `subsets ${dr.subsets.map(s => s.name).join(', ')}`
-        : 'no subsets',
-      dr.health,
-    );
-  }
-  for (const s of chain.services) {
-    const ports = s.ports.map(p => `:${p.port}`).join(' ');
-    add(s.ref, 'service', `${s.type} ${ports}`.trim(), s.health);
-  }
-  for (const d of chain.deployments) {
-    add(
-      d.ref,
-      'deployment',
-      `${d.replicas.ready}/${d.replicas.desired} ready`,
-      d.health,
-    );
-  }
-  for (const h of chain.hpas) {
-    add(
-      h.ref,
-      'hpa',
-      `${h.currentReplicas} of ${h.minReplicas}–${h.maxReplicas}`,
-      h.health,
-    );
-  }
-
-  // Pods, one node per owning Deployment.
-  const podGroups = new Map<string, PodInfo[]>();
-  const podToGroup = new Map<string, string>();
-  for (const p of chain.pods) {
-    const ownerKey = p.owner ? objectKey(p.owner) : undefined;
-    const group = podGroupKey(
-      ownerKey && nodes.has(ownerKey) ? ownerKey : undefined,
-    );
-    podGroups.set(group, [...(podGroups.get(group) ?? []), p]);
-    podToGroup.set(objectKey(p.ref), group);
-  }
-  for (const d of chain.deployments) {
-    const group = podGroupKey(objectKey(d.ref));
-    if (!podGroups.has(group) && d.replicas.desired > 0)
-      podGroups.set(group, []);
-  }
-  for (const [key, pods] of podGroups) {
-    const { summary, health } = podsSummary(pods);
-    const owner = key.slice('pods:'.length);
-    const podDiags = pods.reduce(
-      (n, p) => n + (diagCount.get(objectKey(p.ref)) ?? 0),
-      0,
-    );
-    nodes.set(key, {
-      key,
-      kind: 'pods',
-      kindLabel: 'Pods',
-      name: owner === 'unowned' ? 'other pods' : nodes.get(owner)?.name ?? '',
-      summary,
-      health,
-      column: 5,
-      diagnostics: podDiags,
-    });
-  }
-
-  // Edges: the references in the data, then the backend's links.
-  const raw: ChainEdge[] = [];
-  const edge = (from: string, to: string, relation: string, broken = false) =>
-    raw.push({ from, to, relation, broken });
-
-  for (const vs of [...chain.virtualServices, ...chain.httpRoutes]) {
-    for (const g of vs.gateways) {
-      const gk = gatewayKeyFor(g, vs.ref.namespace, gatewaysByName);
-      if (gk) edge(gk, objectKey(vs.ref), 'binds');
-    }
-  }
-  for (const r of chain.routes) {
-    for (const d of r.destinations) {
-      if (d.service)
-        edge(objectKey(r.source), objectKey(d.service), 'routes to');
-      if (d.destinationRule)
-        edge(
-          objectKey(r.source),
-          objectKey(d.destinationRule),
-          'uses subsets of',
-        );
-    }
-  }
-  for (const dr of chain.destinationRules) {
-    for (const s of chain.services) {
-      if (s.fqdn === dr.fqdn)
-        edge(objectKey(dr.ref), objectKey(s.ref), 'policy for');
-    }
-  }
-  for (const s of chain.services) {
-    for (const d of chain.deployments) {
-      if (
-        s.ref.namespace === d.ref.namespace &&
-        selects(s.selector, d.podLabels)
-      )
-        edge(objectKey(s.ref), objectKey(d.ref), 'selects');
-    }
-  }
-  for (const h of chain.hpas) {
-    if (h.target) edge(objectKey(h.ref), objectKey(h.target), 'scales');
-  }
-  for (const [key] of podGroups) {
-    const owner = key.slice('pods:'.length);
-    if (nodes.has(owner)) edge(owner, key, 'owns');
-  }
-  for (const l of chain.links) edge(l.from, l.to, l.relation, !!l.broken);
-
-  // Normalise: pods -> their group; anything but the owner pointing at a pod
-  // group points at its Deployment instead.
-  const normalised: ChainEdge[] = [];
-  for (const e of raw) {
-    let { from, to } = e;
-    from = podToGroup.get(from) ?? from;
-    to = podToGroup.get(to) ?? to;
-    if (to.startsWith('pods:')) {
-      const owner = to.slice('pods:'.length);
-      if (
-        nodes.has(owner) &&
-        from !== owner &&
-        nodes.get(from)?.kind !== 'hpa'
-      ) {
-        to = owner;
-      }
-    }
-    if (from === to) continue;
-    normalised.push({ ...e, from, to });
-  }
-
-  // Placeholders for references to nothing.
-  for (const e of normalised) {
-    for (const key of [e.to, e.from]) {
-      if (nodes.has(key) || !e.broken) continue;
-      const ref = parseObjectKey(key);
-      nodes.set(key, {
-        key,
-        kind: 'missing',
-        kindLabel: ref?.kind ?? 'Object',
-        name: ref?.name ?? key,
-        namespace: ref?.namespace,
-        summary: 'not found',
-        health: 'error',
-        column:
-          ref && kindColumn[ref.kind] !== undefined ? kindColumn[ref.kind] : 0,
-        diagnostics: diagCount.get(key) ?? 0,
-        ref,
-      });
-    }
-  }
-
-  // The chain reads Gateway -> VirtualService -> DestinationRule -> Service:
-  // a route to a Service that has a DestinationRule is drawn through it.
-  const drOf = new Map<string, string[]>();
-  for (const e of normalised) {
-    if (
-      nodes.get(e.from)?.kind === 'destinationRule' &&
-      nodes.get(e.to)?.kind === 'service'
-    ) {
-      drOf.set(e.to, [...(drOf.get(e.to) ?? []), e.from]);
-    }
-  }
-  const drawn: ChainEdge[] = [];
-  for (const e of normalised) {
-    const fromKind = nodes.get(e.from)?.kind;
-    const drs = drOf.get(e.to);
-    if (
-      (fromKind === 'virtualService' || fromKind === 'httpRoute') &&
-      drs &&
-      !e.broken
-    ) {
-      for (const dr of drs)
-        drawn.push({ ...e, to: dr, relation: 'routes via' });
-    } else {
-      drawn.push(e);
-    }
-  }
-
-  const edges = new Map<string, ChainEdge>();
-  for (const e of drawn) {
-    if (!nodes.has(e.from) || !nodes.has(e.to)) continue;
-    const id = `${e.from}→${e.to}`;
-    const prev = edges.get(id);
-    edges.set(id, prev ? { ...prev, broken: prev.broken || e.broken } : e);
-  }
-
-  return { nodes: [...nodes.values()], edges: [...edges.values()] };
-}
-
-export interface NodePosition {
-  x: number;
-  y: number;
-}
-
-export interface ChainLayout {
-  positions: Map<string, NodePosition>;
-  /** Columns in use, left to right, with their x. */
-  columns: Array<{ index: number; label: string; x: number }>;
-  width: number;
-  height: number;
-  nodeWidth: number;
-  nodeHeight: number;
-}
-
-/**
- * Places the nodes in columns; each node sits level with the nodes that
- * lead to it where it can, so most edges are straight.
- */
-export function layoutChain(
-  graph: ChainGraph,
-  options: {
-    width: number;
-    nodeHeight?: number;
-    gap?: number;
-    rowGap?: number;
-  },
-): ChainLayout {
-  const nodeHeight = options.nodeHeight ?? 64;
-  const gap = options.gap ?? 40;
-  const rowGap = options.rowGap ?? 16;
-  const used = [...new Set(graph.nodes.map(n => n.column))].sort(
-    (a, b) => a - b,
-  );
-  const colWidth = Math.max(
-    176,
-    used.length ? (options.width + gap) / used.length : 0,
-  );
-  const nodeWidth = colWidth - gap;
-  const columns = used.map((index, i) => ({
-    index,
-    label: COLUMN_LABELS[index] ?? '',
-    x: i * colWidth,
-  }));
-  const xOf = new Map(columns.map(c => [c.index, c.x]));
-
-  const incoming = new Map<string, string[]>();
-  const byKey = new Map(graph.nodes.map(n => [n.key, n]));
-  for (const e of graph.edges) {
-    const a = byKey.get(e.from)!;
-    const b = byKey.get(e.to)!;
-    // Treat every edge as left -> right for placement.
-    const [left, right] = a.column <= b.column ? [a, b] : [b, a];
-    if (left.column === right.column) continue;
-    incoming.set(right.key, [...(incoming.get(right.key) ?? []), left.key]);
-  }
-
-  const positions = new Map<string, NodePosition>();
-  const step = nodeHeight + rowGap;
-  for (const col of used) {
-    const inColumn = graph.nodes.filter(
-      n => n.column === col && n.kind !== 'hpa',
-    );
-    const wanted = (n: ChainNode) => {
-      const ys = (incoming.get(n.key) ?? [])
-        .map(k => positions.get(k)?.y)
-        .filter((y): y is number => y !== undefined);
-      return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Infinity;
-    };
-    inColumn.sort(
-      (a, b) =>
-        wanted(a) - wanted(b) ||
-        Number(a.kind === 'missing') - Number(b.kind === 'missing') ||
-        a.name.localeCompare(b.name),
-    );
-    let next = 0;
-    const place = (n: ChainNode, y: number) => {
-      positions.set(n.key, { x: xOf.get(col)!, y });
-      next = y + step;
-    };
-    for (const n of inColumn) {
-      const w = wanted(n);
-      place(n, Number.isFinite(w) ? Math.max(next, w) : next);
-      // An HPA sits right below the Deployment it scales.
-      if (n.kind === 'deployment') {
-        for (const h of graph.nodes.filter(
-          x =>
-            x.kind === 'hpa' &&
-            graph.edges.some(e => e.from === x.key && e.to === n.key),
-        )) {
-          place(h, next);
-        }
-      }
-    }
-    for (const h of graph.nodes.filter(
-      x => x.column === col && x.kind === 'hpa' && !positions.has(x.key),
-    )) {
-      place(h, next);
-    }
-  }
-
-  let height = 0;
-  for (const p of positions.values())
-    height = Math.max(height, p.y + nodeHeight);
-  const width = used.length ? used.length * colWidth - gap : 0;
-  return { positions, columns, width, height, nodeWidth, nodeHeight };
+  const edges = oneEdgePerPair(
+    throughDestinationRules(linked, key => nodes.get(key)?.kind),
+  ).filter(e => nodes.has(e.from) && nodes.has(e.to));
+  return { nodes: [...nodes.values()], edges };
 }

@@ -1,3 +1,7 @@
+/*
+ * The data behind a box of the chain picture: the resource of the answer
+ * with that key, or a pod group's pods and their Deployment.
+ */
 import type {
   ClusterChain,
   DeploymentInfo,
@@ -10,6 +14,7 @@ import type {
   VirtualServiceInfo,
 } from '@mesh-chain/plugin-mesh-common';
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
+import type { ChainGraph } from './chainGraph';
 
 export type ResolvedResource =
   | { type: 'gateway'; item: GatewayInfo }
@@ -22,28 +27,20 @@ export type ResolvedResource =
   | { type: 'pod'; item: PodInfo }
   | { type: 'pods'; pods: PodInfo[]; owner?: DeploymentInfo };
 
-/** Finds a node of the chain picture in the chain's data by its key. */
-export function resolveNode(
+/** The HPA that scales a Deployment, as the answer says (`autoscaler`). */
+export function autoscalerOf(
   chain: ClusterChain,
-  key: string,
-): ResolvedResource | undefined {
-  if (key.startsWith('pods:')) {
-    const ownerKey = key.slice('pods:'.length);
-    const owner = chain.deployments.find(d => objectKey(d.ref) === ownerKey);
-    if (!owner && ownerKey !== 'unowned') return undefined;
-    const pods = chain.pods.filter(p =>
-      owner
-        ? p.owner && objectKey(p.owner) === ownerKey
-        : !p.owner ||
-          !chain.deployments.some(
-            d => objectKey(d.ref) === objectKey(p.owner!),
-          ),
-    );
-    return { type: 'pods', pods, owner };
-  }
-  const find = <T extends ResourceBase>(list: T[]) =>
-    list.find(x => objectKey(x.ref) === key);
-  const lists: Array<[ResolvedResource['type'], ResourceBase[]]> = [
+  deployment: DeploymentInfo,
+): HpaInfo | undefined {
+  const ref = deployment.autoscaler;
+  return ref && chain.hpas.find(h => objectKey(h.ref) === objectKey(ref));
+}
+
+/** The resource lists of a chain, by the type of resource they hold. */
+function resourceLists(
+  chain: ClusterChain,
+): Array<[Exclude<ResolvedResource['type'], 'pods'>, ResourceBase[]]> {
+  return [
     ['gateway', chain.gateways],
     ['virtualService', chain.virtualServices],
     ['httpRoute', chain.httpRoutes],
@@ -53,8 +50,32 @@ export function resolveNode(
     ['hpa', chain.hpas],
     ['pod', chain.pods],
   ];
-  for (const [type, list] of lists) {
-    const item = find(list);
+}
+
+/** Every resource of a chain, pods included. */
+export function chainResources(chain: ClusterChain): ResourceBase[] {
+  return resourceLists(chain).flatMap(([, list]) => list);
+}
+
+/** Finds a node of the chain picture in the chain's data by its key. */
+export function resolveNode(
+  chain: ClusterChain,
+  graph: ChainGraph,
+  key: string,
+): ResolvedResource | undefined {
+  const find = <T extends ResourceBase>(list: T[], k: string) =>
+    list.find(x => objectKey(x.ref) === k);
+  const node = graph.nodes.find(n => n.key === key);
+  if (node?.kind === 'pods') {
+    const members = new Set(node.members);
+    return {
+      type: 'pods',
+      pods: chain.pods.filter(p => members.has(objectKey(p.ref))),
+      owner: find(chain.deployments, key.slice('pods:'.length)),
+    };
+  }
+  for (const [type, list] of resourceLists(chain)) {
+    const item = find(list, key);
     if (item) return { type, item } as ResolvedResource;
   }
   return undefined;

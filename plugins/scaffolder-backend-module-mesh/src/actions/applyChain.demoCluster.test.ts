@@ -282,7 +282,7 @@ describe('mesh:chain:apply against the demo cluster', () => {
       }),
     );
     await expect(apply()).rejects.toThrow(
-      /Gateway istio-system\/private-gateway \(referenced by VirtualService search\/search spec.gateways\[0\]\) does not exist[\s\S]*Nothing was applied/,
+      /nothing was applied:\n {2}- MESH-1001 VirtualService gateway not found: VirtualService search\/search spec.gateways\[0\]: .*no Gateway private-gateway in namespace istio-system\. Fix: Change spec.gateways\[0\] to an existing Gateway \(in istio-system: public-gateway\)/,
     );
     expect(
       await cluster.get('apps/v1', 'Deployment', 'search', 'search'),

@@ -4,6 +4,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import yaml from 'yaml';
 import { FakeCluster } from '../__testUtils__/FakeCluster';
 import { fakeClusters } from '../__testUtils__/clusters';
+import { istioIngressObjects } from '../__testUtils__/istioIngress';
 import { createApplyChainAction } from './applyChain';
 import { examples } from './applyChain.examples';
 import { createRenderChainAction } from './renderChain';
@@ -16,7 +17,8 @@ describe('mesh:chain:apply examples', () => {
     '%s',
     async (_description, example) => {
       workspace.clear();
-      const cluster = new FakeCluster();
+      // A cluster with Istio's ingress gateway, which the chain's Gateway selects.
+      const cluster = new FakeCluster().seed(istioIngressObjects());
       cluster.objects.set('Namespace//shop', { metadata: { name: 'shop' } });
       const action = createApplyChainAction({
         clusters: fakeClusters([{ name: 'dev' }]),

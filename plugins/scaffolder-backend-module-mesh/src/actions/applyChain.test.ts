@@ -9,6 +9,7 @@ import path from 'path';
 import { ConfigMeshClusters } from '@mesh-chain/plugin-mesh-node';
 import { FakeCluster } from '../__testUtils__/FakeCluster';
 import { fakeClusters } from '../__testUtils__/clusters';
+import { istioIngressObjects } from '../__testUtils__/istioIngress';
 import type { ChainClusterClient } from '../cluster/MeshObjectApi';
 import { createApplyChainAction } from './applyChain';
 import { createRenderChainAction } from './renderChain';
@@ -29,7 +30,7 @@ describe('mesh:chain:apply', () => {
 
   beforeEach(() => {
     workspace.clear();
-    cluster = new FakeCluster();
+    cluster = new FakeCluster().seed(istioIngressObjects());
     clusters = fakeClusters([
       { name: 'dev' },
       { name: 'prod' },
@@ -89,7 +90,7 @@ describe('mesh:chain:apply', () => {
       '| Deployment | shop | checkout | created |',
     );
     expect(outputs.warnings).toEqual([]);
-    expect(cluster.objects.size).toBe(6);
+    expect(cluster.objectsIn('shop')).toHaveLength(6);
 
     const again = await run({ cluster: 'dev' });
     expect(again.results.every((r: any) => r.result === 'unchanged')).toBe(
@@ -180,6 +181,7 @@ describe('mesh:chain:apply', () => {
       return {
         served: (v, k) => record('served', cluster.served(v, k)),
         get: o => record('get', cluster.get(o)),
+        listObjects: r => record('list', cluster.listObjects(r)),
         apply: (o, opts) => record('apply', cluster.apply(o, opts)),
         deleteNamespace: n => record('delete', cluster.deleteNamespace(n)),
       };
@@ -209,7 +211,7 @@ describe('mesh:chain:apply', () => {
     });
     await act.handler(ctx as any);
     expect(new Set(calls)).toEqual(
-      new Set(['reader served', 'reader get', 'writer apply']),
+      new Set(['reader list', 'reader served', 'reader get', 'writer apply']),
     );
     // The token is in no log line and no output.
     const said = JSON.stringify([
@@ -269,7 +271,7 @@ describe('mesh:chain:apply', () => {
     expect(cluster.calls).toEqual([]);
   });
 
-  it('refuses manifests whose references do not fit together', async () => {
+  it('refuses manifests that make a chain the Service Mesh tab reports as broken, with its codes and fixes', async () => {
     await render();
     const file = path.join(
       workspace.path,
@@ -281,7 +283,51 @@ describe('mesh:chain:apply', () => {
       fs.readFileSync(file, 'utf8').replace('name: v1', 'name: stable'),
     );
     await expect(run({ cluster: 'dev' })).rejects.toThrow(
-      /do not fit together; nothing was applied:\n {2}- VirtualService shop\/checkout: spec.http\[0\].route\[0\].destination.subset: subset v1 is not defined by a DestinationRule/,
+      /The manifests make a chain the Service Mesh tab would report as broken; nothing was applied:\n {2}- MESH-1003 Route destination subset not found: VirtualService shop\/checkout spec.http\[0\].route\[0\].destination.subset: .*sends to subset "v1".* Fix: Add the subset to the DestinationRule/,
+    );
+  });
+
+  it('checks the chain against what the cluster holds: a shared Gateway must exist, and should accept the hosts', async () => {
+    const shared = {
+      ...chainInput,
+      createNamespace: false,
+      gateway: { mode: 'existing', ref: 'istio-system/internal-gateway' },
+    };
+    cluster.seed([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+    ]);
+    await render(shared);
+    await expect(run({ cluster: 'dev' })).rejects.toThrow(
+      /- MESH-1001 VirtualService gateway not found: VirtualService shop\/checkout spec.gateways\[0\]: .*istio-system\/internal-gateway.* Fix: /,
+    );
+    expect(cluster.calls).toEqual([]);
+    // Only what the engine asked for was read: pods by selector, never all.
+    expect(cluster.reads).toContain('list gateways istio-system');
+    expect(cluster.reads.filter(r => /^list pods \* ?$/.test(r))).toEqual([]);
+
+    // public-gateway serves *.example.com, not checkout.example.org.
+    await render({
+      ...shared,
+      hosts: ['checkout.example.org'],
+      gateway: { mode: 'existing', ref: 'istio-system/public-gateway' },
+    });
+    const outputs = await run({ cluster: 'dev' });
+    expect(outputs.checkedAgainst).toBe('cluster');
+    expect(outputs.findings).toEqual([
+      expect.objectContaining({
+        code: 'MESH-1006',
+        severity: 'warning',
+        title: 'VirtualService host not on the bound Gateway',
+        object: 'VirtualService shop/checkout',
+      }),
+    ]);
+    expect(outputs.warnings).toEqual([
+      expect.stringMatching(
+        /^MESH-1006 VirtualService host not on the bound Gateway: VirtualService shop\/checkout .*checkout.example.org.* Fix: /,
+      ),
+    ]);
+    expect(outputs.results.every((r: any) => r.result === 'created')).toBe(
+      true,
     );
   });
 

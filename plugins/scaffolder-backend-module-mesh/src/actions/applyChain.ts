@@ -8,11 +8,17 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   classifyClusterError,
-  type MeshCluster,
   type MeshClustersService,
 } from '@mesh-chain/plugin-mesh-node';
 import { createHash } from 'crypto';
-import { checkChain } from '../chain/checks';
+import {
+  blockingFindings,
+  ChainCheckResult,
+  checkChainInCluster,
+  checkChainManifests,
+  describeFinding,
+  formatFindings,
+} from '../chain/chainCheck';
 import {
   parseManifests,
   readManifestDirectory,
@@ -26,14 +32,11 @@ import {
   orderForApply,
   waitForDeployments,
 } from '../cluster/applyManifests';
-import {
-  ChainClusterClient,
-  MeshObjectApi,
-  readWriteClient,
-} from '../cluster/MeshObjectApi';
-import { ApplyTarget, readApplyTargets, targetFor } from '../cluster/targets';
+import { ChainClusterClient } from '../cluster/MeshObjectApi';
+import { TargetAccess, TargetCluster } from '../cluster/targetAccess';
+import { ApplyTarget, readApplyTargets } from '../cluster/targets';
 import { checkDns1123Label } from '../lib/formats';
-import { isNamespacedKind } from '../lib/models';
+import { isNamespacedKind, KubeObject } from '../lib/models';
 import { parseInput, z as zod, Zod } from '../lib/zod';
 import { examples } from './applyChain.examples';
 
@@ -118,7 +121,39 @@ const outputSchema = (z: Zod) =>
     summary: z.string().describe('The results as a Markdown table.'),
     warnings: z
       .array(z.string())
-      .describe('Problems in the manifests that did not stop the apply.'),
+      .describe(
+        'What the chain check found that did not stop the apply, one line each: code, title, object, field, what is wrong and the fix.',
+      ),
+    findings: z
+      .array(
+        z.object({
+          code: z
+            .string()
+            .optional()
+            .describe(
+              'The code of the diagnostic catalogue (MESH-xxxx), as the Service Mesh tab shows it.',
+            ),
+          severity: z.string().describe('error, warning or info.'),
+          title: z.string().describe('The title of the finding.'),
+          object: z.string().describe('Kind namespace/name of the object.'),
+          path: z.string().optional().describe('The field, if any.'),
+          message: z.string().describe('What is wrong.'),
+          fix: z.string().describe('How to fix it.'),
+          involvesManifests: z
+            .boolean()
+            .describe(
+              'Whether it involves the manifests (else objects already in the cluster).',
+            ),
+        }),
+      )
+      .describe(
+        'What the chain check found: the Service Mesh tab’s diagnostics for the chain once applied, and the rules about applying manifests.',
+      ),
+    checkedAgainst: z
+      .string()
+      .describe(
+        '`cluster` when the chain was checked against the cluster’s objects, `manifests` when alone (a template dry run).',
+      ),
     available: z
       .boolean()
       .optional()
@@ -171,10 +206,7 @@ function markdownTable(results: ObjectResult[], cluster: string): string {
  * @public
  */
 export function createApplyChainAction(options: ApplyChainActionOptions) {
-  const { clusters, config } = options;
-  const clientFactory =
-    options.clientFactory ??
-    ((kc: KubeConfig) => MeshObjectApi.fromKubeConfig(kc));
+  const { clusters, config, clientFactory } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
   const targets = readApplyTargets(config);
   for (const target of targets) {
@@ -185,32 +217,12 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
     }
   }
 
-  /** Reads with the cluster's credential, writes with the target's. */
-  async function clientFor(
-    cluster: MeshCluster,
-    target: ApplyTarget,
-  ): Promise<ChainClusterClient> {
-    if (!target.credential) {
-      return clientFactory(await clusters.getKubeConfig(cluster.name));
-    }
-    const writer = clientFactory(
-      await clusters.getKubeConfig(cluster.name, {
-        credential: target.credential,
-      }),
-    );
-    // A cluster read with the signed-in user's credential: the scaffolder
-    // has none, so the target's credential reads too.
-    if (cluster.authMode !== 'server') {
-      return writer;
-    }
-    const reader = clientFactory(await clusters.getKubeConfig(cluster.name));
-    return readWriteClient(reader, writer);
-  }
+  const access = new TargetAccess(clusters, targets, clientFactory);
 
   return createTemplateAction({
     id: 'mesh:chain:apply',
     description:
-      'Applies Kubernetes and Istio manifests to a configured cluster: validates them against the upstream schemas and their references to each other, checks the target is allowed, runs a server-side dry run of every object (nothing is applied if any is rejected), then server-side applies them in dependency order with its own field manager, optionally waiting for the Deployments. In a template dry run it validates and changes nothing.',
+      "Applies Kubernetes and Istio manifests to a configured cluster: validates them against the upstream schemas, checks the target is allowed, checks the chain they make with the Service Mesh tab's engine against the cluster's objects (errors refuse the step, warnings are reported), runs a server-side dry run of every object (nothing is applied if any is rejected), then server-side applies them in dependency order with its own field manager, optionally waiting for the Deployments. In a template dry run it validates and checks the manifests alone and changes nothing.",
     examples,
     supportsDryRun: true,
     schema: { input: inputSchema, output: outputSchema },
@@ -302,55 +314,34 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
         );
       }
       const ordered = orderForApply(manifests.map(m => m.object));
-      const { findings, external } = checkChain(ordered, {
+      const namespaces = namespacesOf(ordered);
+      const where = await access.resolve(input.cluster, namespaces);
+      const { cluster, target } = where;
+
+      const check = await checkTheChain(ordered, where, access, {
+        dryRun: Boolean(ctx.isDryRun),
         clusterDomain: input.clusterDomain,
       });
-      const errors = findings.filter(f => f.severity === 'error');
-      const warnings = findings
-        .filter(f => f.severity === 'warning')
-        .map(f => `${f.object}: ${f.path ? `${f.path}: ` : ''}${f.message}`);
-      if (errors.length > 0) {
+      const blocking = blockingFindings(check);
+      if (blocking.length > 0) {
         throw new InputError(
-          `The manifests do not fit together; nothing was applied:\n${formatProblems(
-            errors,
+          `The manifests make a chain the Service Mesh tab would report as broken; nothing was applied:\n${formatFindings(
+            blocking,
           )}`,
         );
       }
+      const warnings = check.findings
+        .filter(f => !blocking.includes(f))
+        .map(describeFinding);
       for (const w of warnings) {
         ctx.logger.warn(w);
-      }
-
-      // Where
-      const namespaces = [
-        ...new Set(
-          ordered.map(o =>
-            o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace!,
-          ),
-        ),
-      ];
-      let cluster;
-      try {
-        cluster = await clusters.getCluster(input.cluster);
-      } catch {
-        const known = (await clusters.listClusters()).map(c => c.name);
-        throw new InputError(
-          `cluster: '${
-            input.cluster
-          }' is not configured under kubernetes.clusterLocatorMethods; use one of ${
-            known.join(', ') || '(none configured)'
-          }`,
-        );
-      }
-      const target = targetFor(targets, cluster.name, namespaces);
-      if (cluster.authMode !== 'server' && !target.credential) {
-        throw new InputError(
-          `cluster: '${cluster.name}' authenticates with the signed-in user's own credential (${cluster.authProvider}), which the scaffolder does not have; give ${target.at} credentials the backend holds (e.g. serviceAccountToken), or apply to a cluster whose credential the backend holds`,
-        );
       }
 
       ctx.output('cluster', cluster.name);
       ctx.output('namespaces', namespaces);
       ctx.output('warnings', warnings);
+      ctx.output('findings', check.findings);
+      ctx.output('checkedAgainst', check.checkedAgainst);
 
       if (ctx.isDryRun) {
         const planned: ObjectResult[] = ordered.map(o => ({
@@ -361,7 +352,7 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
           result: 'planned',
         }));
         ctx.logger.info(
-          `Dry run: the manifests are valid; ${planned.length} objects would be applied to cluster '${cluster.name}' (the cluster was not contacted)`,
+          `Dry run: the manifests are valid and were checked alone; ${planned.length} objects would be applied to cluster '${cluster.name}' (the cluster was not contacted)`,
         );
         ctx.output('results', planned);
         ctx.output('summary', markdownTable(planned, cluster.name));
@@ -387,13 +378,12 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
               ? `Writing to cluster '${cluster.name}' with the credentials of ${target.at}`
               : `Writing to cluster '${cluster.name}' with its own credential (${target.at} has no credentials)`,
           );
-          const client = await clientFor(cluster, target);
+          const client = await access.client(where);
           try {
             const applied = await applyManifests({
               client,
               cluster: cluster.name,
               objects: ordered,
-              external,
               fieldManager: input.fieldManager,
               force: input.forceConflicts,
               logger: ctx.logger,
@@ -413,7 +403,7 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
 
       if (input.waitForAvailable) {
         const deployments = ordered.filter(o => o.kind === 'Deployment');
-        const client = await clientFor(cluster, target);
+        const client = await access.client(where);
         try {
           await waitForDeployments({
             client,
@@ -441,6 +431,42 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
       }
     },
   });
+}
+
+/** The namespaces the objects go to (a Namespace counts as its own). */
+function namespacesOf(objects: KubeObject[]): string[] {
+  return [
+    ...new Set(
+      objects.map(o =>
+        o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace!,
+      ),
+    ),
+  ];
+}
+
+/**
+ * The chain check: against the cluster's objects, read with the cluster's
+ * read credential; in a template dry run the manifests alone, so that a
+ * dry run never contacts the cluster.
+ */
+async function checkTheChain(
+  objects: KubeObject[],
+  where: TargetCluster,
+  access: TargetAccess,
+  options: { dryRun: boolean; clusterDomain: string },
+): Promise<ChainCheckResult> {
+  const { clusterDomain } = options;
+  if (options.dryRun) {
+    return checkChainManifests(objects, { clusterDomain });
+  }
+  try {
+    return await checkChainInCluster(objects, await access.client(where), {
+      clusterDomain,
+      cluster: where.cluster.name,
+    });
+  } catch (error) {
+    throw toClusterError(error, where.cluster.name);
+  }
 }
 
 /**

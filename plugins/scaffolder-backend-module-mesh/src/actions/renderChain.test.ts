@@ -287,6 +287,31 @@ describe('mesh:chain:render', () => {
     expect(fs.existsSync(path.join(workspace.path, 'kubernetes'))).toBe(false);
   });
 
+  it('reports what the Service Mesh tab will say about the chain, with its codes: an unreachable route is a warning', async () => {
+    const ctx = createMockActionContext({
+      input: {
+        ...base,
+        routes: [{ path: '/api' }, { path: '/api/v1', rewrite: '/v1' }],
+      },
+      workspacePath: workspace.path,
+    });
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    await action.handler(ctx as any);
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(outputs.warnings).toEqual([
+      expect.stringMatching(
+        /^MESH-1011 Unreachable route: VirtualService shop\/checkout spec.http\[1\].match: .*http\[0\] \(prefix \/api\) takes every request its paths would\. Fix: Move http\[1\] before http\[0\]/,
+      ),
+    ]);
+    expect(warn).toHaveBeenCalledWith(outputs.warnings[0]);
+    expect(readObjects()).toHaveLength(5);
+    const specificFirst = await run({
+      ...base,
+      routes: [{ path: '/api/v1', rewrite: '/v1' }, { path: '/api' }],
+    });
+    expect(specificFirst.outputs.warnings).toEqual([]);
+  });
+
   it('reports missing and mistyped fields by name', async () => {
     await expect(
       run({

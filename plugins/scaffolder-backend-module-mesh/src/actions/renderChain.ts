@@ -2,7 +2,12 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import path from 'path';
-import { checkChain } from '../chain/checks';
+import {
+  blockingFindings,
+  checkChainManifests,
+  describeFinding,
+  formatFindings,
+} from '../chain/chainCheck';
 import { toYaml, writeChain } from '../chain/manifests';
 import { renderChain } from '../chain/render';
 import { ChainSpec, chainSpecSchema, checkChainSpec } from '../chain/spec';
@@ -45,6 +50,11 @@ const outputSchema = (z: Zod) =>
         }),
       )
       .describe('The rendered objects, in apply order.'),
+    warnings: z
+      .array(z.string())
+      .describe(
+        'What the chain check of the rendered manifests alone found that is not an error, one line each: code, title, object, field, what is wrong and the fix (mesh:chain:apply checks them against the cluster).',
+      ),
     kubernetesId: z
       .string()
       .describe(
@@ -117,15 +127,30 @@ export function createRenderChainAction() {
       const schemaProblems = validateManifests(
         chain.objects.map(object => ({ object, source: 'rendered' })),
       );
-      const { findings } = checkChain(chain.objects, {
-        clusterDomain: input.clusterDomain,
-      });
-      if (schemaProblems.length > 0 || findings.length > 0) {
+      if (schemaProblems.length > 0) {
         throw new Error(
           `mesh:chain:render produced manifests that fail validation; this is a bug in the mesh actions, please report it with the inputs:\n${formatProblems(
-            [...schemaProblems, ...findings],
+            schemaProblems,
           )}`,
         );
+      }
+      // What the Service Mesh tab will say about the chain, as far as the
+      // manifests alone tell (mesh:chain:apply checks it against the
+      // cluster).
+      const check = checkChainManifests(chain.objects, {
+        clusterDomain: input.clusterDomain,
+      });
+      const blocking = blockingFindings(check);
+      if (blocking.length > 0) {
+        throw new InputError(
+          `The inputs make a chain the Service Mesh tab would report as broken:\n${formatFindings(
+            blocking,
+          )}`,
+        );
+      }
+      const warnings = check.findings.map(describeFinding);
+      for (const w of warnings) {
+        ctx.logger.warn(w);
       }
 
       const written = await writeChain(directory, chain);
@@ -151,6 +176,7 @@ export function createRenderChainAction() {
           name: o.metadata.name,
         })),
       );
+      ctx.output('warnings', warnings);
       ctx.output('kubernetesId', chain.kubernetesId);
       ctx.output('labelSelector', chain.labelSelector);
       ctx.output('serviceHost', chain.serviceHost);

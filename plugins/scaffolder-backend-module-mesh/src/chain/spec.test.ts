@@ -343,12 +343,6 @@ describe('checkChainSpec', () => {
       /longer than the route timeout/,
     ],
     [
-      'a shadowed route',
-      { routes: [{ path: '/' }, { path: '/api' }] },
-      'routes[1].path',
-      /never reached: routes\[0\] \(prefix \/\).*list routes\[1\] before routes\[0\]/,
-    ],
-    [
       'simple and consistent hash',
       {
         trafficPolicy: {

@@ -1,4 +1,9 @@
-import { checkFields, UnknownField } from '@mesh-chain/plugin-mesh-common';
+import {
+  checkFields,
+  labelSelectorFromSpec,
+  selectorMatches,
+  UnknownField,
+} from '@mesh-chain/plugin-mesh-common';
 import { checkDns1123Label, checkDns1123Subdomain } from '../lib/formats';
 import {
   describeObject,
@@ -59,10 +64,35 @@ function unknownFields(object: KubeObject): UnknownField[] {
 }
 
 /**
+ * A Deployment whose selector does not select its own pod template, which
+ * apps/v1 refuses (an empty selector too).
+ */
+function deploymentSelectorProblem(object: KubeObject): string | undefined {
+  const spec = (object as { spec?: any }).spec;
+  if (object.kind !== 'Deployment' || !spec) return undefined;
+  const selector = labelSelectorFromSpec(spec.selector);
+  if (
+    selector.requirements.length > 0 &&
+    selectorMatches(selector, spec.template?.metadata?.labels)
+  ) {
+    return undefined;
+  }
+  return 'does not select the pod template labels; Kubernetes rejects such a Deployment. Make every selector label a label of spec.template.metadata.labels';
+}
+
+/** The identity of an object in a set of manifests. */
+function identityOf(object: KubeObject): string {
+  return `${object.apiVersion}/${object.kind}/${
+    object.metadata.namespace ?? ''
+  }/${object.metadata.name}`;
+}
+
+/**
  * Validates manifests against the upstream Kubernetes, Istio and Gateway API
  * schemas (types, and no field the schema does not declare), the ranges the
- * API server and Istio enforce, and checks their names; kinds without a
- * known schema are refused.
+ * API server and Istio enforce, and checks their names, that no object
+ * appears twice and that Deployments select their own pods; kinds without
+ * a known schema are refused.
  *
  * @public
  */
@@ -70,9 +100,17 @@ export function validateManifests(
   manifests: SourcedObject[],
 ): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
+  const seen = new Set<string>();
   for (const { object, source } of manifests) {
     const add = (path: string | undefined, message: string) =>
       problems.push({ object: describeObject(object), source, path, message });
+    if (seen.has(identityOf(object))) {
+      add(
+        'metadata.name',
+        'appears twice in the manifests; keep one (the second would overwrite the first)',
+      );
+    }
+    seen.add(identityOf(object));
     if (!isSupportedKind(object.apiVersion, object.kind)) {
       add(
         undefined,
@@ -113,6 +151,10 @@ export function validateManifests(
     }
     for (const r of checkRanges(object)) {
       add(r.path, r.message);
+    }
+    const selectorProblem = deploymentSelectorProblem(object);
+    if (selectorProblem) {
+      add('spec.selector', selectorProblem);
     }
   }
   return problems;

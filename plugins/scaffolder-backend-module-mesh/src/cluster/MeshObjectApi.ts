@@ -6,6 +6,11 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import {
+  ReadRequest,
+  WATCHED_KINDS,
+  type KubeObject as EngineObject,
+} from '@mesh-chain/plugin-mesh-common';
 import { KubeObject } from '../lib/models';
 
 /** What the API server says about a resource type. @public */
@@ -21,6 +26,12 @@ export interface ChainClusterClient {
   served(apiVersion: string, kind: string): Promise<ServedResource | undefined>;
   /** The live object, or `undefined` if it does not exist. */
   get(object: KubeObject): Promise<KubernetesObject | undefined>;
+  /**
+   * The objects of a kind the chain engine reads, in a namespace or all, by
+   * label selector if given, as the API server returns them (JSON); none
+   * when the cluster does not serve the kind (Istio not installed).
+   */
+  listObjects(read: ReadRequest): Promise<EngineObject[]>;
   /** Server-side apply (optionally as a server-side dry run). */
   apply(
     object: KubeObject,
@@ -29,6 +40,10 @@ export interface ChainClusterClient {
   /** Deletes a namespace (used to undo one this action just created). */
   deleteNamespace(name: string): Promise<void>;
 }
+
+/** Objects per page of a list, and pages at most (bounded reads of a large cluster). */
+const LIST_PAGE_SIZE = 500;
+const LIST_MAX_PAGES = 20;
 
 /**
  * `KubernetesObjectApi` from @kubernetes/client-node (discovery, paths of core
@@ -82,6 +97,46 @@ export class MeshObjectApi
       }
       throw error;
     }
+  }
+
+  async listObjects(read: ReadRequest): Promise<EngineObject[]> {
+    const info = WATCHED_KINDS[read.kind];
+    const apiVersion = info.group
+      ? `${info.group}/${info.version}`
+      : info.version;
+    if (!(await this.served(apiVersion, info.kind))) {
+      return [];
+    }
+    const path = await this.specUriPath(
+      { apiVersion, kind: info.kind, metadata: { namespace: read.namespace } },
+      'list',
+    );
+    const out: EngineObject[] = [];
+    let continueToken: string | undefined;
+    let pages = 0;
+    do {
+      const request = this.configuration.baseServer.makeRequestContext(
+        path,
+        HttpMethod.GET,
+      );
+      request.setHeaderParam('Accept', 'application/json');
+      request.setQueryParam('limit', String(LIST_PAGE_SIZE));
+      if (read.labelSelector) {
+        request.setQueryParam('labelSelector', read.labelSelector);
+      }
+      if (continueToken) {
+        request.setQueryParam('continue', continueToken);
+      }
+      // 'any': the JSON as the server sent it, not re-encoded through the
+      // client's models (which turn timestamps into Dates and drop fields).
+      const page: any = await this.requestPromise(request, 'any');
+      for (const item of Array.isArray(page?.items) ? page.items : []) {
+        // List items carry no apiVersion and kind of their own.
+        out.push({ ...item, apiVersion, kind: info.kind });
+      }
+      continueToken = page?.metadata?.continue || undefined;
+    } while (continueToken && ++pages < LIST_MAX_PAGES);
+    return out;
   }
 
   async apply(
@@ -144,6 +199,7 @@ export function readWriteClient(
   return {
     served: (apiVersion, kind) => reader.served(apiVersion, kind),
     get: object => reader.get(object),
+    listObjects: read => reader.listObjects(read),
     apply: (object, options) => writer.apply(object, options),
     deleteNamespace: name => writer.deleteNamespace(name),
   };

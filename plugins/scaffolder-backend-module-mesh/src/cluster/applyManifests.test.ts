@@ -1,5 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { checkChain } from '../chain/checks';
 import { renderChain } from '../chain/render';
 import { chainSpecSchema } from '../chain/spec';
 import { KubeObject } from '../lib/models';
@@ -32,7 +31,6 @@ async function apply(cluster: FakeCluster, objects: KubeObject[]) {
     client: cluster,
     cluster: 'dev',
     objects: orderForApply(objects),
-    external: checkChain(objects).external,
     fieldManager: 'backstage-mesh',
     force: false,
     logger,
@@ -176,35 +174,6 @@ describe('applyManifests', () => {
       /does not serve networking.istio.io\/v1 VirtualService. Install Istio 1.22 or later/,
     );
     expect(cluster.calls).toEqual([]);
-  });
-
-  it('checks that a shared gateway exists and accepts the hosts', async () => {
-    const cluster = new FakeCluster();
-    cluster.objects.set('Namespace//shop', { metadata: { name: 'shop' } });
-    const objects = chain({
-      gateway: { mode: 'existing', ref: 'istio-system/public' },
-    });
-    await expect(apply(cluster, objects)).rejects.toThrow(
-      /Gateway istio-system\/public \(referenced by VirtualService shop\/checkout spec.gateways\[0\]\) does not exist/,
-    );
-    cluster.objects.set('Gateway/istio-system/public', {
-      metadata: { name: 'public', namespace: 'istio-system' },
-      spec: { servers: [{ hosts: ['*.internal.example.com'] }] },
-    });
-    await expect(apply(cluster, objects)).rejects.toThrow(
-      /Gateway istio-system\/public does not accept checkout.example.com from namespace shop \(its servers accept \*.internal.example.com\)/,
-    );
-    // Neither attempt sent anything to apply.
-    expect(cluster.calls).toEqual([]);
-    cluster.objects
-      .get('Gateway/istio-system/public')
-      .spec.servers[0].hosts.push('*.example.com');
-    expect((await apply(cluster, objects)).map(r => r.result)).toEqual([
-      'created',
-      'created',
-      'created',
-      'created',
-    ]);
   });
 });
 

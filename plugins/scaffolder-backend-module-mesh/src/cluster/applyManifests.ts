@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { KubernetesObject } from '@kubernetes/client-node';
-import { gatewayHostAdmits, ExternalReference } from '../chain/checks';
 import { describeObject, KubeObject } from '../lib/models';
 import {
   ChainClusterClient,
@@ -157,13 +156,14 @@ function failureHint(error: unknown, fieldManager: string): string {
  * Applies a validated, ordered set of manifests to a cluster:
  *
  * 1. every kind must be served by the cluster (e.g. Istio's CRDs installed);
- * 2. shared objects the manifests refer to must exist (and a shared Gateway
- *    must accept the hosts);
- * 3. a namespace the manifests create is created first if missing (dry runs
+ * 2. a namespace the manifests create is created first if missing (dry runs
  *    of namespaced objects need it), and deleted again if anything fails;
- * 4. a server-side dry run of every object (strict field validation);
+ * 3. a server-side dry run of every object (strict field validation);
  *    nothing is applied if any is rejected, and every rejection is reported;
- * 5. server-side apply, one object at a time, in order.
+ * 4. server-side apply, one object at a time, in order.
+ *
+ * The chain itself (references to shared objects, hosts a shared Gateway
+ * accepts) is checked before, by the chain engine (`checkChainInCluster`).
  *
  * Re-running with the same manifests changes nothing and reports `unchanged`.
  *
@@ -173,13 +173,11 @@ export async function applyManifests(options: {
   client: ChainClusterClient;
   cluster: string;
   objects: KubeObject[];
-  external: ExternalReference[];
   fieldManager: string;
   force: boolean;
   logger: LoggerService;
 }): Promise<ObjectResult[]> {
-  const { client, cluster, objects, external, fieldManager, force, logger } =
-    options;
+  const { client, cluster, objects, fieldManager, force, logger } = options;
   const where = `cluster '${cluster}'`;
 
   // 1. Discovery
@@ -201,56 +199,13 @@ export async function applyManifests(options: {
     );
   }
 
-  // 2. References outside the manifests
-  const missing: string[] = [];
-  for (const ref of external) {
-    const live = (await client.get({
-      apiVersion: ref.apiVersion,
-      kind: ref.kind,
-      metadata: { name: ref.name, namespace: ref.namespace },
-    })) as (KubernetesObject & { spec?: any }) | undefined;
-    if (!live) {
-      missing.push(
-        `${ref.kind} ${ref.namespace}/${ref.name} (referenced by ${ref.referencedBy}) does not exist`,
-      );
-      continue;
-    }
-    if (ref.kind === 'Gateway' && ref.hosts) {
-      const serverHosts: string[] = (live.spec?.servers ?? []).flatMap(
-        (s: any) => s.hosts ?? [],
-      );
-      const refused = ref.hosts.filter(
-        h =>
-          !serverHosts.some(sh =>
-            gatewayHostAdmits(sh, ref.namespace, h, ref.fromNamespace ?? ''),
-          ),
-      );
-      if (refused.length > 0) {
-        missing.push(
-          `Gateway ${ref.namespace}/${ref.name} does not accept ${refused.join(
-            ', ',
-          )} from namespace ${ref.fromNamespace} (its servers accept ${
-            serverHosts.join(', ') || 'no hosts'
-          }); ask its owners to add the host, or use a host it accepts`,
-        );
-      }
-    }
-  }
-  if (missing.length > 0) {
-    throw new InputError(
-      `The manifests refer to objects that are not in the ${where}:\n${missing
-        .map(m => `  - ${m}`)
-        .join('\n')}\nNothing was applied.`,
-    );
-  }
-
   // What exists now, to report created/configured/unchanged afterwards.
   const before = new Map<KubeObject, KubernetesObject | undefined>();
   for (const object of objects) {
     before.set(object, await client.get(object));
   }
 
-  // 3. A namespace the chain brings, created first when missing.
+  // 2. A namespace the chain brings, created first when missing.
   const namespacesInManifests = objects.filter(o => o.kind === 'Namespace');
   const namespaceNames = new Set(
     objects.flatMap(o => (o.metadata.namespace ? [o.metadata.namespace] : [])),
@@ -315,7 +270,7 @@ export async function applyManifests(options: {
     }
   }
 
-  // 4. Server-side dry run of everything
+  // 3. Server-side dry run of everything
   const rejected: Array<{ object: KubeObject; error: unknown }> = [];
   for (const object of objects) {
     if (results.has(object)) continue;
@@ -347,7 +302,7 @@ export async function applyManifests(options: {
     );
   }
 
-  // 5. Apply, in order
+  // 4. Apply, in order
   for (const object of objects) {
     if (results.has(object)) continue;
     try {

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
+  namespaceMatches,
   readClusterCredential,
   type MeshClusterCredential,
 } from '@mesh-chain/plugin-mesh-node';
@@ -51,33 +52,6 @@ export function readApplyTargets(config: Config): ApplyTarget[] {
   });
 }
 
-/** Whether a namespace matches a pattern where `*` is any run of characters. */
-function matches(pattern: string, value: string): boolean {
-  const parts = pattern.split('*');
-  if (parts.length === 1) {
-    return pattern === value;
-  }
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  if (
-    !value.startsWith(first) ||
-    !value.endsWith(last) ||
-    value.length < first.length + last.length
-  ) {
-    return false;
-  }
-  let at = first.length;
-  const end = value.length - last.length;
-  for (const middle of parts.slice(1, -1)) {
-    const found = value.indexOf(middle, at);
-    if (found < 0 || found + middle.length > end) {
-      return false;
-    }
-    at = found + middle.length;
-  }
-  return true;
-}
-
 function refusal(
   targets: ApplyTarget[],
   cluster: string,
@@ -119,7 +93,8 @@ export function targetFor(
   for (const namespace of namespaces) {
     const target = targets.find(
       t =>
-        t.cluster === cluster && t.namespaces.some(p => matches(p, namespace)),
+        t.cluster === cluster &&
+        t.namespaces.some(p => namespaceMatches(p, namespace)),
     );
     if (!target) {
       throw refusal(targets, cluster, namespace);

@@ -1,6 +1,11 @@
 import {
   FieldStructure,
   type KubeObject,
+  kubernetesModelSource,
+  ModelValidationError,
+  modelFieldStructure,
+  modelValidationErrors,
+  SchemaModel,
 } from '@mesh-chain/plugin-mesh-common';
 import { requireEsm } from './esm';
 import { formatPath } from './zod';
@@ -8,87 +13,45 @@ import { formatPath } from './zod';
 /** A Kubernetes object as plain JSON (the one definition of mesh-common). */
 export type { KubeObject };
 
-interface ModelClass {
-  new (data: unknown): { validate(): void };
-}
-
-interface AjvError {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params?: Record<string, unknown>;
-}
-
-type ModelSource = [pkg: string, subpath: string, exportName: string];
-
 /**
- * The kinds whose upstream schema is known, by `apiVersion/kind`: the
+ * The kinds whose upstream schema is known, as `apiVersion/kind`: the
  * Kubernetes OpenAPI schemas (kubernetes-models) and the Istio and Gateway
  * API CRD schemas (@kubernetes-models/istio, @kubernetes-models/gateway-api).
  */
-const MODELS: Record<string, ModelSource> = {
-  'v1/Namespace': ['kubernetes-models', 'v1/Namespace', 'Namespace'],
-  'v1/Service': ['kubernetes-models', 'v1/Service', 'Service'],
-  'v1/ServiceAccount': [
-    'kubernetes-models',
-    'v1/ServiceAccount',
-    'ServiceAccount',
-  ],
-  'v1/ConfigMap': ['kubernetes-models', 'v1/ConfigMap', 'ConfigMap'],
-  'apps/v1/Deployment': [
-    'kubernetes-models',
-    'apps/v1/Deployment',
-    'Deployment',
-  ],
-  'autoscaling/v2/HorizontalPodAutoscaler': [
-    'kubernetes-models',
-    'autoscaling/v2/HorizontalPodAutoscaler',
-    'HorizontalPodAutoscaler',
-  ],
-  'policy/v1/PodDisruptionBudget': [
-    'kubernetes-models',
-    'policy/v1/PodDisruptionBudget',
-    'PodDisruptionBudget',
-  ],
-  ...Object.fromEntries(
-    ['v1', 'v1beta1', 'v1alpha3'].flatMap(version =>
-      ['Gateway', 'VirtualService', 'DestinationRule'].map(kind => [
-        `networking.istio.io/${version}/${kind}`,
-        [
-          '@kubernetes-models/istio',
-          `networking.istio.io/${version}/${kind}`,
-          kind,
-        ] as ModelSource,
-      ]),
+const MODELS = new Set([
+  'v1/Namespace',
+  'v1/Service',
+  'v1/ServiceAccount',
+  'v1/ConfigMap',
+  'apps/v1/Deployment',
+  'autoscaling/v2/HorizontalPodAutoscaler',
+  'policy/v1/PodDisruptionBudget',
+  ...['v1', 'v1beta1', 'v1alpha3'].flatMap(version =>
+    ['Gateway', 'VirtualService', 'DestinationRule'].map(
+      kind => `networking.istio.io/${version}/${kind}`,
     ),
   ),
-  'gateway.networking.k8s.io/v1/Gateway': [
-    '@kubernetes-models/gateway-api',
-    'gateway.networking.k8s.io/v1/Gateway',
-    'Gateway',
-  ],
-  'gateway.networking.k8s.io/v1/HTTPRoute': [
-    '@kubernetes-models/gateway-api',
-    'gateway.networking.k8s.io/v1/HTTPRoute',
-    'HTTPRoute',
-  ],
-};
+  'gateway.networking.k8s.io/v1/Gateway',
+  'gateway.networking.k8s.io/v1/HTTPRoute',
+]);
 
 /** Namespaced kinds among {@link MODELS}; the rest are cluster-scoped. */
 const CLUSTER_SCOPED = new Set(['v1/Namespace']);
 
-const loaded = new Map<string, ModelClass>();
+const loaded = new Map<string, SchemaModel>();
 
-function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+function modelFor(apiVersion: string, kind: string): SchemaModel | undefined {
   const key = `${apiVersion}/${kind}`;
-  const source = MODELS[key];
-  if (!source) {
+  if (!MODELS.has(key)) {
     return undefined;
   }
   let model = loaded.get(key);
   if (!model) {
-    const [pkg, subpath, exportName] = source;
-    model = requireEsm<Record<string, ModelClass>>(pkg, subpath)[exportName];
+    const { pkg, subpath, exportName } = kubernetesModelSource(
+      apiVersion,
+      kind,
+    );
+    model = requireEsm<Record<string, SchemaModel>>(pkg, subpath)[exportName];
     loaded.set(key, model);
   }
   return model;
@@ -99,11 +62,11 @@ function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
  *
  * @public
  */
-export const SUPPORTED_KINDS: readonly string[] = Object.keys(MODELS);
+export const SUPPORTED_KINDS: readonly string[] = [...MODELS];
 
 /** @public */
 export function isSupportedKind(apiVersion: string, kind: string): boolean {
-  return `${apiVersion}/${kind}` in MODELS;
+  return MODELS.has(`${apiVersion}/${kind}`);
 }
 
 /** @public */
@@ -131,7 +94,7 @@ function toDottedPath(instancePath: string): string {
   );
 }
 
-function describe(error: AjvError): string {
+function describe(error: ModelValidationError): string {
   const params = error.params ?? {};
   if (error.keyword === 'additionalProperties' && params.additionalProperty) {
     return `unknown field '${params.additionalProperty}'`;
@@ -156,46 +119,22 @@ export function validateAgainstSchema(
   if (!Model) {
     return undefined;
   }
-  try {
-    new Model(object).validate();
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!Array.isArray(errors)) {
-      throw error;
+  // ajv reports every branch of a oneOf/anyOf; keep one line per path.
+  const seen = new Set<string>();
+  const problems: SchemaProblem[] = [];
+  for (const e of modelValidationErrors(Model, object)) {
+    const problem = {
+      path: toDottedPath(e.instancePath),
+      message: describe(e),
+    };
+    const key = `${problem.path} ${problem.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(problem);
     }
-    // ajv reports every branch of a oneOf/anyOf; keep one line per path.
-    const seen = new Set<string>();
-    const problems: SchemaProblem[] = [];
-    for (const e of errors) {
-      const problem = {
-        path: toDottedPath(e.instancePath),
-        message: describe(e),
-      };
-      const key = `${problem.path} ${problem.message}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        problems.push(problem);
-      }
-    }
-    return problems;
   }
+  return problems;
 }
-
-function validationErrors(Model: ModelClass, value: unknown): AjvError[] {
-  try {
-    (Model.prototype as { validate(this: unknown): void }).validate.call(value);
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!Array.isArray(errors)) {
-      throw error;
-    }
-    return errors;
-  }
-}
-
-const structures = new Map<string, FieldStructure>();
 
 /**
  * The known fields of a kind's schema: built-in kinds and the Istio and
@@ -209,20 +148,12 @@ export function fieldStructureOf(
   apiVersion: string,
   kind: string,
 ): FieldStructure | undefined {
-  const key = `${apiVersion}/${kind}`;
   const Model = modelFor(apiVersion, kind);
   if (!Model) {
     return undefined;
   }
-  let structure = structures.get(key);
-  if (!structure) {
-    structure = new FieldStructure(value => validationErrors(Model, value), {
-      // The Istio CRDs mark status x-kubernetes-preserve-unknown-fields.
-      freeForm: apiVersion.startsWith('networking.istio.io/') ? ['status'] : [],
-    });
-    structures.set(key, structure);
-  }
-  return structure;
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return modelFieldStructure(Model, group);
 }
 
 /** `Kind namespace/name`, for messages. @public */

@@ -34,7 +34,7 @@ interface Shape {
  * Every managed field path of `obj` within `scope`, with the JSON of the
  * value at each leaf ('' for list items, whose identity is their key).
  */
-export function fieldValues(
+function fieldValues(
   shape: Shape,
   obj: Record<string, any>,
   scope: FieldScope,
@@ -190,7 +190,7 @@ function removeAt(obj: Record<string, any>, path: Path) {
 }
 
 /** `.spec.template.spec.containers[name="app"].image`, as conflicts show paths. */
-export function displayPath(s: string): string {
+function displayPath(s: string): string {
   let out = '';
   for (const el of dec(s)) {
     if (el.startsWith('f:')) out += `.${el.slice(2)}`;
@@ -337,7 +337,7 @@ export function serverSideApply(options: {
           } else {
             conflicts.push({
               manager: e.manager,
-              apiVersion: e.apiVersion,
+              apiVersion: e.apiVersion ?? 'v1',
               field: displayPath(s),
             });
           }

@@ -22,7 +22,7 @@ import { KubeStatusError, KubeTransport, WatchEvent } from './KubeTransport';
 import { ObjectStore } from './ObjectStore';
 import { backoffMs, RetryGate } from './RetryGate';
 import { Semaphore } from './Semaphore';
-import { slimObject } from './slim';
+import { keepChainFields } from './trimObject';
 
 /** Tuning of the watch caches (from `mesh.*` config). */
 export interface CacheSettings {
@@ -624,7 +624,7 @@ export class ClusterCache {
             throw new Error(`GET ${path} did not return a list`);
           }
           for (const raw of page.items) {
-            const { object, problem } = slimObject(state.kind, raw, {
+            const { object, problem } = keepChainFields(state.kind, raw, {
               apiVersion: state.info.group
                 ? `${state.info.group}/${state.version}`
                 : state.version,
@@ -745,7 +745,7 @@ export class ClusterCache {
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED': {
-        const { object, problem } = slimObject(state.kind, event.object, {
+        const { object, problem } = keepChainFields(state.kind, event.object, {
           apiVersion: state.info.group
             ? `${state.info.group}/${state.version}`
             : state.version,

@@ -21,7 +21,7 @@ import {
 import { KubeStatusError, KubeTransport } from './KubeTransport';
 import { ObjectStore } from './ObjectStore';
 import { Semaphore } from './Semaphore';
-import { slimObject } from './slim';
+import { keepChainFields } from './trimObject';
 
 /** One read of a direct (per-request) fetch. */
 export interface DirectRead {
@@ -289,7 +289,7 @@ export class ClusterDataService {
                 continue: continueToken,
               });
               for (const raw of Array.isArray(page?.items) ? page.items : []) {
-                const { object } = slimObject(read.kind, raw, {
+                const { object } = keepChainFields(read.kind, raw, {
                   apiVersion: info.group ? `${info.group}/${version}` : version,
                   kind: info.kind,
                 });

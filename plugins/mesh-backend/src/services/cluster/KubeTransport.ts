@@ -49,7 +49,7 @@ const USER_AGENT = 'backstage-plugin-mesh-backend';
 export const MAX_BODY_BYTES = 128 * 2 ** 20;
 
 /** Largest single watch event (one line of the stream). */
-export const MAX_WATCH_LINE_BYTES = 16 * 2 ** 20;
+const MAX_WATCH_LINE_BYTES = 16 * 2 ** 20;
 
 /**
  * Plain GET and watch requests to one Kubernetes API server through

@@ -1,4 +1,3 @@
-import type { ClusterError } from '@mesh-chain/plugin-mesh-common';
 import type {
   ClusterSnapshot,
   KubeObject,
@@ -253,14 +252,10 @@ export class ObjectStore {
 }
 
 /** What a snapshot says about its cluster besides the objects. */
-export interface SnapshotMeta {
-  clusterName: string;
-  source: 'cache' | 'direct';
-  observedAt: string;
-  istio: boolean;
-  gatewayApi: boolean;
-  warnings: ClusterError[];
-}
+export type SnapshotMeta = Pick<
+  ClusterSnapshot,
+  'clusterName' | 'source' | 'observedAt' | 'istio' | 'gatewayApi' | 'warnings'
+>;
 
 function sameObjects(
   a: Map<string, Map<string, KubeObject>>,

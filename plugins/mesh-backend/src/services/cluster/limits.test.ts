@@ -1,12 +1,12 @@
 import { MAX_OBJECT_BYTES } from './limits';
-import { slimObject } from './slim';
+import { keepChainFields } from './trimObject';
 
 const SERVICE = { apiVersion: 'v1', kind: 'Service' };
 const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
 
 describe('size limits of cached objects', () => {
   it('cuts a long annotation value of any kind to a prefix that says how much was cut', () => {
-    const { object, problem } = slimObject(
+    const { object, problem } = keepChainFields(
       'services',
       {
         metadata: {
@@ -28,7 +28,7 @@ describe('size limits of cached objects', () => {
 
   it('cuts long label values and keys, and long strings anywhere in spec and status', () => {
     const long = 'a'.repeat(5000);
-    const { object } = slimObject(
+    const { object } = keepChainFields(
       'virtualservices',
       {
         metadata: {
@@ -57,7 +57,7 @@ describe('size limits of cached objects', () => {
 
   it('keeps strings up to the limit whole', () => {
     const atLimit = 'b'.repeat(4096);
-    const { object } = slimObject(
+    const { object } = keepChainFields(
       'services',
       {
         metadata: { name: 'web', annotations: { a: atLimit } },
@@ -72,7 +72,7 @@ describe('size limits of cached objects', () => {
     for (let i = 0; i < 200; i++) {
       annotations[`note-${i}`] = 'c'.repeat(4000);
     }
-    const { object, problem } = slimObject(
+    const { object, problem } = keepChainFields(
       'services',
       {
         metadata: { name: 'web', namespace: 'shop', annotations },
@@ -89,7 +89,7 @@ describe('size limits of cached objects', () => {
 
   it('drops the spec and status of an object still over the budget, keeping it indexable', () => {
     const hosts = Array.from({ length: 20_000 }, (_, i) => `host-${i}.example`);
-    const { object, problem } = slimObject(
+    const { object, problem } = keepChainFields(
       'virtualservices',
       {
         metadata: { name: 'huge', namespace: 'shop', labels: { app: 'x' } },

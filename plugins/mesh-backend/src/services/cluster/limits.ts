@@ -13,16 +13,16 @@
  */
 
 /** Longest string kept whole (characters; 4 KiB of ASCII). */
-export const MAX_STRING_LENGTH = 4096;
+const MAX_STRING_LENGTH = 4096;
 
 /** What is kept of a longer string (characters), before the note. */
-export const CUT_TO = 512;
+const CUT_TO = 512;
 
 /** The per-object budget: the most JSON one cached object may take. */
 export const MAX_OBJECT_BYTES = 256 * 1024;
 
 /** The note that ends a cut string. */
-export function cutNote(bytes: number): string {
+function cutNote(bytes: number): string {
   return `…[cut: ${bytes} bytes]`;
 }
 
@@ -74,7 +74,7 @@ function cutLongStrings(value: any): number {
 export type BudgetProblem = string;
 
 /**
- * Applies the limits to a (slimmed) object, in place. Returns what was
+ * Applies the limits to a (trimmed) object, in place. Returns what was
  * removed for the per-object budget, if anything; cut strings say so in
  * their own text and are not problems.
  */

@@ -9,14 +9,15 @@ import {
 import { randomUUID } from 'crypto';
 import type { MeshSettings } from '../../config';
 import type { ClusterDataService } from '../cluster/ClusterDataService';
-import { combineRevisions, MeshChainService } from '../MeshChainService';
+import { combineRevisions } from '../chains/chainHashing';
+import type { MeshChainService } from '../MeshChainService';
 import { PublisherElection } from './PublisherElection';
 
 /** The events topic on which replicas tell each other what pages show. */
-export const MESH_VIEWED_TOPIC = 'mesh.chain.viewed';
+const MESH_VIEWED_TOPIC = 'mesh.chain.viewed';
 
 /** The events topic on which replicas say they run, or that they stop. */
-export const MESH_REPLICA_TOPIC = 'mesh.replica';
+const MESH_REPLICA_TOPIC = 'mesh.replica';
 
 /** How often a replica says it runs. */
 const HEARTBEAT_MS = 15_000;
@@ -90,6 +91,8 @@ export class LiveUpdates {
       events: EventsService;
       logger: LoggerService;
       settings: MeshSettings['live'];
+      /** Traffic figures that changed beyond noise (see services/telemetry/noise.ts). */
+      telemetry?: { onChange(listener: (cluster: string) => void): () => void };
     },
   ) {}
 
@@ -99,6 +102,9 @@ export class LiveUpdates {
       // A cluster that finished loading, went stale or is current again
       // changes what pages show even when no object changed.
       this.options.data.onStatusChange(cluster => this.clusterChanged(cluster)),
+      ...(this.options.telemetry
+        ? [this.options.telemetry.onChange(c => this.clusterChanged(c))]
+        : []),
     ];
     await this.options.events.subscribe({
       // A subscriber id of its own: every replica hears every announcement.

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { parseAllDocuments } from 'yaml';
+import type { ChainTelemetry } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import { loadFixtureObjects } from './fixtures';
 
@@ -21,6 +22,11 @@ export interface RuleCase {
   namespace?: string;
   /** For `fires`: text a message of the code must contain. */
   message?: string;
+  /**
+   * For traffic rules: the chain's figures (`ChainTelemetry`; `routes`,
+   * `unrouted` and `autoscalers` default to none).
+   */
+  telemetry?: ChainTelemetry;
   objects: KubeObject[];
 }
 
@@ -98,6 +104,19 @@ export function loadRuleCase(
     selector: spec.selector,
     ...(spec.namespace && { namespace: spec.namespace }),
     ...(spec.message && { message: spec.message }),
+    ...(spec.telemetry && {
+      telemetry: {
+        state: 'ok',
+        windowSeconds: 60,
+        tolerances: [],
+        routes: [],
+        unrouted: [],
+        autoscalers: [],
+        health: {},
+        diagnostics: [],
+        ...spec.telemetry,
+      },
+    }),
     objects,
   };
 }

@@ -111,6 +111,28 @@ describe('diagnostics', () => {
       /Host reviews\.bookinfo\.svc\.cluster\.local on the mesh is defined by 2 VirtualServices/,
     ],
     [
+      'a path an earlier route takes',
+      edit(o => {
+        vsSpec(o).http = [
+          {
+            match: [{ uri: { prefix: '/api' } }],
+            route: vsSpec(o).http[1].route,
+          },
+          {
+            name: 'v1',
+            match: [
+              { uri: { exact: '/api/v1' } },
+              { uri: { prefix: '/api/' } },
+            ],
+            route: vsSpec(o).http[1].route,
+          },
+          vsSpec(o).http[1],
+        ];
+      }),
+      'MESH-1011',
+      /http\[1\] "v1" never matches: http\[0\] \(prefix \/api\) takes every request its paths would/,
+    ],
+    [
       'an invalid regex',
       edit(o => {
         vsSpec(o).http[0].match[0].headers['end-user'] = { regex: '(jason' };

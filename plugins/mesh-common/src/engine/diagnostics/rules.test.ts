@@ -25,7 +25,10 @@ function diagnosticsOf(code: string, variant: 'fires' | 'quiet') {
       labelSelector: c.selector,
       ...(c.namespace && { namespace: c.namespace }),
     },
-    { clusterDomain: 'cluster.local' },
+    {
+      clusterDomain: 'cluster.local',
+      ...(c.telemetry && { telemetry: c.telemetry }),
+    },
   );
   return { case: c, diagnostics: chain.diagnostics };
 }

@@ -4,6 +4,7 @@
  * links that follow.
  */
 import type {
+  ChainTelemetry,
   ClusterChain,
   DeploymentInfo,
   DestinationRuleInfo,
@@ -30,6 +31,11 @@ export interface ResolveChainOptions {
    * Default `true`.
    */
   diagnose?: boolean;
+  /**
+   * The chain's traffic figures, for the traffic rules (`MESH-7xxx`);
+   * without them those rules stay quiet.
+   */
+  telemetry?: ChainTelemetry;
 }
 
 /** What {@link resolveClusterChain} returns: the chain minus what the caller knows. @public */
@@ -77,4 +83,6 @@ export interface ChainContext {
   routes: RouteInfo[];
   /** Gateways (by `flavor:ns/name`) that references name but do not exist. */
   missingGateways: Set<string>;
+  /** The chain's traffic figures, when given (see ResolveChainOptions). */
+  telemetry?: ChainTelemetry;
 }

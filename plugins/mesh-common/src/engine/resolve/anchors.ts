@@ -3,9 +3,10 @@
  * any watched kind. Most manifests label only the pod template, so the
  * anchors may be pods alone; the other steps follow references from there.
  */
+import type { ObjectRef } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import type { LabelSelector } from '../kube/labelSelector';
-import type { WatchedKind } from '../kube/watchedKinds';
+import { WatchedKind, watchedKindOf } from '../kube/watchedKinds';
 import type { ChainReads } from '../reads/ChainReads';
 
 /** The objects the component's selector finds, by kind. */
@@ -47,6 +48,39 @@ export function anchorObjects(
     destinationRules: select('destinationrules', reads.istio),
     gateways: select('gateways', reads.istio),
     k8sGateways: select('k8sgateways', reads.gatewayApi),
+  };
+}
+
+/**
+ * The objects of these references that the snapshot holds, by kind
+ * (references to kinds the engine does not read are left out); Istio and
+ * Gateway API kinds when their APIs are served.
+ */
+export function anchorsOf(
+  reads: ChainReads,
+  refs: readonly ObjectRef[],
+): Anchors {
+  const byKind = new Map<WatchedKind, Set<KubeObject>>();
+  for (const ref of refs) {
+    const kind = watchedKindOf(ref);
+    const obj = kind && reads.get(kind, ref.namespace ?? '', ref.name);
+    if (kind && obj) {
+      byKind.set(kind, (byKind.get(kind) ?? new Set()).add(obj));
+    }
+  }
+  const of = (kind: WatchedKind, served = true) =>
+    served ? [...(byKind.get(kind) ?? [])] : [];
+  return {
+    services: of('services'),
+    deployments: of('deployments'),
+    replicaSets: of('replicasets'),
+    pods: of('pods'),
+    hpas: of('horizontalpodautoscalers'),
+    virtualServices: of('virtualservices', reads.istio),
+    httpRoutes: of('httproutes', reads.gatewayApi),
+    destinationRules: of('destinationrules', reads.istio),
+    gateways: of('gateways', reads.istio),
+    k8sGateways: of('k8sgateways', reads.gatewayApi),
   };
 }
 

@@ -3,7 +3,10 @@ import type { ResolvedClusterChain } from './ChainContext';
 import type { KubeObject } from '../kube/KubeObject';
 import { MemorySnapshot } from '../snapshot/MemorySnapshot';
 import { loadFixtureObjects } from '../__testUtils__/fixtures';
-import { resolveClusterChain } from './resolveClusterChain';
+import {
+  resolveChainFromObjects,
+  resolveClusterChain,
+} from './resolveClusterChain';
 
 /*
  * The helloworld sample as the Istio docs write it: labels only on the pod
@@ -196,6 +199,31 @@ describe('a chain found from any link', () => {
     ];
     const chain = resolve(objects, ONLY_PODS);
     expect(members(chain)).toEqual(WHOLE);
+  });
+
+  it('resolves whole from any one object, a DestinationRule included', () => {
+    const objects = docs();
+    const snapshot = MemorySnapshot.fromObjects(objects, {
+      clusterName: 'dev',
+    });
+    for (const kind of ['DestinationRule', 'VirtualService', 'Service']) {
+      const start = objects.find(
+        o => o.kind === kind && o.metadata.namespace === 'sample',
+      )!;
+      const chain = resolveChainFromObjects(
+        snapshot,
+        [
+          {
+            apiVersion: start.apiVersion,
+            kind,
+            namespace: 'sample',
+            name: start.metadata.name,
+          },
+        ],
+        options,
+      );
+      expect({ kind, ...members(chain) }).toEqual({ kind, ...WHOLE });
+    }
   });
 
   it('finds nothing when the selector matches nothing', () => {

@@ -9,6 +9,7 @@ import { objectKey } from '../../types';
 import { serviceSelectorMatches } from '../kube/labelSelector';
 import type { ChainContext } from './ChainContext';
 import { httpRouteParents } from './httpRouteRoutes';
+import { refOf } from './objectInfo';
 import { vsGateways } from './virtualServiceRoutes';
 
 function placeholder(
@@ -23,8 +24,9 @@ function placeholder(
 /**
  * Every link of the chain: Gateway binds route, route routes to Service,
  * DestinationRule is policy for Service (and its subsets' pods), Service
- * selects Deployment (or pods it does not find), HPA scales Deployment,
- * Deployment owns Pod.
+ * selects Deployment (or, for pods no Deployment of the chain owns, the
+ * pods themselves; or pods it does not find), HPA scales Deployment,
+ * Deployment owns Pod. A picture of the chain is drawn from these alone.
  */
 export function linksOf(ctx: ChainContext): ChainLink[] {
   const componentFqdns = new Set(ctx.services.map(s => s.info.fqdn));
@@ -117,6 +119,15 @@ export function linksOf(ctx: ChainContext): ChainLink[] {
       );
     }
   }
+  const deploymentKeys = new Set(
+    ctx.deployments.map(d => objectKey(d.info.ref)),
+  );
+  const podOwners = new Map(
+    ctx.pods.map(p => [
+      objectKey(p.info.ref),
+      p.info.owner && objectKey(p.info.owner),
+    ]),
+  );
   for (const s of ctx.services) {
     const from = objectKey(s.info.ref);
     const selector = s.info.selector;
@@ -126,6 +137,11 @@ export function linksOf(ctx: ChainContext): ChainLink[] {
         serviceSelectorMatches(selector, d.info.podLabels),
     );
     for (const d of deps) add(from, objectKey(d.info.ref), 'selects');
+    for (const pod of s.pods) {
+      const key = objectKey(refOf(pod));
+      const owner = podOwners.get(key);
+      if (!owner || !deploymentKeys.has(owner)) add(from, key, 'selects');
+    }
     if (Object.keys(selector).length > 0 && s.pods.length === 0) {
       const text = Object.entries(selector)
         .map(([k, v]) => `${k}=${v}`)
@@ -142,9 +158,6 @@ export function linksOf(ctx: ChainContext): ChainLink[] {
     if (h.info.target)
       add(objectKey(h.info.ref), objectKey(h.info.target), 'scales');
   }
-  const deploymentKeys = new Set(
-    ctx.deployments.map(d => objectKey(d.info.ref)),
-  );
   for (const p of ctx.pods) {
     const owner = p.info.owner && objectKey(p.info.owner);
     if (owner && deploymentKeys.has(owner))

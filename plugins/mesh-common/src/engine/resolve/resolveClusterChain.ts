@@ -9,12 +9,12 @@
  */
 import type { MeshEntityTarget } from '../../annotations';
 import { DEFAULT_ROOT_NAMESPACE } from '../../routing/hosts';
-import type { ResourceBase } from '../../types';
+import type { ObjectRef, ResourceBase } from '../../types';
 import { diagnoseChain } from '../diagnostics/diagnose';
 import { parseLabelSelector } from '../kube/labelSelector';
 import { ChainReads } from '../reads/ChainReads';
 import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
-import { allAnchors, anchorObjects } from './anchors';
+import { allAnchors, anchorObjects, Anchors, anchorsOf } from './anchors';
 import type {
   ChainContext,
   ResolveChainOptions,
@@ -33,6 +33,7 @@ import { httpRouteEntry, routesTo, virtualServiceEntry } from './routes';
 import {
   podsOfServices,
   serviceEntries,
+  servicesOfDestinationRules,
   servicesOfRoutes,
   servicesOfWorkloads,
 } from './services';
@@ -55,17 +56,47 @@ export function resolveClusterChain(
   target: MeshEntityTarget,
   options: ResolveChainOptions,
 ): ResolvedClusterChain {
-  const clusterDomain = options.clusterDomain || 'cluster.local';
-  const rootNamespace = options.rootNamespace ?? DEFAULT_ROOT_NAMESPACE;
-  const reads = ChainReads.over(snapshot, clusterDomain);
-  const found = new FoundObjects();
-
-  // What the selector finds, and the Deployments that own it.
+  const reads = ChainReads.over(snapshot, clusterDomainOf(options));
   const anchors = anchorObjects(
     reads,
     parseLabelSelector(target.labelSelector),
     target.namespace,
   );
+  return resolveFromAnchors(reads, anchors, options);
+}
+
+/**
+ * Resolves the chain that starts from these objects (of any watched kind;
+ * those the snapshot does not hold are left out), as if the component's
+ * selector had found exactly them: for manifests read from files, where
+ * the objects rather than a label selector say what to check. The objects
+ * count as found by label.
+ *
+ * @public
+ */
+export function resolveChainFromObjects(
+  snapshot: ClusterSnapshot,
+  objects: readonly ObjectRef[],
+  options: ResolveChainOptions,
+): ResolvedClusterChain {
+  const reads = ChainReads.over(snapshot, clusterDomainOf(options));
+  return resolveFromAnchors(reads, anchorsOf(reads, objects), options);
+}
+
+function clusterDomainOf(options: ResolveChainOptions): string {
+  return options.clusterDomain || 'cluster.local';
+}
+
+function resolveFromAnchors(
+  reads: ChainReads,
+  anchors: Anchors,
+  options: ResolveChainOptions,
+): ResolvedClusterChain {
+  const clusterDomain = clusterDomainOf(options);
+  const rootNamespace = options.rootNamespace ?? DEFAULT_ROOT_NAMESPACE;
+  const found = new FoundObjects();
+
+  // Where the chain starts, and the Deployments that own it.
   found.byLabel(allAnchors(anchors));
   const ownDeployments = uniq([
     ...anchors.deployments,
@@ -84,6 +115,7 @@ export function resolveClusterChain(
         found,
       ),
       ...servicesOfRoutes(reads, anchors, found),
+      ...servicesOfDestinationRules(reads, anchors.destinationRules, found),
     ]),
     found,
   );
@@ -146,6 +178,7 @@ export function resolveClusterChain(
     destinationRules,
     routes: [...virtualServices, ...httpRoutes].flatMap(r => r.routes),
     missingGateways: gateways.missing,
+    ...(options.telemetry && { telemetry: options.telemetry }),
   };
   const diagnostics = options.diagnose === false ? [] : diagnoseChain(ctx);
   const health = healthOf(diagnostics);

@@ -137,6 +137,29 @@ export function servicesOfRoutes(
   return uniq(out);
 }
 
+/**
+ * The Services that the component's own (labelled) DestinationRules are
+ * policy for, by their host. Rules found by reference are not followed
+ * back: they were found from their Services.
+ */
+export function servicesOfDestinationRules(
+  reads: ChainReads,
+  destinationRules: KubeObject[],
+  found: FoundObjects,
+): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const dr of destinationRules) {
+    const host = dr.spec?.host;
+    if (typeof host !== 'string' || !host) continue;
+    const fqdn = destinationFqdn(host, ns(dr), reads.clusterDomain);
+    for (const svc of reads.lookup('serviceByFqdn', fqdn)) {
+      found.byReference(svc, dr, 'policy for');
+      out.push(svc);
+    }
+  }
+  return uniq(out);
+}
+
 /** The pods each Service selects. */
 export function podsOfServices(
   reads: ChainReads,

@@ -278,11 +278,32 @@ describe('simulateRoute over resolved chains', () => {
     expect(result.steps.map(s => s.kind)).toEqual([
       'virtualService',
       'route',
+      'route',
       'destination',
       'service',
       'pods',
     ]);
     expect(result.steps.every(s => s.ok)).toBe(true);
+  });
+
+  it('says how long the proxy waits and how it retries on the route that matched', () => {
+    const bounded = simulateRoute(chain('healthy', 'shop-frontend'), {
+      url: 'https://shop.example.com/cart',
+    });
+    expect(bounded).toMatchObject({
+      timeout: '5s',
+      retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,reset' },
+    });
+    expect(bounded.steps.map(s => s.detail)).toContain(
+      'the proxy waits at most 5s for an answer (timeout); retries 3 times, 2s per try, on 5xx,reset',
+    );
+    const unbounded = simulateRoute(chain('healthy', 'shop-frontend'), {
+      url: 'https://shop.example.com/static/app.js',
+    });
+    expect(unbounded).not.toHaveProperty('timeout');
+    expect(unbounded.steps.map(s => s.detail)).toContain(
+      'no timeout (Istio default); retries twice (Istio default)',
+    );
   });
 
   it('reports the routes it skipped and why', () => {
@@ -303,5 +324,44 @@ describe('simulateRoute over resolved chains', () => {
     });
     expect(result).toMatchObject({ reachable: false, destinations: [] });
     expect(result.reasons[0]).toContain('Not an absolute URL');
+  });
+});
+
+describe('the path of a traced request', () => {
+  it('names every object the request passes, for a picture to highlight', () => {
+    const c = chain('canary', 'reviews');
+    const result = simulateRoute(c, {
+      url: 'http://reviews:9080/',
+      from: 'mesh',
+      sourceNamespace: 'bookinfo',
+      headers: { 'end-user': 'jason' },
+    });
+    const pod = c.pods.find(
+      p => p.ref.name === result.destinations[0].pods[0],
+    )!;
+    expect(result.path).toEqual([
+      'networking.istio.io/VirtualService/bookinfo/reviews',
+      'networking.istio.io/DestinationRule/bookinfo/reviews',
+      'core/Service/bookinfo/reviews',
+      'apps/Deployment/bookinfo/reviews-v2',
+      `core/Pod/bookinfo/${pod.ref.name}`,
+    ]);
+  });
+
+  it('leaves out what receives no traffic, and is empty when nothing matches', () => {
+    const c = chain('canary', 'reviews');
+    const result = simulateRoute(c, {
+      url: 'http://reviews:9080/',
+      from: 'mesh',
+      sourceNamespace: 'bookinfo',
+    });
+    const deployments = result.path!.filter(k => k.includes('/Deployment/'));
+    expect(deployments.sort()).toEqual(
+      result.destinations
+        .filter(d => d.weight > 0)
+        .map(d => `apps/Deployment/bookinfo/reviews-${d.subset}`)
+        .sort(),
+    );
+    expect(simulateRoute(c, { url: 'not a url' }).path).toEqual([]);
   });
 });

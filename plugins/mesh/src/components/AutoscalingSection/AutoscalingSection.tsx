@@ -24,6 +24,7 @@ import { Fields } from '../common/Fields';
 import { HealthIcon } from '../common/HealthIcon';
 import { Labels } from '../common/Labels';
 import { MeterBar } from '../common/MeterBar';
+import { FoundByMarker } from '../common/FoundBy';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
 import { useNow } from '../../hooks/useNow';
@@ -311,6 +312,7 @@ export function AutoscalingSection(props: { chain: ClusterChain }) {
           <div key={h.ref.name} className={classes.hpa}>
             <Typography variant="subtitle2" component="h4" gutterBottom>
               <ResourceButton cluster={cluster} resource={h.ref} withKind />
+              <FoundByMarker found={h} />
             </Typography>
             <HpaDetails hpa={h} cluster={cluster} />
           </div>

@@ -2,20 +2,42 @@ import { Fragment, useMemo } from 'react';
 import useMeasure from 'react-use/esm/useMeasure';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type { ClusterChain, Health } from '@mesh-chain/plugin-mesh-common';
+import type {
+  ClusterChain,
+  Health,
+  TrafficHealth,
+} from '@mesh-chain/plugin-mesh-common';
+import LinkIcon from '@material-ui/icons/Link';
 import {
   buildChainGraph,
   ChainEdge,
   ChainNode,
-  layoutChain,
+  isOnPath,
 } from '../../utils/chainGraph';
+import { layoutChain } from '../../utils/chainLayout';
 import { healthLabel, pluralize } from '../../utils/format';
+import { foundByText } from '../common/FoundBy';
 import { HealthIcon } from '../common/HealthIcon';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { domId } from '../../utils/domId';
 
 const NODE_HEIGHT = 70;
 const HEADER_HEIGHT = 28;
+
+/** The node's right edge shows its traffic health (from Prometheus), when known. */
+function trafficBorder(theme: Theme, health: TrafficHealth | undefined) {
+  if (!health || health === 'idle') return {};
+  const color = {
+    healthy: theme.palette.status.ok,
+    degraded: theme.palette.status.warning,
+    failure: theme.palette.status.error,
+  }[health];
+  return {
+    borderRightColor: color,
+    borderRightWidth: 4,
+    borderRightStyle: 'solid' as const,
+  };
+}
 
 function healthColor(theme: Theme, health: Health): string {
   if (health === 'unknown') return theme.palette.text.secondary;
@@ -156,6 +178,13 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.getContrastText(theme.palette.status.warning),
     background: theme.palette.status.warning,
   },
+  foundMark: {
+    position: 'absolute',
+    right: 6,
+    bottom: 4,
+    fontSize: '0.9rem',
+    color: theme.palette.text.secondary,
+  },
   badgeError: {
     color: theme.palette.getContrastText(theme.palette.status.error),
     background: theme.palette.status.error,
@@ -232,27 +261,34 @@ function breakable(name: string) {
   ));
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toLocaleUpperCase('en-US') + text.slice(1);
+}
+
 function nodeLabel(n: ChainNode): string {
   const where = n.namespace ? ` in ${n.namespace}` : '';
   const diags = n.diagnostics
     ? `, ${pluralize(n.diagnostics, 'diagnostic')}`
     : '';
+  const found =
+    n.foundBy === 'reference' ? ` ${capitalized(foundByText(n))}.` : '';
   return `${n.kindLabel} ${n.name}${where}: ${n.summary}. ${
     healthLabel[n.health]
-  }${diags}. Open details.`;
+  }${diags}.${found} Open details.`;
 }
 
 /**
  * The chain of one cluster as a picture: Gateway -> routes ->
- * DestinationRule -> Service -> Deployment (HPA beside it) -> Pods. Each node
- * is a button that opens its details.
+ * DestinationRule -> Service -> Deployment (HPA beside it) -> Pods, drawn
+ * from the answer's resources and links. Each node is a button that opens
+ * its details.
  */
 export function ChainDiagram(props: {
   chain: ClusterChain;
   onOpen: (key: string) => void;
   selectedKey?: string;
-  /** Nodes on a simulated request's path. */
-  highlight?: Set<string>;
+  /** A traced request's `path`: the object keys it passes. */
+  highlight?: ReadonlySet<string>;
 }) {
   const classes = useStyles();
   const theme = useTheme();
@@ -286,8 +322,10 @@ export function ChainDiagram(props: {
     const pb = layout.positions.get(b.key)!;
     return pa.x - pb.x || pa.y - pb.y;
   });
+  const onPathNode = (n: ChainNode | undefined) =>
+    !!highlight && !!n && isOnPath(n, highlight);
   const onPath = (e: ChainEdge) =>
-    !!highlight && highlight.has(e.from) && highlight.has(e.to);
+    onPathNode(byKey.get(e.from)) && onPathNode(byKey.get(e.to));
   const describeEdge = (e: ChainEdge) => {
     const a = byKey.get(e.from)!;
     const b = byKey.get(e.to)!;
@@ -351,7 +389,7 @@ export function ChainDiagram(props: {
           </svg>
           {ordered.map(n => {
             const p = layout.positions.get(n.key)!;
-            const on = highlight?.has(n.key);
+            const on = onPathNode(n);
             const cls = [
               classes.node,
               n.kind === 'missing' ? classes.missing : '',
@@ -369,15 +407,20 @@ export function ChainDiagram(props: {
                   top: p.y + HEADER_HEIGHT,
                   width: layout.nodeWidth,
                   borderLeftColor: healthColor(theme, n.health),
+                  ...trafficBorder(theme, chain.telemetry?.health[n.key]),
                 }}
                 onClick={() => onOpen(n.key)}
                 aria-label={nodeLabel(n)}
-                title={`${n.kindLabel} ${n.name}: ${n.summary}`}
+                title={`${n.kindLabel} ${n.name}: ${n.summary}${
+                  n.foundBy === 'reference' ? ` (${foundByText(n)})` : ''
+                }`}
                 aria-haspopup="dialog"
                 data-testid="chain-node"
                 data-kind={n.kind}
                 data-health={n.health}
+                data-traffic-health={chain.telemetry?.health[n.key]}
                 data-highlighted={on || undefined}
+                data-found-by={n.foundBy}
               >
                 <HealthIcon health={n.health} className={classes.nodeIcon} />
                 <span className={classes.nodeText}>
@@ -397,6 +440,9 @@ export function ChainDiagram(props: {
                     <span className={classes.summary}>{n.summary}</span>
                   )}
                 </span>
+                {n.foundBy === 'reference' && (
+                  <LinkIcon className={classes.foundMark} aria-hidden />
+                )}
                 {n.diagnostics > 0 && (
                   <span
                     className={`${classes.badge} ${
@@ -434,6 +480,11 @@ export function ChainDiagram(props: {
         {!!highlight?.size && (
           <span className={classes.legendItem}>
             <span className={classes.legendPath} /> path of the request
+          </span>
+        )}
+        {graph.nodes.some(n => n.foundBy === 'reference') && (
+          <span className={classes.legendItem}>
+            <LinkIcon fontSize="inherit" /> found by reference, not by label
           </span>
         )}
         <span>Select a box for details.</span>

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import type { ClusterChain } from '@mesh-chain/plugin-mesh-common';
-import { emptyCluster, healthyCluster } from '../../__fixtures__/chains';
+import { chain, emptyCluster } from '../../__fixtures__/chains';
 import { renderSection } from '../../__testUtils__/testUtils';
 import { formatTimestamp } from '../../utils/format';
 import { clusterHealth, isEmptyChain } from './clusterHealth';
@@ -8,16 +8,16 @@ import { ClusterView } from './ClusterView';
 
 const SINCE = '2026-03-01T10:15:00.000Z';
 
-function render(chain: ClusterChain) {
+function render(clusterChain: ClusterChain) {
   return renderSection(
-    <ClusterView chain={chain} onOpen={() => {}} showHeading />,
+    <ClusterView chain={clusterChain} onOpen={() => {}} showHeading />,
   );
 }
 
 describe('ClusterView', () => {
   it('says a stale cluster is stale since when and why, and still shows its last data', async () => {
-    const chain: ClusterChain = {
-      ...healthyCluster(),
+    const stale: ClusterChain = {
+      ...chain('dev/storefront'),
       status: {
         state: 'stale',
         since: SINCE,
@@ -25,19 +25,19 @@ describe('ClusterView', () => {
         message: "Showing cluster 'dev' as last seen at 2026-03-01T10:15:00Z.",
       },
     };
-    await render(chain);
+    await render(stale);
     expect(
       screen.getByText(`stale since ${formatTimestamp(SINCE)} (unreachable)`),
     ).toBeInTheDocument();
     expect(
       screen.getByText(/Showing cluster 'dev' as last seen/),
     ).toBeInTheDocument();
-    expect(screen.getByLabelText('Ports of Service checkout')).toBeVisible();
-    expect(clusterHealth(chain)).toBe('warning');
+    expect(screen.getByLabelText('Ports of Service storefront')).toBeVisible();
+    expect(clusterHealth(stale)).toBe('warning');
   });
 
   it('says a cluster still loading is syncing, in place of its (empty) chain', async () => {
-    const chain: ClusterChain = {
+    const syncing: ClusterChain = {
       ...emptyCluster('dev'),
       status: {
         state: 'syncing',
@@ -46,18 +46,18 @@ describe('ClusterView', () => {
           "The mesh backend is still loading cluster 'dev' (4 of 10 kinds listed); this view updates when it is done.",
       },
     };
-    await render(chain);
+    await render(syncing);
     expect(screen.getByText('syncing')).toBeInTheDocument();
     expect(screen.getByText(/4 of 10 kinds listed/)).toBeInTheDocument();
     expect(screen.queryByText(/observed/)).not.toBeInTheDocument();
     expect(screen.queryByText('Chain')).not.toBeInTheDocument();
     // Not "nothing of the component runs here": it is not known yet.
-    expect(isEmptyChain(chain)).toBe(false);
-    expect(clusterHealth(chain)).toBe('unknown');
+    expect(isEmptyChain(syncing)).toBe(false);
+    expect(clusterHealth(syncing)).toBe('unknown');
   });
 
   it('shows nothing of the kind for a current cluster', async () => {
-    await render({ ...healthyCluster(), status: { state: 'current' } });
+    await render({ ...chain('dev/storefront'), status: { state: 'current' } });
     expect(screen.queryByText(/stale since|syncing/)).not.toBeInTheDocument();
   });
 });

@@ -2,6 +2,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { Link, WarningPanel } from '@backstage/core-components';
+import type { Entity } from '@backstage/catalog-model';
 import type {
   ClusterChain,
   ClusterError,
@@ -11,10 +12,12 @@ import { formatTimestamp } from '../../utils/format';
 import { ChainDiagram } from '../ChainDiagram';
 import { SectionCard } from '../common/SectionCard';
 import { RoutesSection } from '../RoutesSection';
+import { TrafficSection } from '../TrafficSection';
 import { ServiceSection } from '../ServiceSection';
 import { WorkloadSection } from '../WorkloadSection';
 import { AutoscalingSection } from '../AutoscalingSection';
 import { DiagnosticsSection } from '../DiagnosticsSection';
+import { ChangeControls } from '../ChangeControls';
 import { clusterHealth } from './clusterHealth';
 import { ClusterStatusNote } from './ClusterStatusNote';
 import { HealthIcon } from '../common/HealthIcon';
@@ -101,6 +104,8 @@ export function ClusterView(props: {
   matchedRouteId?: string;
   /** Show the cluster's own heading (several clusters on the page). */
   showHeading: boolean;
+  /** The entity, to offer its owners changes to the chain. */
+  entity?: Entity;
 }) {
   const classes = useStyles();
   const { chain, onOpen, selectedKey, highlight, matchedRouteId, showHeading } =
@@ -196,6 +201,9 @@ export function ClusterView(props: {
             <Grid item xs={12}>
               <RoutesSection chain={chain} matchedRouteId={matchedRouteId} />
             </Grid>
+            <Grid item xs={12}>
+              <TrafficSection chain={chain} />
+            </Grid>
             <Grid item xs={12} lg={5}>
               <ServiceSection chain={chain} />
             </Grid>
@@ -205,6 +213,11 @@ export function ClusterView(props: {
             <Grid item xs={12}>
               <AutoscalingSection chain={chain} />
             </Grid>
+            {props.entity && (
+              <Grid item xs={12}>
+                <ChangeControls entity={props.entity} chain={chain} />
+              </Grid>
+            )}
           </Grid>
         </>
       )}

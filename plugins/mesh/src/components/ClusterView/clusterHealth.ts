@@ -4,6 +4,7 @@ import {
   worstDiagnostic,
   worstHealth,
 } from '../../utils/format';
+import { chainResources } from '../../utils/resolve';
 
 /**
  * The worst health in a cluster: its error, diagnostics and resources; a
@@ -12,18 +13,9 @@ import {
 export function clusterHealth(chain: ClusterChain): Health {
   if (chain.error) return 'error';
   if (chain.status?.state === 'syncing') return 'unknown';
-  const items = [
-    ...chain.gateways,
-    ...chain.virtualServices,
-    ...chain.httpRoutes,
-    ...chain.destinationRules,
-    ...chain.services,
-    ...chain.deployments,
-    ...chain.hpas,
-  ];
   return worstHealth([
     healthOfSeverity(worstDiagnostic(chain.diagnostics)?.severity),
-    ...items.map(i => i.health),
+    ...chainResources(chain).map(i => i.health),
     ...(chain.warnings.length || chain.status?.state === 'stale'
       ? (['warning'] as Health[])
       : []),

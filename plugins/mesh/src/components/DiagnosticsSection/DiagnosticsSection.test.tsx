@@ -1,40 +1,52 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import { brokenCluster, healthyCluster, refs } from '../../__fixtures__/chains';
+import { chain } from '../../__fixtures__/chains';
 import { renderSection } from '../../__testUtils__/testUtils';
 import { DiagnosticsSection } from './DiagnosticsSection';
 
 describe('DiagnosticsSection', () => {
-  it('lists diagnostics worst first with severity, code, message, resources, field and fix', async () => {
-    const { open } = await renderSection(
-      <DiagnosticsSection chain={brokenCluster()} />,
-    );
-    expect(
-      screen.getByText('3 errors, 2 warnings, 1 note'),
-    ).toBeInTheDocument();
+  it('lists diagnostics worst first', async () => {
+    // The route and the DestinationRule name a Service that does not exist.
+    await renderSection(<DiagnosticsSection chain={chain('dev/reviews')} />);
+    expect(screen.getByText('1 error, 1 warning')).toBeInTheDocument();
     const items = screen.getAllByTestId('diagnostic');
     expect(
       items.map(i => within(i).getByText(/^(error|warning|info)$/).textContent),
-    ).toEqual(['error', 'error', 'error', 'warning', 'warning', 'info']);
-    const gw = items.find(i => i.textContent?.includes('MESH-1102'))!;
+    ).toEqual(['error', 'warning']);
+    expect(items[0]).toHaveTextContent('MESH-1002');
+    expect(items[1]).toHaveTextContent('MESH-3001');
+  });
+
+  it('shows severity, code, message, resources, field and fix, and opens the resource', async () => {
+    const c = chain('dev/recommendations');
+    const { open } = await renderSection(<DiagnosticsSection chain={c} />);
+    const [gw] = screen.getAllByTestId('diagnostic');
+    expect(gw).toHaveTextContent('MESH-1001');
     expect(
       within(gw).getByText('VirtualService gateway not found'),
     ).toBeInTheDocument();
     expect(gw).toHaveTextContent(
-      'VirtualService shop/checkout binds to gateway istio-system/shop-gateway, which does not exist in cluster dev.',
+      'VirtualService shop/recommendations binds gateway "istio-system/promo-gateway"',
     );
-    expect(gw).toHaveTextContent('Gateway istio-system/shop-gateway (missing)');
+    expect(gw).toHaveTextContent(
+      'Gateway istio-system/promo-gateway (missing)',
+    );
     expect(within(gw).getByText('spec.gateways[0]')).toBeInTheDocument();
     expect(gw).toHaveTextContent(
-      'Fix: Set spec.gateways to an existing Gateway (istio-system/public-gateway serves shop.example.com), or create istio-system/shop-gateway.',
+      'Fix: Change spec.gateways[0] to an existing Gateway (in istio-system: public-gateway), or create Gateway istio-system/promo-gateway.',
     );
-    await userEvent.click(within(gw).getByText('VirtualService shop/checkout'));
-    expect(open).toHaveBeenCalledWith('dev', objectKey(refs.virtualService));
+    await userEvent.click(
+      within(gw).getByText('VirtualService shop/recommendations'),
+    );
+    expect(open).toHaveBeenCalledWith(
+      'dev',
+      objectKey(c.virtualServices[0].ref),
+    );
   });
 
   it('says when there is nothing wrong', async () => {
-    await renderSection(<DiagnosticsSection chain={healthyCluster()} />);
+    await renderSection(<DiagnosticsSection chain={chain('dev/storefront')} />);
     expect(screen.getByText(/No problems found/)).toBeInTheDocument();
     expect(screen.queryByTestId('diagnostic')).not.toBeInTheDocument();
   });

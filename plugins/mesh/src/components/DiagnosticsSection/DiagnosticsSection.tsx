@@ -4,6 +4,7 @@ import type { ClusterChain, Diagnostic } from '@mesh-chain/plugin-mesh-common';
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
 import { pluralize, sortDiagnostics } from '../../utils/format';
 import { domId } from '../../utils/domId';
+import { chainResources } from '../../utils/resolve';
 import { HealthIcon } from '../common/HealthIcon';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
@@ -129,18 +130,7 @@ export function DiagnosticsSection(props: { chain: ClusterChain }) {
   const classes = useStyles();
   const { chain } = props;
   const cluster = chain.cluster.name;
-  const present = new Set(
-    [
-      ...chain.gateways,
-      ...chain.virtualServices,
-      ...chain.httpRoutes,
-      ...chain.destinationRules,
-      ...chain.services,
-      ...chain.deployments,
-      ...chain.hpas,
-      ...chain.pods,
-    ].map(r => objectKey(r.ref)),
-  );
+  const present = new Set(chainResources(chain).map(r => objectKey(r.ref)));
   const diagnostics = sortDiagnostics(chain.diagnostics);
   return (
     <SectionCard

@@ -4,12 +4,10 @@ import { http, HttpResponse } from 'msw';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type { MeshChainResponse } from '@mesh-chain/plugin-mesh-common';
 import {
-  brokenCluster,
+  chain,
   chainResponse,
-  checkoutEntity,
+  componentEntity,
   emptyCluster,
-  healthyCluster,
-  noIstioCluster,
   unannotatedEntity,
   unreachableCluster,
 } from '../../__fixtures__/chains';
@@ -19,12 +17,14 @@ import { MeshCard } from './MeshCard';
 const server = setupServer();
 registerMswTestHooks(server);
 
-function serve(response: MeshChainResponse) {
+/** Renders the card of a demo component whose chain is `response`. */
+function renderCard(component: string, response: MeshChainResponse) {
   server.use(
-    http.get(`${BASE_URL}/entities/component/default/checkout`, () =>
+    http.get(`${BASE_URL}/entities/component/default/${component}`, () =>
       HttpResponse.json(response),
     ),
   );
+  renderWithEntity(<MeshCard />, componentEntity(component));
 }
 
 function fields(container: HTMLElement) {
@@ -37,49 +37,68 @@ function fields(container: HTMLElement) {
 
 describe('MeshCard', () => {
   it('sums up one cluster and links to the tab', async () => {
-    serve(chainResponse([healthyCluster()]));
-    renderWithEntity(<MeshCard />, checkoutEntity);
+    renderCard(
+      'storefront',
+      chainResponse('storefront', [chain('dev/storefront')]),
+    );
     await screen.findByText('External URL');
     expect(fields(document.body)).toEqual({
       'External URL':
-        'https://shop.example.com/api (opens in a new tab) +1 more',
+        'http://storefront.demo.example.com/ (opens in a new tab)',
       Service: 'ClusterIP · in-cluster only',
-      Replicas: '4/4 ready',
-      Autoscaling: '3/10 current/max',
+      Replicas: '2/2 ready',
+      Autoscaling: '2/6 current/max',
       'Worst problem': ' none',
     });
     expect(
       screen.getByRole('link', {
-        name: 'https://shop.example.com/api (opens in a new tab)',
+        name: 'http://storefront.demo.example.com/ (opens in a new tab)',
       }),
-    ).toHaveAttribute('href', 'https://shop.example.com/api');
+    ).toHaveAttribute('href', 'http://storefront.demo.example.com/');
     expect(
       screen.getByRole('link', { name: /View service mesh/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/checkout/mesh');
+    ).toHaveAttribute('href', '/catalog/default/component/storefront/mesh');
   });
 
-  it('shows the worst diagnostic and an autoscaler at its maximum', async () => {
-    serve(chainResponse([brokenCluster()]));
-    renderWithEntity(<MeshCard />, checkoutEntity);
+  it('shows an autoscaler at its maximum', async () => {
+    renderCard('search', chainResponse('search', [chain('dev/search')]));
     await screen.findByText('Worst problem');
     const f = fields(document.body);
-    expect(f['Worst problem']).toMatch(
-      /^VirtualService gateway not found \(MESH-1102, 5 more\)$/,
+    expect(f['Worst problem']).toMatch(/^HPA at its maximum \(MESH-6001\)$/);
+    expect(f.Autoscaling).toBe('4/4 current/max · at max');
+    expect(f.Replicas).toBe('4/4 ready');
+  });
+
+  it('shows the worst diagnostic, and how many more there are', async () => {
+    renderCard('reviews', chainResponse('reviews', [chain('dev/reviews')]));
+    await screen.findByText('Worst problem');
+    expect(fields(document.body)['Worst problem']).toMatch(
+      /^Route destination host not found \(MESH-1002, 1 more\)$/,
     );
-    expect(f.Autoscaling).toBe('10/10 current/max · at max');
-    expect(f.Replicas).toBe('10/11 ready');
+  });
+
+  it('says when no gateway exposes the component', async () => {
+    renderCard(
+      'recommendations',
+      chainResponse('recommendations', [chain('dev/recommendations')]),
+    );
+    await screen.findByText('Worst problem');
+    const f = fields(document.body);
     expect(f['External URL']).toBe('none: not exposed through a gateway');
+    expect(f['Worst problem']).toMatch(
+      /^VirtualService gateway not found \(MESH-1001\)$/,
+    );
   });
 
   it('shows each cluster, with a cluster’s error in its place', async () => {
-    serve(
-      chainResponse([
-        noIstioCluster('edge'),
+    renderCard(
+      'storefront',
+      chainResponse('storefront', [
+        chain('edge/storefront'),
         unreachableCluster('prod'),
         emptyCluster('staging'),
       ]),
     );
-    renderWithEntity(<MeshCard />, checkoutEntity);
     expect(
       await screen.findByText('Could not read this cluster (unreachable).'),
     ).toBeInTheDocument();
@@ -88,7 +107,7 @@ describe('MeshCard', () => {
     // Where nothing runs, nothing is shown.
     expect(screen.queryByText(/staging/)).not.toBeInTheDocument();
     const f = fields(document.body);
-    expect(f.Service).toBe('NodePort · node ports');
+    expect(f.Service).toBe('ClusterIP · in-cluster only');
     expect(f['External URL']).toBe('none (no Istio)');
   });
 

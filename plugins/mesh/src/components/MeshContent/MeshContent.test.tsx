@@ -14,13 +14,11 @@ import {
   type MeshChainResponse,
 } from '@mesh-chain/plugin-mesh-common';
 import {
-  brokenCluster,
+  chain,
   chainResponse,
-  checkoutEntity,
+  componentEntity,
   emptyCluster,
-  ENTITY_REF,
-  healthyCluster,
-  noIstioCluster,
+  entityRef,
   simulationResponse,
   unannotatedEntity,
   unreachableCluster,
@@ -38,14 +36,32 @@ jest.setTimeout(20_000);
 
 const server = setupServer();
 registerMswTestHooks(server);
+// The tab asks where changes are allowed; ChangeControls' tests cover them.
+beforeEach(() =>
+  server.use(
+    http.get(`${BASE_URL}/changes/targets`, () =>
+      HttpResponse.json({
+        fieldManager: 'backstage-mesh-changes',
+        targets: [],
+      }),
+    ),
+  ),
+);
 
-const CHAIN_URL = `${BASE_URL}/entities/component/default/checkout`;
+const chainUrl = (component: string) =>
+  `${BASE_URL}/entities/component/default/${component}`;
 
-/** Serves the given responses in turn (the last one repeats); counts calls. */
-function serveChain(...responses: Array<MeshChainResponse | number>) {
+/**
+ * Serves a component's chain: the given responses in turn (the last one
+ * repeats, a number is an error status); counts calls.
+ */
+function serveChain(
+  component: string,
+  ...responses: Array<MeshChainResponse | number>
+) {
   const calls = { count: 0 };
   server.use(
-    http.get(CHAIN_URL, () => {
+    http.get(chainUrl(component), () => {
       const r = responses[Math.min(calls.count, responses.length - 1)];
       calls.count++;
       if (typeof r === 'number') {
@@ -67,12 +83,25 @@ function serveChain(...responses: Array<MeshChainResponse | number>) {
   return calls;
 }
 
-async function renderTab(signals?: FakeSignalApi, initialRoute?: string) {
-  const result = renderWithEntity(<MeshContent />, checkoutEntity, {
-    signals,
-    initialRoute,
-  });
-  return result;
+/** The dev cluster's storefront: Gateway to pods, with an HPA. */
+const storefront = (...clusters: ReturnType<typeof chain>[]) =>
+  chainResponse(
+    'storefront',
+    clusters.length ? clusters : [chain('dev/storefront')],
+  );
+
+async function renderTab(
+  options: {
+    component?: string;
+    signals?: FakeSignalApi;
+    initialRoute?: string;
+  } = {},
+) {
+  return renderWithEntity(
+    <MeshContent />,
+    componentEntity(options.component ?? 'storefront'),
+    options,
+  );
 }
 
 const node = (kind: string, name: RegExp | string) =>
@@ -86,9 +115,20 @@ const node = (kind: string, name: RegExp | string) =>
           : name.test(n.textContent ?? '')),
     );
 
+const drawnKinds = () =>
+  screen.getAllByTestId('chain-node').map(n => n.getAttribute('data-kind'));
+
+const signal = (signals: FakeSignalApi, component: string, revision: string) =>
+  signals.publish(meshSignalChannel(entityRef(component)), {
+    entityRef: entityRef(component),
+    revision,
+    clusters: ['dev'],
+    changedAt: new Date().toISOString(),
+  });
+
 describe('MeshContent', () => {
   it('asks for the Kubernetes annotation when the entity has none, without calling the backend', async () => {
-    const calls = serveChain(chainResponse([healthyCluster()]));
+    const calls = serveChain('legacy-batch', storefront());
     renderWithEntity(<MeshContent />, unannotatedEntity);
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
     expect(
@@ -99,9 +139,9 @@ describe('MeshContent', () => {
 
   it('shows a loading state until the chain arrives', async () => {
     server.use(
-      http.get(CHAIN_URL, async () => {
+      http.get(chainUrl('storefront'), async () => {
         await delay(150);
-        return HttpResponse.json(chainResponse([healthyCluster()]));
+        return HttpResponse.json(storefront());
       }),
     );
     await renderTab();
@@ -117,75 +157,66 @@ describe('MeshContent', () => {
   });
 
   it('draws the chain Gateway → VirtualService → DestinationRule → Service → Deployment → Pods with the HPA', async () => {
-    serveChain(chainResponse([healthyCluster()]));
+    serveChain('storefront', storefront());
     await renderTab();
-    const chain = await screen.findByRole('group', {
+    const picture = await screen.findByRole('group', {
       name: /Chain in cluster/,
     });
-    const buttons = within(chain).getAllByRole('button');
+    const buttons = within(picture).getAllByRole('button');
     const labels = buttons.map(b => b.getAttribute('aria-label'));
     expect(labels).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^Gateway public-gateway in istio-system: HTTPS :443 · HTTP :80\. Healthy/,
+          /^Gateway public-gateway in istio-system: HTTP :80\. Healthy/,
         ),
-        expect.stringMatching(/^VirtualService checkout in shop: 3 routes/),
+        expect.stringMatching(/^VirtualService storefront in shop: 1 route/),
         expect.stringMatching(
-          /^DestinationRule checkout in shop: subsets v1, v2/,
+          /^DestinationRule storefront in shop: subsets v1/,
         ),
-        expect.stringMatching(/^Service checkout in shop: ClusterIP :80/),
-        expect.stringMatching(/^Deployment checkout-v1 in shop: 3\/3 ready/),
-        expect.stringMatching(/^Deployment checkout-v2 in shop: 1\/1 ready/),
+        expect.stringMatching(/^Service storefront in shop: ClusterIP :80/),
+        expect.stringMatching(/^Deployment storefront in shop: 2\/2 ready/),
         expect.stringMatching(
-          /^HorizontalPodAutoscaler checkout-v1 in shop: 3 of 2–10/,
+          /^HorizontalPodAutoscaler storefront in shop: 2 of 2–6/,
         ),
-        expect.stringMatching(/^Pods checkout-v1: 3\/3 ready/),
-        expect.stringMatching(/^Pods checkout-v2: 1\/1 ready/),
+        expect.stringMatching(/^Pods storefront: 2\/2 ready/),
       ]),
     );
     // Left to right in keyboard order: the gateway comes first, pods last.
     expect(labels[0]).toMatch(/^Gateway/);
     expect(labels[labels.length - 1]).toMatch(/^Pods/);
     // The links are there for screen readers too.
-    expect(chain).toHaveAccessibleDescription(
+    expect(picture).toHaveAccessibleDescription(
       expect.stringContaining(
-        'Gateway public-gateway binds VirtualService checkout',
+        'Gateway public-gateway binds VirtualService storefront',
       ),
     );
-    expect(chain).toHaveAccessibleDescription(
+    expect(picture).toHaveAccessibleDescription(
       expect.stringContaining(
-        'VirtualService checkout routes via DestinationRule checkout',
+        'VirtualService storefront routes via DestinationRule storefront',
       ),
     );
-    expect(chain).toHaveAccessibleDescription(
+    expect(picture).toHaveAccessibleDescription(
       expect.stringContaining(
-        'HorizontalPodAutoscaler checkout-v1 scales Deployment checkout-v1',
+        'HorizontalPodAutoscaler storefront scales Deployment storefront',
       ),
     );
   });
 
-  it('colours the nodes by health, draws a placeholder for a reference to nothing, and lists diagnostics', async () => {
-    serveChain(chainResponse([brokenCluster()]));
-    await renderTab();
-    await screen.findAllByTestId('chain-node');
-    expect(screen.getAllByTestId('diagnostic')).toHaveLength(6);
-    expect(node('virtualService', 'checkout')).toHaveAccessibleName(
-      /^VirtualService checkout in shop: 3 routes\. Error, 2 diagnostics\. Open details\.$/,
+  it('draws a placeholder for a reference to nothing and lists the diagnostic', async () => {
+    // The VirtualService binds istio-system/promo-gateway, which does not exist.
+    serveChain(
+      'recommendations',
+      chainResponse('recommendations', [chain('dev/recommendations')]),
     );
-
-    // The picture: the missing gateway as a placeholder, the broken VS in red.
-    const missing = node('missing', 'shop-gateway')!;
+    await renderTab({ component: 'recommendations' });
+    await screen.findAllByTestId('chain-node');
+    expect(screen.getAllByTestId('diagnostic')).toHaveLength(1);
+    expect(node('virtualService', 'recommendations')).toHaveAccessibleName(
+      /^VirtualService recommendations in shop: 1 route\. Error, 1 diagnostic\. Open details\.$/,
+    );
+    const missing = node('missing', 'promo-gateway')!;
     expect(missing).toHaveAttribute('data-health', 'error');
     expect(missing).toHaveTextContent('Gateway · missing');
-    expect(node('virtualService', 'checkout')).toHaveAttribute(
-      'data-health',
-      'error',
-    );
-    expect(node('hpa', 'checkout-v1')).toHaveAttribute(
-      'data-health',
-      'warning',
-    );
-    expect(node('pods', 'checkout-v2')).toHaveAttribute('data-health', 'error');
     expect(
       screen
         .getAllByTestId('chain-edge')
@@ -193,24 +224,45 @@ describe('MeshContent', () => {
     ).toHaveLength(1);
   });
 
+  it('colours the nodes by health: a crash-looping canary is red', async () => {
+    serveChain(
+      'checkout',
+      chainResponse('checkout', [chain('crashloop/checkout')]),
+    );
+    await renderTab({ component: 'checkout' });
+    await screen.findAllByTestId('chain-node');
+    expect(node('pods', 'checkout-v2')).toHaveAttribute('data-health', 'error');
+    expect(node('pods', 'checkout-v2')).toHaveAccessibleName(
+      /^Pods checkout-v2: 0\/1 ready · 7 restarts\. Error, 1 diagnostic\./,
+    );
+    expect(node('deployment', 'checkout-v2')).toHaveAttribute(
+      'data-health',
+      'error',
+    );
+    expect(node('deployment', 'checkout-v1')).toHaveAttribute(
+      'data-health',
+      'ok',
+    );
+    expect(node('pods', 'checkout-v1')).toHaveAttribute('data-health', 'ok');
+    expect(screen.getAllByTestId('diagnostic')).toHaveLength(2);
+  });
+
   it('opens a details drawer from the picture with the mouse and the keyboard, fields first and YAML on demand', async () => {
-    serveChain(chainResponse([healthyCluster()]));
+    serveChain('storefront', storefront());
     await renderTab();
     await screen.findByRole('group', { name: /Chain in cluster/ });
 
-    await userEvent.click(node('deployment', 'checkout-v1')!);
+    await userEvent.click(node('deployment', 'storefront')!);
     let drawer = await screen.findByTestId('resource-drawer');
     // A modal dialog named after the resource.
     expect(drawer.closest('[role="dialog"]')).toHaveAccessibleName(
-      'checkout-v1',
+      'storefront',
     );
     expect(drawer.closest('[role="dialog"]')).toHaveAttribute(
       'aria-modal',
       'true',
     );
-    expect(
-      within(drawer).getByRole('heading', { name: 'checkout-v1' }),
-    ).toBeInTheDocument();
+    expect(within(drawer).getByText('Deployment')).toBeInTheDocument();
     expect(
       within(drawer).getByText(
         'Rolling update (max surge 25%, max unavailable 25%)',
@@ -223,7 +275,7 @@ describe('MeshContent', () => {
       within(drawer).getByRole('button', { name: 'Show YAML' }),
     );
     expect(
-      within(drawer).getByLabelText('YAML of Deployment checkout-v1'),
+      within(drawer).getByLabelText('YAML of Deployment storefront'),
     ).toHaveTextContent('kind: Deployment');
     expect(
       within(drawer).getByRole('button', { name: 'Hide YAML' }),
@@ -232,7 +284,7 @@ describe('MeshContent', () => {
     // Move along the chain from inside the drawer.
     await userEvent.click(
       within(drawer).getByRole('button', {
-        name: 'HorizontalPodAutoscaler checkout-v1',
+        name: 'HorizontalPodAutoscaler storefront',
       }),
     );
     drawer = screen.getByTestId('resource-drawer');
@@ -253,9 +305,7 @@ describe('MeshContent', () => {
     await userEvent.keyboard('{Enter}');
     drawer = await screen.findByTestId('resource-drawer');
     expect(within(drawer).getByText('Istio Gateway')).toBeInTheDocument();
-    expect(
-      within(drawer).getByText('shop-example-com-cert'),
-    ).toBeInTheDocument();
+    expect(within(drawer).getByText('*.demo.example.com')).toBeInTheDocument();
     await userEvent.keyboard('{Escape}');
     await waitFor(() =>
       expect(screen.queryByTestId('resource-drawer')).not.toBeInTheDocument(),
@@ -264,7 +314,8 @@ describe('MeshContent', () => {
 
   it('shows a cluster’s error in its place and keeps the other clusters; one can pick a cluster', async () => {
     serveChain(
-      chainResponse([healthyCluster('dev'), unreachableCluster('prod')]),
+      'storefront',
+      storefront(chain('dev/storefront'), unreachableCluster('prod')),
     );
     await renderTab();
     expect(
@@ -287,7 +338,7 @@ describe('MeshContent', () => {
       name: /Demo cluster \(prod\): error: unreachable/,
     });
     const devTile = within(clusters).getByRole('button', {
-      name: /Demo cluster \(dev\): 4\/4 ready · no problems/,
+      name: /Demo cluster \(dev\): 2\/2 ready · no problems/,
     });
     expect(
       within(clusters).getByRole('button', { name: 'All clusters (2)' }),
@@ -305,18 +356,24 @@ describe('MeshContent', () => {
   });
 
   it('opens on the cluster named in the URL', async () => {
-    serveChain(chainResponse([healthyCluster('dev'), healthyCluster('prod')]));
-    await renderTab(undefined, '/?cluster=prod');
+    serveChain(
+      'storefront',
+      storefront(chain('dev/storefront'), chain('prod/storefront')),
+    );
+    await renderTab({ initialRoute: '/?cluster=prod' });
     expect(
       await screen.findByRole('table', { name: 'Routes in prod' }),
     ).toBeInTheDocument();
     expect(
       screen.queryByRole('table', { name: 'Routes in dev' }),
     ).not.toBeInTheDocument();
+    expect(node('deployment', 'storefront')).toHaveAccessibleName(
+      /: 3\/3 ready/,
+    );
   });
 
   it('still shows Service, Deployment and HPA in a cluster without Istio', async () => {
-    serveChain(chainResponse([noIstioCluster()]));
+    serveChain('storefront', storefront(chain('edge/storefront')));
     await renderTab();
     expect(
       await screen.findByText(/Istio is not installed in this cluster/),
@@ -325,25 +382,18 @@ describe('MeshContent', () => {
       screen.getByText(/Neither Istio nor the Gateway API is installed/),
     ).toBeInTheDocument();
     const service = screen.getByRole('region', { name: 'Service' });
-    expect(within(service).getByText('NodePort')).toBeInTheDocument();
-    expect(
-      within(service).getByText(/every node’s address at port 30080/),
-    ).toBeInTheDocument();
-    expect(within(service).getByText('30080')).toBeInTheDocument();
+    expect(within(service).getByText('ClusterIP')).toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Workload' })).toHaveTextContent(
-      'checkout-v1',
+      'storefront',
     );
     expect(
       screen.getByRole('region', { name: 'Autoscaling' }),
-    ).toHaveTextContent('replicas now');
-    const kinds = screen
-      .getAllByTestId('chain-node')
-      .map(n => n.getAttribute('data-kind'));
-    expect(kinds).toEqual(['service', 'deployment', 'hpa', 'pods']);
+    ).toHaveTextContent('2 replicas now');
+    expect(drawnKinds()).toEqual(['service', 'deployment', 'hpa', 'pods']);
   });
 
   it('says so when the user may not see the mesh', async () => {
-    serveChain(403);
+    serveChain('storefront', 403);
     await renderTab();
     expect(
       await screen.findByText(
@@ -353,7 +403,7 @@ describe('MeshContent', () => {
   });
 
   it('shows a backend failure and recovers on retry', async () => {
-    const calls = serveChain(500, chainResponse([healthyCluster()]));
+    const calls = serveChain('storefront', 500, storefront());
     await renderTab();
     expect(
       await screen.findByText(/Could not load the service mesh/),
@@ -366,7 +416,7 @@ describe('MeshContent', () => {
   });
 
   it('explains when the component runs in no cluster', async () => {
-    serveChain(chainResponse([emptyCluster('dev'), emptyCluster('prod')]));
+    serveChain('storefront', storefront(emptyCluster('dev'), emptyCluster()));
     await renderTab();
     expect(
       await screen.findByText('Not running in any cluster'),
@@ -379,7 +429,10 @@ describe('MeshContent', () => {
   });
 
   it('sums up the clusters the component does not run in on one line', async () => {
-    serveChain(chainResponse([healthyCluster('dev'), emptyCluster('prod')]));
+    serveChain(
+      'storefront',
+      storefront(chain('dev/storefront'), emptyCluster()),
+    );
     await renderTab();
     expect(
       await screen.findByText(
@@ -395,13 +448,16 @@ describe('MeshContent', () => {
   });
 
   it('asks for the annotation when the backend says the entity is not configured', async () => {
-    serveChain({ ...chainResponse([]), status: 'not-configured' });
+    serveChain('storefront', {
+      ...chainResponse('storefront', []),
+      status: 'not-configured',
+    });
     await renderTab();
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
   });
 
   it('refetches when the backend signals a change, keeping the open drawer and the user’s place', async () => {
-    const scaled = healthyCluster();
+    const scaled = chain('dev/storefront');
     scaled.deployments[0].replicas = {
       desired: 5,
       current: 5,
@@ -411,13 +467,20 @@ describe('MeshContent', () => {
       unavailable: 1,
     };
     const calls = serveChain(
-      chainResponse([healthyCluster('dev'), unreachableCluster('prod')], '1'),
-      chainResponse([scaled, unreachableCluster('prod')], '2'),
+      'storefront',
+      chainResponse(
+        'storefront',
+        [chain('dev/storefront'), unreachableCluster('prod')],
+        '1',
+      ),
+      chainResponse('storefront', [scaled, unreachableCluster('prod')], '2'),
     );
     const signals = new FakeSignalApi();
-    await renderTab(signals);
+    await renderTab({ signals });
     await screen.findAllByTestId('chain-node');
-    expect(signals.channels()).toEqual([meshSignalChannel(ENTITY_REF)]);
+    expect(signals.channels()).toEqual([
+      meshSignalChannel(entityRef('storefront')),
+    ]);
     expect(screen.getByTestId('live-status')).toHaveTextContent(
       'Live · updated just now',
     );
@@ -427,20 +490,15 @@ describe('MeshContent', () => {
       selector: 'button',
     });
     await userEvent.click(devTile);
-    await userEvent.click(node('deployment', 'checkout-v1')!);
+    await userEvent.click(node('deployment', 'storefront')!);
     const drawer = await screen.findByTestId('resource-drawer');
     const count = (name: string) =>
       within(drawer.querySelector<HTMLElement>('[aria-label="Replicas"]')!)
         .getByText(name)
         .parentElement!.querySelector('dd')!.textContent;
-    expect(count('Desired')).toBe('3');
+    expect(count('Desired')).toBe('2');
 
-    signals.publish(meshSignalChannel(ENTITY_REF), {
-      entityRef: ENTITY_REF,
-      revision: '2',
-      clusters: ['dev'],
-      changedAt: new Date().toISOString(),
-    });
+    signal(signals, 'storefront', '2');
     await waitFor(() => expect(count('Desired')).toBe('5'));
     expect(count('Ready')).toBe('4');
     expect(screen.getByTestId('resource-drawer')).toBe(drawer);
@@ -449,34 +507,25 @@ describe('MeshContent', () => {
     expect(calls.count).toBe(2);
 
     // A signal for a revision already on screen fetches nothing.
-    signals.publish(meshSignalChannel(ENTITY_REF), {
-      entityRef: ENTITY_REF,
-      revision: '2',
-      clusters: ['dev'],
-      changedAt: new Date().toISOString(),
-    });
+    signal(signals, 'storefront', '2');
     await act(() => new Promise(r => setTimeout(r, 50)));
     expect(calls.count).toBe(2);
   });
 
   it('keeps a drawer open on a resource that disappears, and says it is gone', async () => {
-    const without = healthyCluster();
+    const without = chain('dev/storefront');
     without.hpas = [];
     serveChain(
-      chainResponse([healthyCluster()], '1'),
-      chainResponse([without], '2'),
+      'storefront',
+      chainResponse('storefront', [chain('dev/storefront')], '1'),
+      chainResponse('storefront', [without], '2'),
     );
     const signals = new FakeSignalApi();
-    await renderTab(signals);
+    await renderTab({ signals });
     await screen.findByRole('group', { name: /Chain in cluster/ });
-    await userEvent.click(node('hpa', 'checkout-v1')!);
+    await userEvent.click(node('hpa', 'storefront')!);
     await screen.findByTestId('resource-drawer');
-    signals.publish(meshSignalChannel(ENTITY_REF), {
-      entityRef: ENTITY_REF,
-      revision: '2',
-      clusters: ['dev'],
-      changedAt: new Date().toISOString(),
-    });
+    signal(signals, 'storefront', '2');
     expect(
       await screen.findByText(/This resource is no longer part of the chain/),
     ).toBeInTheDocument();
@@ -484,7 +533,7 @@ describe('MeshContent', () => {
   });
 
   it('does not poll: without signals it fetches once, and offers a refresh', async () => {
-    const calls = serveChain(chainResponse([healthyCluster()]));
+    const calls = serveChain('storefront', storefront());
     await renderTab();
     await screen.findByRole('table', { name: 'Routes in dev' });
     expect(screen.getByTestId('live-status')).toHaveTextContent(
@@ -498,12 +547,12 @@ describe('MeshContent', () => {
 
   it('fetches once more halfway through liveForMs, so a page left open keeps its live updates', async () => {
     // The backend follows the entity for 2 s after each fetch.
-    const calls = serveChain({
-      ...chainResponse([healthyCluster()]),
+    const calls = serveChain('storefront', {
+      ...storefront(),
       liveForMs: 2000,
     });
     const signals = new FakeSignalApi();
-    await renderTab(signals);
+    await renderTab({ signals });
     await screen.findByRole('table', { name: 'Routes in dev' });
     expect(calls.count).toBe(1);
     // Due after 1 s; the margin only absorbs a busy machine (without the
@@ -515,7 +564,7 @@ describe('MeshContent', () => {
   }, 30_000);
 
   it('keeps the data on screen when a refresh fails', async () => {
-    serveChain(chainResponse([healthyCluster()]), 500);
+    serveChain('storefront', storefront(), 500);
     await renderTab();
     await screen.findByRole('table', { name: 'Routes in dev' });
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
@@ -526,21 +575,25 @@ describe('MeshContent', () => {
   });
 
   it('traces a request and draws its path on the chain', async () => {
-    serveChain(chainResponse([healthyCluster()]));
+    // The canary with three routes: /api without x-canary takes the second.
+    serveChain(
+      'checkout',
+      chainResponse('checkout', [chain('routes/checkout')]),
+    );
     let body: any;
     server.use(
-      http.post(`${CHAIN_URL}/route`, async ({ request }) => {
+      http.post(`${chainUrl('checkout')}/route`, async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json(simulationResponse());
+        return HttpResponse.json(simulationResponse('routes/checkout'));
       }),
     );
-    await renderTab();
+    await renderTab({ component: 'checkout' });
     await screen.findByRole('table', { name: 'Routes in dev' });
     const form = screen.getByRole('region', {
       name: 'Where does this request go?',
     });
     await userEvent.click(within(form).getByLabelText('URL'));
-    await userEvent.paste('https://shop.example.com/api/cart');
+    await userEvent.paste('http://checkout.demo.example.com/api/cart');
     await userEvent.click(within(form).getByLabelText(/Headers/));
     await userEvent.paste('X-Debug: 1');
     await userEvent.click(within(form).getByRole('button', { name: 'Trace' }));
@@ -549,35 +602,31 @@ describe('MeshContent', () => {
       name: 'Result in Demo cluster (dev)',
     });
     expect(body).toEqual({
-      url: 'https://shop.example.com/api/cart',
+      url: 'http://checkout.demo.example.com/api/cart',
       method: 'GET',
       from: 'gateway',
       headers: { 'x-debug': '1' },
     });
     expect(result).toHaveTextContent('Reaches pods');
-    expect(result).toHaveTextContent('Route #2 "api" matches');
+    expect(result).toHaveTextContent('http[1] "api" matches');
     expect(result).toHaveTextContent(
-      '90% to shop/checkout subset v1 port 80 → 8080: 3 of 3 pods ready',
+      '90% to shop/checkout subset v1 port 80 → 9898: 3 of 3 pods ready',
     );
 
     const highlighted = screen
       .getAllByTestId('chain-node')
       .filter(n => n.getAttribute('data-highlighted') === 'true')
       .map(n => n.getAttribute('aria-label')!.split(':')[0]);
-    expect(highlighted).toEqual(
-      expect.arrayContaining([
-        'Gateway public-gateway in istio-system',
-        'VirtualService checkout in shop',
-        'DestinationRule checkout in shop',
-        'Service checkout in shop',
-        'Deployment checkout-v1 in shop',
-        'Deployment checkout-v2 in shop',
-        'Pods checkout-v1',
-      ]),
-    );
-    expect(highlighted).not.toContain(
-      'HorizontalPodAutoscaler checkout-v1 in shop',
-    );
+    expect(highlighted.sort()).toEqual([
+      'Deployment checkout-v1 in shop',
+      'Deployment checkout-v2 in shop',
+      'DestinationRule checkout in shop',
+      'Gateway public-gateway in istio-system',
+      'Pods checkout-v1',
+      'Pods checkout-v2',
+      'Service checkout in shop',
+      'VirtualService checkout in shop',
+    ]);
     const rows = screen.getAllByTestId('route-row');
     expect(within(rows[1]).getByText('your request')).toBeInTheDocument();
     expect(within(rows[0]).queryByText('your request')).not.toBeInTheDocument();
@@ -591,9 +640,9 @@ describe('MeshContent', () => {
   });
 
   it('checks the URL before tracing and shows the backend’s refusal', async () => {
-    serveChain(chainResponse([healthyCluster()]));
+    serveChain('storefront', storefront());
     server.use(
-      http.post(`${CHAIN_URL}/route`, () =>
+      http.post(`${chainUrl('storefront')}/route`, () =>
         HttpResponse.json(
           {
             error: {

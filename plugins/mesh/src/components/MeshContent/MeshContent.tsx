@@ -21,7 +21,6 @@ import {
 } from '@mesh-chain/plugin-mesh-common';
 import { useMeshChain } from '../../hooks/useMeshChain';
 import { errorMessage, formatAge, pluralize } from '../../utils/format';
-import { pathKeys } from '../../utils/highlight';
 import { Code } from '../common/Labels';
 import { SelectionProvider } from '../common/SelectionContext';
 import { VisuallyHidden } from '../common/VisuallyHidden';
@@ -171,7 +170,7 @@ function MeshChainView(props: { entity: Entity }) {
     for (const r of simulation?.results ?? []) {
       const chain = clusters.find(c => c.cluster.name === r.cluster);
       if (chain)
-        map.set(r.cluster, { keys: pathKeys(chain, r), routeId: r.routeId });
+        map.set(r.cluster, { keys: new Set(r.path), routeId: r.routeId });
     }
     return map;
   }, [simulation, clusters]);
@@ -313,6 +312,7 @@ function MeshChainView(props: { entity: Entity }) {
               highlight={highlights.get(chain.cluster.name)?.keys}
               matchedRouteId={highlights.get(chain.cluster.name)?.routeId}
               showHeading={clusters.length > 1}
+              entity={entity}
             />
           ))}
         </>

@@ -8,10 +8,16 @@ import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
 import { CopyTextButton } from '@backstage/core-components';
 import type { ClusterChain, Health } from '@mesh-chain/plugin-mesh-common';
-import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import { buildChainGraph, parseObjectKey } from '../../utils/chainGraph';
+import { objectKey, parseObjectKey } from '@mesh-chain/plugin-mesh-common';
+import { buildChainGraph } from '../../utils/chainGraph';
 import { healthLabel, sortDiagnostics } from '../../utils/format';
-import { resolveNode, ResolvedResource } from '../../utils/resolve';
+import {
+  autoscalerOf,
+  chainResources,
+  resolveNode,
+  ResolvedResource,
+} from '../../utils/resolve';
+import { FoundByNote } from '../common/FoundBy';
 import { HealthIcon } from '../common/HealthIcon';
 import { StatusChip } from '../common/StatusChip';
 import { LinkButton } from '../common/LinkButton';
@@ -93,11 +99,12 @@ function details(r: ResolvedResource, chain: ClusterChain) {
     case 'service':
       return <ServiceDetails service={r.item} cluster={cluster} />;
     case 'deployment': {
-      const hpa = chain.hpas.find(
-        h => h.target && objectKey(h.target) === objectKey(r.item.ref),
-      );
       return (
-        <DeploymentDetails deployment={r.item} cluster={cluster} hpa={hpa} />
+        <DeploymentDetails
+          deployment={r.item}
+          cluster={cluster}
+          hpa={autoscalerOf(chain, r.item)}
+        />
       );
     }
     case 'hpa':
@@ -129,7 +136,8 @@ export function ResourceDrawer(props: {
     () => (chain ? buildChainGraph(chain) : undefined),
     [chain],
   );
-  const resolved = chain && nodeKey ? resolveNode(chain, nodeKey) : undefined;
+  const resolved =
+    chain && graph && nodeKey ? resolveNode(chain, graph, nodeKey) : undefined;
   const node = graph?.nodes.find(n => n.key === nodeKey);
   const open = !!nodeKey && !!chain;
   const titleId = 'mesh-resource-drawer-title';
@@ -166,9 +174,8 @@ export function ResourceDrawer(props: {
       )
     : [];
   const present = new Set(
-    graph?.nodes.filter(n => n.kind !== 'missing').map(n => n.key),
+    chain ? chainResources(chain).map(r => objectKey(r.ref)) : [],
   );
-  chain?.pods.forEach(p => present.add(objectKey(p.ref)));
 
   const related = (graph?.edges ?? [])
     .filter(e => e.from === nodeKey || e.to === nodeKey)
@@ -223,6 +230,12 @@ export function ResourceDrawer(props: {
                     label={missing ? 'Not found' : healthLabel[health]}
                   />
                 </div>
+              )}
+              {resolved && (
+                <FoundByNote
+                  found={resolved.type === 'pods' ? node ?? {} : resolved.item}
+                  onOpen={onOpen}
+                />
               )}
             </div>
             <IconButton aria-label="Close details" onClick={onClose}>

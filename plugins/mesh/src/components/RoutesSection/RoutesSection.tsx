@@ -12,8 +12,9 @@ import type {
   RouteDestination,
   RouteInfo,
 } from '@mesh-chain/plugin-mesh-common';
-import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import { describeMatch } from '../../utils/format';
+import { objectKey, parseObjectKey } from '@mesh-chain/plugin-mesh-common';
+import { describeMatch, refName } from '../../utils/format';
+import { Found, FoundByMarker } from '../common/FoundBy';
 import { domId } from '../../utils/domId';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
@@ -164,10 +165,34 @@ function retriesText(r: RouteInfo): string {
   return `${r.retries.attempts}${per}${on}`;
 }
 
+/** A Gateway that binds a route's VirtualService or HTTPRoute (a `binds` link). */
+interface BindingGateway {
+  /** `namespace/name`, as the route's `gateways` name it. */
+  name: string;
+  /** Absent when the link is broken: no such Gateway. */
+  ref?: ObjectRef;
+}
+
+/** The Gateways that bind each route source, by its object key. */
+function bindingGateways(chain: ClusterChain): Map<string, BindingGateway[]> {
+  const gateways = new Map(chain.gateways.map(g => [objectKey(g.ref), g.ref]));
+  const bindings = new Map<string, BindingGateway[]>();
+  for (const l of chain.links) {
+    const written = gateways.get(l.from) ?? parseObjectKey(l.from);
+    if (l.relation !== 'binds' || !written) continue;
+    const binding = { name: refName(written), ref: gateways.get(l.from) };
+    bindings.set(l.to, [...(bindings.get(l.to) ?? []), binding]);
+  }
+  return bindings;
+}
+
 function RouteRow(props: {
   route: RouteInfo;
   cluster: string;
-  gateways: Map<string, ObjectRef>;
+  /** The Gateways that bind the route's source. */
+  gateways: BindingGateway[];
+  /** How the engine found the route's source. */
+  sourceFound: Found;
   matched: boolean;
 }) {
   const classes = useStyles();
@@ -186,6 +211,7 @@ function RouteRow(props: {
         <div className={classes.sub}>
           {r.protocol.toUpperCase()} in{' '}
           <ResourceButton cluster={cluster} resource={r.source} />
+          <FoundByMarker found={props.sourceFound} />
         </div>
         {matched && <span className={classes.matchedLabel}>your request</span>}
       </TableCell>
@@ -211,11 +237,8 @@ function RouteRow(props: {
       </TableCell>
       <TableCell className={classes.gatewayCell}>
         {r.gateways.map(g => {
-          const [ns, name] = g.includes('/')
-            ? g.split('/')
-            : [r.source.namespace, g];
-          // Istio or Gateway API: the chain knows which.
-          const ref = props.gateways.get(`${ns}/${name}`);
+          // Istio or Gateway API: the chain's links know which.
+          const ref = props.gateways.find(b => b.name === g)?.ref;
           let content;
           if (g === 'mesh') content = <span>mesh (sidecars)</span>;
           else if (ref)
@@ -327,8 +350,12 @@ export function RoutesSection(props: {
   const classes = useStyles();
   const { chain, matchedRouteId } = props;
   const cluster = chain.cluster.name;
-  const gateways = new Map(
-    chain.gateways.map(g => [`${g.ref.namespace}/${g.ref.name}`, g.ref]),
+  const gateways = bindingGateways(chain);
+  const sources = new Map(
+    [...chain.virtualServices, ...chain.httpRoutes].map(s => [
+      objectKey(s.ref),
+      s,
+    ]),
   );
   // Group by source, keep each source's order.
   const routes = [...chain.routes].sort(
@@ -377,7 +404,8 @@ export function RoutesSection(props: {
                 key={r.id}
                 route={r}
                 cluster={cluster}
-                gateways={gateways}
+                gateways={gateways.get(objectKey(r.source)) ?? []}
+                sourceFound={sources.get(objectKey(r.source)) ?? {}}
                 matched={r.id === matchedRouteId}
               />
             ))}

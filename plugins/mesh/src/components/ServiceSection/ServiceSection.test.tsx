@@ -1,59 +1,59 @@
 import { screen, within } from '@testing-library/react';
 import type { ServiceInfo } from '@mesh-chain/plugin-mesh-common';
-import { healthyCluster, noIstioCluster } from '../../__fixtures__/chains';
+import { chain } from '../../__fixtures__/chains';
 import { renderSection } from '../../__testUtils__/testUtils';
 import { describeReachability, ServiceSection } from './ServiceSection';
 
 describe('ServiceSection', () => {
   it('shows a ClusterIP Service as in-cluster only, with port → target port', async () => {
-    await renderSection(<ServiceSection chain={healthyCluster()} />);
+    await renderSection(<ServiceSection chain={chain('dev/storefront')} />);
     expect(screen.getByText('ClusterIP')).toBeInTheDocument();
     expect(screen.getByText('In-cluster only')).toBeInTheDocument();
     expect(
       screen.getByText(
-        'Reachable only from inside the cluster, at checkout.shop.svc.cluster.local:80. Outside traffic has to come through the mesh gateway.',
+        'Reachable only from inside the cluster, at storefront.shop.svc.cluster.local:80. Outside traffic has to come through the mesh gateway.',
       ),
     ).toBeInTheDocument();
-    const ports = screen.getByLabelText('Ports of Service checkout');
+    const ports = screen.getByLabelText('Ports of Service storefront');
     const [, row] = within(ports).getAllByRole('row');
-    expect(row).toHaveTextContent('http80→http (8080)TCP (http)');
-    expect(screen.getByText('4 of 4 ready')).toBeInTheDocument();
-    expect(screen.getByText('app=checkout')).toBeInTheDocument();
+    expect(row).toHaveTextContent('http80→http (9898)TCP');
+    expect(screen.getByText('2 of 2 ready')).toBeInTheDocument();
+    expect(screen.getByText('app=storefront')).toBeInTheDocument();
   });
 
   it('shows the node port of a NodePort Service', async () => {
-    await renderSection(<ServiceSection chain={noIstioCluster()} />);
+    await renderSection(<ServiceSection chain={chain('dev/legacy-reports')} />);
     expect(screen.getByText('NodePort')).toBeInTheDocument();
     expect(screen.getByText('Node ports')).toBeInTheDocument();
     const [, row] = within(
-      screen.getByLabelText('Ports of Service checkout'),
+      screen.getByLabelText('Ports of Service legacy-reports'),
     ).getAllByRole('row');
-    expect(row).toHaveTextContent('80→http (8080)→30080');
+    expect(row).toHaveTextContent('80→http (9898)→30080');
     expect(
       screen.getByText(/every node’s address at port 30080/),
     ).toBeInTheDocument();
   });
 
   it('warns when a named target port matches no container port', async () => {
-    const chain = healthyCluster();
-    chain.services[0].ports[0].resolvedTargetPort = undefined;
-    await renderSection(<ServiceSection chain={chain} />);
+    const c = chain('dev/storefront');
+    c.services[0].ports[0].resolvedTargetPort = undefined;
+    await renderSection(<ServiceSection chain={c} />);
     expect(
       screen.getByText(/no container port named “http” on the selected pods/),
     ).toBeInTheDocument();
   });
 
   it('explains a missing Service', async () => {
-    const chain = healthyCluster();
-    chain.services = [];
-    await renderSection(<ServiceSection chain={chain} />);
+    const c = chain('dev/storefront');
+    c.services = [];
+    await renderSection(<ServiceSection chain={c} />);
     expect(
       screen.getByText(/No Service selects this component’s pods/),
     ).toBeInTheDocument();
   });
 
   it('describes each kind of reachability', () => {
-    const base = healthyCluster().services[0];
+    const base = chain('dev/storefront').services[0];
     const s = (patch: Partial<ServiceInfo>): ServiceInfo => ({
       ...base,
       ...patch,
@@ -67,7 +67,7 @@ describe('ServiceSection', () => {
         }),
       ),
     ).toBe(
-      'Exposed outside the cluster by a load balancer at 203.0.113.7 (port 80), and inside it at checkout.shop.svc.cluster.local:80.',
+      'Exposed outside the cluster by a load balancer at 203.0.113.7 (port 80), and inside it at storefront.shop.svc.cluster.local:80.',
     );
     expect(
       describeReachability(

@@ -10,6 +10,7 @@ import type { ClusterChain, ServiceInfo } from '@mesh-chain/plugin-mesh-common';
 import { Fields } from '../common/Fields';
 import { Code, Labels } from '../common/Labels';
 import { HealthIcon } from '../common/HealthIcon';
+import { FoundByMarker } from '../common/FoundBy';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
 import { domId } from '../../utils/domId';
@@ -179,9 +180,10 @@ export function ServiceSection(props: { chain: ClusterChain }) {
         chain.services.map(s => (
           <Fragment key={s.ref.name}>
             <div className={classes.service}>
-              {chain.services.length > 1 && (
+              {(chain.services.length > 1 || s.foundBy === 'reference') && (
                 <Typography variant="subtitle2" component="h4">
                   <ResourceButton cluster={cluster} resource={s.ref} />
+                  <FoundByMarker found={s} />
                 </Typography>
               )}
               <ServiceDetails service={s} cluster={cluster} />

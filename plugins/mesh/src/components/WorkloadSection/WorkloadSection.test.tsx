@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import { brokenCluster, healthyCluster, refs } from '../../__fixtures__/chains';
+import { chain } from '../../__fixtures__/chains';
 import { renderSection } from '../../__testUtils__/testUtils';
 import { WorkloadSection } from './WorkloadSection';
 
@@ -18,13 +18,16 @@ function replicas(group: HTMLElement) {
 
 describe('WorkloadSection', () => {
   it('shows desired, updated, ready and available replicas per Deployment', async () => {
-    await renderSection(<WorkloadSection chain={brokenCluster()} />);
+    // The canary's v2 crash-loops.
+    await renderSection(
+      <WorkloadSection chain={chain('crashloop/checkout')} />,
+    );
     const [v1, v2] = screen.getAllByLabelText('Replicas');
     expect(replicas(v1)).toEqual({
-      Desired: '10',
-      Updated: '10',
-      Ready: '10',
-      Available: '10',
+      Desired: '3',
+      Updated: '3',
+      Ready: '3',
+      Available: '3',
     });
     expect(replicas(v2)).toEqual({
       Desired: '1',
@@ -35,20 +38,22 @@ describe('WorkloadSection', () => {
   });
 
   it('shows rollout progress, images and strategy', async () => {
-    await renderSection(<WorkloadSection chain={brokenCluster()} />);
+    await renderSection(
+      <WorkloadSection chain={chain('crashloop/checkout')} />,
+    );
     expect(screen.getByText('Rollout stalled')).toBeInTheDocument();
     expect(screen.getByText('Rollout complete')).toBeInTheDocument();
     expect(
       screen.getAllByText(
-        'ReplicaSet "checkout-v2-5c6b9d7f8" has timed out progressing.',
+        /^ReplicaSet "checkout-v2-[a-z0-9]+" has timed out progressing\.$/,
       ).length,
     ).toBeGreaterThan(0);
     expect(screen.getByText('1 unavailable')).toBeInTheDocument();
     expect(
-      screen.getByText('registry.example.com/shop/checkout:1.9.0-rc.1'),
+      screen.getByText('ghcr.io/stefanprodan/podinfo:6.7.0'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('registry.example.com/shop/checkout:1.8.2'),
+      screen.getByText('ghcr.io/stefanprodan/podinfo:6.7.1'),
     ).toBeInTheDocument();
     expect(
       screen.getAllByText(
@@ -61,21 +66,20 @@ describe('WorkloadSection', () => {
   });
 
   it('puts the autoscaler’s wish next to the Deployment’s own count, and links to it', async () => {
-    const { open } = await renderSection(
-      <WorkloadSection chain={healthyCluster()} />,
-    );
+    const c = chain('dev/storefront');
+    const { open } = await renderSection(<WorkloadSection chain={c} />);
     const note = screen.getByText(/it\s+wants/);
     expect(note).toHaveTextContent(
-      'Scaled by HorizontalPodAutoscaler shop/checkout-v1: it wants 3 (min 2, max 10).',
+      'Scaled by HorizontalPodAutoscaler shop/storefront: it wants 2 (min 2, max 6).',
     );
     await userEvent.click(within(note).getByRole('button'));
-    expect(open).toHaveBeenCalledWith('dev', objectKey(refs.hpa));
+    expect(open).toHaveBeenCalledWith('dev', objectKey(c.hpas[0].ref));
   });
 
   it('says when no Deployment matches', async () => {
-    const chain = healthyCluster();
-    chain.deployments = [];
-    await renderSection(<WorkloadSection chain={chain} />);
+    const c = chain('dev/storefront');
+    c.deployments = [];
+    await renderSection(<WorkloadSection chain={c} />);
     expect(
       screen.getByText(/No Deployment carries this component’s labels/),
     ).toBeInTheDocument();

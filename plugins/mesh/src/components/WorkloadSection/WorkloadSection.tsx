@@ -9,11 +9,13 @@ import type {
 import { Fields } from '../common/Fields';
 import { Code, Labels } from '../common/Labels';
 import { MeterBar } from '../common/MeterBar';
+import { FoundByMarker } from '../common/FoundBy';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
 import { StatusChip } from '../common/StatusChip';
 import { ConditionList } from '../common/ConditionList';
 import { domId } from '../../utils/domId';
+import { autoscalerOf } from '../../utils/resolve';
 
 const useStyles = makeStyles(theme => ({
   stats: {
@@ -209,12 +211,6 @@ export function WorkloadSection(props: { chain: ClusterChain }) {
   const classes = useStyles();
   const { chain } = props;
   const cluster = chain.cluster.name;
-  const hpaFor = (d: DeploymentInfo) =>
-    chain.hpas.find(
-      h =>
-        h.target?.name === d.ref.name &&
-        h.target?.namespace === d.ref.namespace,
-    );
   return (
     <SectionCard title="Workload" id={domId(cluster, 'workload')}>
       {chain.deployments.length === 0 ? (
@@ -226,11 +222,12 @@ export function WorkloadSection(props: { chain: ClusterChain }) {
           <div key={d.ref.name} className={classes.deployment}>
             <Typography variant="subtitle2" component="h4" gutterBottom>
               <ResourceButton cluster={cluster} resource={d.ref} withKind />
+              <FoundByMarker found={d} />
             </Typography>
             <DeploymentDetails
               deployment={d}
               cluster={cluster}
-              hpa={hpaFor(d)}
+              hpa={autoscalerOf(chain, d)}
             />
           </div>
         ))

@@ -1,20 +1,11 @@
 import { ReactNode } from 'react';
 import { makeStyles } from '@material-ui/core/styles';
 import LaunchIcon from '@material-ui/icons/Launch';
+import { linkLook } from './LinkButton';
 import { VisuallyHidden } from './VisuallyHidden';
 
 const useStyles = makeStyles(theme => ({
-  link: {
-    color: theme.palette.link ?? theme.palette.primary.main,
-    textDecoration: 'none',
-    overflowWrap: 'anywhere',
-    '&:hover': { textDecoration: 'underline' },
-    '&:focus-visible': {
-      outline: `2px solid ${theme.palette.primary.main}`,
-      outlineOffset: 2,
-      borderRadius: 2,
-    },
-  },
+  link: { ...linkLook(theme), overflowWrap: 'anywhere' },
   icon: { fontSize: '0.85em', marginLeft: 2, verticalAlign: 'middle' },
 }));
 

@@ -1,5 +1,19 @@
 import { ButtonHTMLAttributes } from 'react';
-import { makeStyles } from '@material-ui/core/styles';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+
+/** How a link looks in the tab: link colour, underlined on hover, a focus ring. */
+export function linkLook(theme: Theme) {
+  return {
+    color: theme.palette.link ?? theme.palette.primary.main,
+    textDecoration: 'none',
+    '&:hover': { textDecoration: 'underline' },
+    '&:focus-visible': {
+      outline: `2px solid ${theme.palette.primary.main}`,
+      outlineOffset: 2,
+      borderRadius: 2,
+    },
+  };
+}
 
 const useStyles = makeStyles(theme => ({
   button: {
@@ -11,15 +25,8 @@ const useStyles = makeStyles(theme => ({
     font: 'inherit',
     fontSize: 'inherit',
     textAlign: 'left',
-    color: theme.palette.link ?? theme.palette.primary.main,
     cursor: 'pointer',
-    textDecoration: 'none',
-    '&:hover': { textDecoration: 'underline' },
-    '&:focus-visible': {
-      outline: `2px solid ${theme.palette.primary.main}`,
-      outlineOffset: 2,
-      borderRadius: 2,
-    },
+    ...linkLook(theme),
   },
 }));
 

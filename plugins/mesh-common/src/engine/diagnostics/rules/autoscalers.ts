@@ -137,3 +137,31 @@ export const utilizationWithoutRequest: DiagnosticRule = {
       return out;
     }),
 };
+
+/** MESH-6005: an HPA whose scaleTargetRef names no existing Deployment. */
+export const autoscalerTargetNotFound: DiagnosticRule = {
+  code: 'MESH-6005',
+  check: ctx =>
+    ctx.hpas.flatMap(({ obj, info, target }): Diagnostic[] => {
+      const ref = obj.spec?.scaleTargetRef;
+      const namespace = obj.metadata.namespace ?? '';
+      if (
+        target ||
+        typeof ref?.name !== 'string' ||
+        (ref.kind ?? 'Deployment') !== 'Deployment' ||
+        ctx.reads.get('deployments', namespace, ref.name)
+      ) {
+        return [];
+      }
+      return [
+        diag(
+          'MESH-6005',
+          `${name(info.ref)} scales Deployment ${namespace}/${
+            ref.name
+          }, which does not exist.`,
+          [info.ref],
+          { path: 'spec.scaleTargetRef.name' },
+        ),
+      ];
+    }),
+};

@@ -8,6 +8,7 @@ import type { DiagnosticRule } from '../DiagnosticRule';
 import {
   autoscalerAtMaximum,
   autoscalerInactive,
+  autoscalerTargetNotFound,
   autoscalerUnableToScale,
   utilizationWithoutRequest,
 } from './autoscalers';
@@ -58,6 +59,13 @@ import {
   virtualServiceHiddenFromGateway,
   virtualServiceHostNotOnGateway,
 } from './virtualServiceGateways';
+import {
+  autoscalerPinnedAboveTarget,
+  observedSplitOff,
+  routeFailing,
+  tableRule,
+  unroutedHost,
+} from './traffic';
 import { podFailing, replicasUnavailable, rolloutStalled } from './workloads';
 
 /**
@@ -106,4 +114,9 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   autoscalerInactive,
   utilizationWithoutRequest,
   autoscalerUnableToScale,
+  autoscalerTargetNotFound,
+  tableRule(observedSplitOff),
+  tableRule(routeFailing),
+  tableRule(unroutedHost),
+  tableRule(autoscalerPinnedAboveTarget),
 ];

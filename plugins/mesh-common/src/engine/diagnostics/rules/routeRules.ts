@@ -129,14 +129,71 @@ export const invalidRouteRegex: DiagnosticRule = {
   },
 };
 
-/** MESH-1011: an http route that matches everything hides the routes after it. */
+/** A match block on the path alone (`prefix` or `exact`), else undefined. */
+function pathOnly(
+  m: any,
+): { kind: 'prefix' | 'exact'; value: string } | undefined {
+  const keys = Object.keys(m ?? {}).filter(k => k !== 'name');
+  if (keys.length !== 1 || keys[0] !== 'uri') return undefined;
+  const uriKeys = Object.keys(m.uri ?? {});
+  const kind = uriKeys[0];
+  if (
+    uriKeys.length !== 1 ||
+    (kind !== 'prefix' && kind !== 'exact') ||
+    typeof m.uri[kind] !== 'string'
+  ) {
+    return undefined;
+  }
+  return { kind, value: m.uri[kind] };
+}
+
+/** Whether a path match takes every request another one would. */
+function pathCovers(
+  a: { kind: 'prefix' | 'exact'; value: string },
+  b: { kind: 'prefix' | 'exact'; value: string },
+): boolean {
+  return a.kind === 'prefix'
+    ? b.value.startsWith(a.value)
+    : b.kind === 'exact' && a.value === b.value;
+}
+
+/**
+ * The earlier route whose path matches take every request a route's path
+ * matches would (each of its match blocks, on the path alone, is covered),
+ * with the covering match.
+ */
+function shadowingRoute(
+  routes: any[],
+  i: number,
+): { j: number; by: { kind: string; value: string } } | undefined {
+  const own = listOf(routes[i]?.match).map(pathOnly);
+  if (own.length === 0 || own.some(m => !m)) return undefined;
+  for (let j = 0; j < i; j++) {
+    const earlier = listOf(routes[j]?.match)
+      .map(pathOnly)
+      .filter((m): m is NonNullable<typeof m> => Boolean(m));
+    const by = earlier.find(e => own.some(m => pathCovers(e, m!)));
+    if (by && own.every(m => earlier.some(e => pathCovers(e, m!)))) {
+      return { j, by };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * MESH-1011: an http route that matches everything hides the routes after
+ * it; a route whose paths an earlier route's paths take never matches.
+ */
 export const unreachableRoutes: DiagnosticRule = {
   code: 'MESH-1011',
   check: ctx =>
     routeParts(ctx).flatMap(
       ({ ref, protocol, routes, route, i, base }): Diagnostic[] => {
+        if (protocol !== 'http') return [];
+        const label = `${name(ref)} http[${i}]${
+          route?.name ? ` "${route.name}"` : ''
+        }`;
         if (
-          protocol === 'http' &&
           i < routes.length - 1 &&
           isCatchAll(route) &&
           !listOf(route?.match).some(m => listOf(m?.gateways).length > 0)
@@ -144,9 +201,7 @@ export const unreachableRoutes: DiagnosticRule = {
           return [
             diag(
               'MESH-1011',
-              `${name(ref)} http[${i}]${
-                route?.name ? ` "${route.name}"` : ''
-              } matches every request, so the ${
+              `${label} matches every request, so the ${
                 routes.length - i - 1
               } route(s) after it never match.`,
               [ref],
@@ -157,7 +212,21 @@ export const unreachableRoutes: DiagnosticRule = {
             ),
           ];
         }
-        return [];
+        // A route after a catch-all is reported with the catch-all.
+        if (routes.slice(0, i).some(isCatchAll)) return [];
+        const shadow = shadowingRoute(routes, i);
+        if (!shadow) return [];
+        return [
+          diag(
+            'MESH-1011',
+            `${label} never matches: http[${shadow.j}] (${shadow.by.kind} ${shadow.by.value}) takes every request its paths would.`,
+            [ref],
+            {
+              path: `${base}.match`,
+              fix: `Move http[${i}] before http[${shadow.j}], or remove one of them.`,
+            },
+          ),
+        ];
       },
     ),
 };

@@ -1,0 +1,47 @@
+/*
+ * Strings shared between cached objects: label keys and values,
+ * namespaces, images, condition types and timestamps repeat across
+ * thousands of objects, and JSON.parse gives each its own copy.
+ */
+
+/** Most distinct short strings kept for sharing. */
+const INTERN_LIMIT = 200_000;
+const interned = new Map<string, string>();
+/** Keys whose values are unique per object: not worth sharing. */
+const UNIQUE_KEYS = new Set(['uid', 'resourceVersion', 'podIP', 'ip', 'name']);
+
+function intern(value: string): string {
+  if (value.length > 128) {
+    return value;
+  }
+  const existing = interned.get(value);
+  if (existing !== undefined) {
+    return existing;
+  }
+  if (interned.size < INTERN_LIMIT) {
+    interned.set(value, value);
+  }
+  return value;
+}
+
+/**
+ * Replaces repeated strings of a parsed object, in place, with one shared
+ * copy (values under `UNIQUE_KEYS` excepted).
+ */
+export function shareStrings(value: any, key?: string): any {
+  if (typeof value === 'string') {
+    return key !== undefined && UNIQUE_KEYS.has(key) ? value : intern(value);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      value[i] = shareStrings(value[i]);
+    }
+    return value;
+  }
+  if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      value[k] = shareStrings(value[k], k);
+    }
+  }
+  return value;
+}

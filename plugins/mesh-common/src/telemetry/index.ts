@@ -1,0 +1,3 @@
+export * from './samples';
+export * from './quantile';
+export * from './chainTraffic';

@@ -1,0 +1,1 @@
+export { TrafficChart } from './TrafficChart';

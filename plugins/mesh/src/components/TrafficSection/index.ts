@@ -1,0 +1,1 @@
+export { TrafficSection } from './TrafficSection';

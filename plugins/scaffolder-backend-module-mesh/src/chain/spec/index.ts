@@ -1,0 +1,3 @@
+export { chainSpecSchema, type ChainSpec } from './chainSpecSchema';
+export { checkChainSpec } from './checkChainSpec';
+export type { SpecProblem } from './checks/problems';
