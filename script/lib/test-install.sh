@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# script/test install: the packages as a platform team installs them. Builds
+# and packs each publishable package, creates a fresh app with the
+# @backstage/create-app of the release we pin (backstage.json), bumps it to
+# that release, follows each package README's "Install" section
+# (script/lib/install/readme-steps.mjs runs its commands and edits), checks
+# that no @backstage package our packages use is installed twice, type-checks
+# the README's legacy EntityPage.tsx, then starts the app against the demo
+# clusters (free ports, a throw-away directory) and checks it in Chromium:
+# the Service Mesh tab, the overview card, the template and its actions.
+#
+# MESH_INSTALL_NO_SERVER=1 stops before the servers (packing, install,
+# duplicates, legacy tsc); MESH_INSTALL_KEEP=1 keeps the directory of a
+# failed run.
+# Cached in ~/.cache/mesh-chain/install: the tarballs (while the packages'
+# sources do not change), Yarn's package cache, the app create-app writes. Nothing is left in the repository or in .demo/.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+source "$ROOT/script/lib/demo.sh"
+cd "$ROOT"
+
+CREATE_APP_VERSION=0.9.2
+RELEASE="$(node -p 'require("./backstage.json").version')"
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/mesh-chain/install"
+PACKAGES=(plugins/mesh-common plugins/mesh-node plugins/mesh plugins/mesh-backend plugins/scaffolder-backend-module-mesh)
+# The READMEs whose Install sections an app follows, in the order a user would.
+READMES=(plugins/mesh-backend/README.md plugins/scaffolder-backend-module-mesh/README.md plugins/mesh/README.md)
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mesh-install-test.XXXXXX")"
+APP="$WORK/app"
+mkdir -p "$CACHE" "$WORK/tarballs" "$WORK/screenshots"
+# The app's own Yarn (its .yarn/releases) keeps its package cache here.
+export YARN_GLOBAL_FOLDER="$CACHE/yarn"
+export YARN_ENABLE_GLOBAL_CACHE=1
+# The app's installs change its lockfile, as a user's do: not the immutable
+# installs Yarn makes the default when CI is set.
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
+
+pids=()
+passed=""
+cleanup() {
+  stop_app
+  stop_pids
+  if [ -z "$passed" ]; then
+    [ -f "$WORK/app.log" ] && { log "The last lines of the app's log:"; tail -40 "$WORK/app.log" | cut -c1-600 >&2; }
+    if [ -n "${MESH_INSTALL_KEEP:-}" ]; then log "Kept $WORK"; return; fi
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+app_pgid=""
+stop_app() {
+  [ -n "$app_pgid" ] || return 0
+  kill -- "-$app_pgid" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 -- "-$app_pgid" 2>/dev/null || break; sleep 0.5; done
+  kill -9 -- "-$app_pgid" 2>/dev/null || true
+  app_pgid=""
+}
+
+# What the tarballs are made of: the packages' files, the template, the
+# lockfile and the build configuration.
+sources_key() {
+  {
+    cat yarn.lock package.json tsconfig.json
+    find "${PACKAGES[@]}" examples/template -type f -not -path '*/node_modules/*' \
+      -not -path '*/dist/*' -not -path '*/templates/*' -print0 | sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -c1-16
+}
+
+# Each package built with backstage-cli and packed with yarn pack, as for
+# publishing (cached by sources_key); checks what ends up in each tarball.
+build_and_pack() {
+  local key dir name file
+  key="$(sources_key)"
+  if [ -d "$CACHE/tarballs-$key" ]; then
+    log "Packages unchanged since the last run: reusing their tarballs"
+    cp "$CACHE/tarballs-$key"/*.tgz "$WORK/tarballs/"
+  else
+    log "yarn tsc (the declarations backstage-cli package build bundles)"
+    yarn tsc
+    for dir in "${PACKAGES[@]}"; do
+      name="$(node -p "require('./$dir/package.json').name")"
+      file="$WORK/tarballs/$(basename "$dir").tgz"
+      log "Building and packing $name"
+      (cd "$dir" && yarn backstage-cli package build >/dev/null && yarn pack --out "$file" >/dev/null)
+    done
+    rm -rf "$CACHE"/tarballs-* && mkdir -p "$CACHE/tarballs-$key" && cp "$WORK/tarballs"/*.tgz "$CACHE/tarballs-$key/"
+  fi
+  for file in "$WORK/tarballs"/*.tgz; do
+    node "$ROOT/script/lib/install/check-tarball.cjs" "$file"
+  done
+}
+
+# The app as the README's first steps leave it: create-app's output, brought
+# to the release we pin with `yarn backstage-cli versions:bump --release
+# $RELEASE` (which installs). Cached per create-app version and release, with
+# its node_modules (a cold install takes minutes, its native addons most).
+prepare_app() {
+  local cached="$CACHE/app-$CREATE_APP_VERSION-$RELEASE"
+  if [ -f "$cached/.complete" ]; then
+    log "The app create-app $CREATE_APP_VERSION wrote, bumped to $RELEASE: from the cache"
+    cp -a "$cached" "$APP"
+    return
+  fi
+  log "npx @backstage/create-app@$CREATE_APP_VERSION"
+  (cd "$WORK" && BACKSTAGE_APP_NAME=mesh-install-test \
+    npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$APP" --skip-install </dev/null >"$WORK/create-app.log" 2>&1) ||
+    { cat "$WORK/create-app.log" >&2; return 1; }
+  bump_app
+  rm -rf "$cached" "$cached.tmp"
+  cp -a "$APP" "$cached.tmp" && touch "$cached.tmp/.complete" && mv "$cached.tmp" "$cached"
+}
+
+# The README's first step: bring the app to one release. Users run
+# `yarn backstage-cli versions:bump --release $RELEASE`, which reads the
+# release manifest from versions.backstage.io; where that host is out of
+# reach the manifest is made from the root package.json's resolutions (the
+# same release, pinned there) and handed over as BACKSTAGE_MANIFEST_FILE.
+bump_app() {
+  node -e '
+    const r = require(process.argv[1]).resolutions;
+    const packages = Object.entries(r).filter(([n]) => n.startsWith("@backstage/")).map(([name, version]) => ({ name, version }));
+    require("fs").writeFileSync(process.argv[2], JSON.stringify({ releaseVersion: process.argv[3], packages }));
+  ' "$ROOT/package.json" "$WORK/manifest.json" "$RELEASE"
+  log "backstage-cli versions:bump --release $RELEASE, and its yarn install (in the app)"
+  # The app's own CLI is not installed yet (create-app --skip-install, so that
+  # the app is installed once); the repository's is the same version.
+  (cd "$APP" && BACKSTAGE_MANIFEST_FILE="$WORK/manifest.json" \
+    "$ROOT/node_modules/.bin/backstage-cli" versions:bump --release "$RELEASE" >"$WORK/bump.log" 2>&1) ||
+    { tail -40 "$WORK/bump.log" >&2; return 1; }
+}
+
+# Points @mesh-chain/* at the tarballs (they stand in for the registry),
+# then follows the READMEs.
+install_packages() {
+  local versions
+  versions="$(node -e '
+    const fs = require("fs"), path = require("path"), dir = process.argv[1], app = process.argv[2];
+    const pkg = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8"));
+    const versions = {};
+    for (const f of fs.readdirSync(dir).filter(f => f.endsWith(".tgz"))) {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, f + ".json"), "utf8"));
+      versions[m.name] = m.version;
+      pkg.resolutions[m.name] = "file:" + path.join(dir, f);
+    }
+    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+    console.log(JSON.stringify(versions));
+  ' "$WORK/tarballs" "$APP")"
+  local readme
+  for readme in "${READMES[@]}"; do
+    node "$ROOT/script/lib/install/readme-steps.mjs" "$ROOT/$readme" "$APP" "$versions"
+  done
+}
+
+# The legacy frontend system: the README's EntityPage.tsx compiles in the app.
+check_legacy_entity_page() {
+  local file="$APP/packages/app/src/components/catalog/EntityPage.tsx"
+  mkdir -p "$(dirname "$file")"
+  {
+    echo "import Grid from '@material-ui/core/Grid';"
+    echo "import { EntityLayout, EntitySwitch } from '@backstage/plugin-catalog';"
+    node "$ROOT/script/lib/install/readme-steps.mjs" "$ROOT/plugins/mesh/README.md" --extract \
+      packages/app/src/components/catalog/EntityPage.tsx | tail -n +2
+    echo 'export { serviceEntityPage };'
+  } > "$file"
+  log "yarn tsc in the app, with the README's legacy EntityPage.tsx"
+  (cd "$APP" && yarn tsc)
+}
+
+start_app() {
+  local fe be
+  fe="$(free_port)"
+  be="$(free_port)"
+  APP_URL="http://localhost:$fe"
+  cat > "$APP/app-config.local.yaml" <<YAML
+app:
+  baseUrl: http://localhost:$fe
+backend:
+  baseUrl: http://localhost:$be
+  listen:
+    port: $be
+  cors:
+    origin: http://localhost:$fe
+YAML
+  # The component to look at, added to the catalog like any other.
+  node -e '
+    const YAML = require("yaml"), fs = require("fs");
+    const docs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map(d => d.toJS());
+    const checkout = docs.find(d => d && d.kind === "Component" && d.metadata.name === "checkout");
+    delete checkout.spec.system;
+    fs.writeFileSync(process.argv[2], YAML.stringify(checkout));
+  ' "$ROOT/examples/entities.yaml" "$WORK/checkout.yaml"
+  printf 'catalog:\n  locations:\n    - type: file\n      target: %s\n' "$WORK/checkout.yaml" > "$WORK/catalog.yaml"
+  node "$ROOT/script/lib/install/readme-steps.mjs" - --merge-yaml "$APP/app-config.yaml" "$WORK/catalog.yaml"
+  log "yarn start (app on :$fe, backend on :$be)"
+  (cd "$APP" && K8S_URL="https://127.0.0.1:$MESH_DEMO_DEV_PORT" K8S_TOKEN=demo-viewer-token \
+    K8S_CA_FILE="$MESH_DEMO_DIR/ca.crt" BROWSER=none setsid yarn start >"$WORK/app.log" 2>&1) &
+  app_pgid=$!
+  local attempt
+  for attempt in $(seq 1 360); do
+    curl -fsS --max-time 2 "http://localhost:$be/.backstage/health/v1/readiness" >/dev/null 2>&1 && break
+    kill -0 "$app_pgid" 2>/dev/null || { log "The app exited"; return 1; }
+    [ "$attempt" -eq 360 ] && { log "The backend was not ready within 180 s"; return 1; }
+    sleep 0.5
+  done
+  log "Backend ready"
+}
+
+# A backend that starts but logs a failed plugin (mixed releases, a missing
+# service) is a failed install.
+check_backend_log() {
+  if grep -E "startup failed|addWebSocketHandler is not a function|events backend not found|Failed to|Error:" "$WORK/app.log" \
+    | grep -v '"level":"debug"' | grep -v 'deprecat' >"$WORK/log-problems.txt"; then
+    log "The app's log has errors:"
+    cut -c1-400 "$WORK/log-problems.txt" | head -20 >&2
+    return 1
+  fi
+}
+
+t0=$SECONDS
+build_and_pack
+log "Packed in $((SECONDS - t0))s"
+prepare_app
+install_packages
+log "Installed in $((SECONDS - t0))s"
+node "$ROOT/script/lib/install/check-duplicates.cjs" "$APP"
+check_legacy_entity_page
+if [ -n "${MESH_INSTALL_NO_SERVER:-}" ]; then passed=1; exit 0; fi
+
+# Servers run one at a time on this machine: callers hold /tmp/e2e.lock
+# (`flock /tmp/e2e.lock script/test install`); MESH_INSTALL_LOCK=1 takes it
+# here instead, only for the part that starts servers.
+if [ -n "${MESH_INSTALL_LOCK:-}" ]; then
+  log "Waiting for /tmp/e2e.lock"
+  exec 9>/tmp/e2e.lock
+  flock 9
+fi
+MESH_DEMO_DIR="$WORK/demo"
+demo_dir_prepare
+MESH_DEMO_DEV_PORT="$(free_port)" MESH_DEMO_PROD_PORT="$(free_port)" demo_clusters_start
+start_app
+node "$ROOT/script/lib/install/check-app.cjs" "$APP_URL" "$WORK/screenshots"
+check_backend_log
+log "The app passed in $((SECONDS - t0))s"
+passed=1
