@@ -75,17 +75,17 @@ const fixtureApi: MeshApi = {
     return chainResponse(ref.name, clusters, String(tick));
   },
   async getObject(ref, { cluster, key }) {
-    const chain = (scenarios[ref.name] ?? scenarios.checkout)().find(
+    const inCluster = (scenarios[ref.name] ?? scenarios.checkout)().find(
       c => c.cluster.name === cluster,
     );
     const resource = [
-      ...(chain?.gateways ?? []),
-      ...(chain?.virtualServices ?? []),
-      ...(chain?.destinationRules ?? []),
-      ...(chain?.services ?? []),
-      ...(chain?.deployments ?? []),
-      ...(chain?.hpas ?? []),
-      ...(chain?.pods ?? []),
+      ...(inCluster?.gateways ?? []),
+      ...(inCluster?.virtualServices ?? []),
+      ...(inCluster?.destinationRules ?? []),
+      ...(inCluster?.services ?? []),
+      ...(inCluster?.deployments ?? []),
+      ...(inCluster?.hpas ?? []),
+      ...(inCluster?.pods ?? []),
     ].find(r => objectKey(r.ref) === key);
     if (!resource) {
       throw new Error(`${key} is not part of the chain`);
