@@ -17,3 +17,4 @@ export * from './manifests';
 export * from './telemetry';
 export * from './permissions';
 export * from './changes';
+export * from './templateCheck';

@@ -20,6 +20,7 @@ export {
 export * from './chain/spec';
 export * from './check/checkRouter';
 export * from './check/templatePreview';
+export * from './check/valueLimits';
 export * from './chain/render';
 export * from './chain/chainCheck';
 export * from './chain/manifestRules';

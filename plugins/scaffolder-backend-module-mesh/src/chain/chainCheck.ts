@@ -7,6 +7,8 @@
  * that the tab cannot see (`manifestRules.ts`).
  */
 import {
+  ChainCheckResult,
+  ChainFinding,
   checkManifests,
   Diagnostic,
   LiveObjects,
@@ -14,50 +16,13 @@ import {
   MeshEntityTarget,
   readClusterForManifests,
   refersToManifest,
-  Severity,
+  refusesRun,
 } from '@mesh-chain/plugin-mesh-common';
 import type { ChainClusterClient } from '../cluster/MeshObjectApi';
 import { KubeObject } from '../lib/models';
 import { manifestRuleFindings } from './manifestRules';
 
-/** One thing the check found. @public */
-export interface ChainFinding {
-  /**
-   * The code of the diagnostic catalogue (`MESH-1001`), as the Service Mesh
-   * tab shows it; absent for the rules about applying manifests.
-   */
-  code?: string;
-  severity: Severity;
-  /** The catalogue's title, e.g. "VirtualService gateway not found". */
-  title: string;
-  /** `Kind namespace/name` of the object to change. */
-  object: string;
-  /** Dotted path of the offending field, if any. */
-  path?: string;
-  /** What is wrong, naming the objects and values involved. */
-  message: string;
-  /** How to fix it. */
-  fix: string;
-  /**
-   * Whether it involves the manifests (else only objects already in the
-   * cluster, which applying does not change). An error that involves the
-   * manifests refuses the run.
-   */
-  involvesManifests: boolean;
-}
-
-/** What the check of a chain's manifests found. @public */
-export interface ChainCheckResult {
-  findings: ChainFinding[];
-  /**
-   * `cluster` when the target cluster's objects were read, `manifests`
-   * when the manifests were checked alone (references to objects outside
-   * them, and pods not among them, are then not checked).
-   */
-  checkedAgainst: 'cluster' | 'manifests';
-  /** The components checked, as the tab finds them (label selectors). */
-  components: string[];
-}
+export type { ChainFinding, ChainCheckResult };
 
 /** Options of the chain checks. @public */
 export interface ChainCheckOptions {
@@ -177,9 +142,7 @@ export async function checkChainInCluster(
 
 /** The findings that refuse a run: errors that involve the manifests. @public */
 export function blockingFindings(result: ChainCheckResult): ChainFinding[] {
-  return result.findings.filter(
-    f => f.severity === 'error' && f.involvesManifests,
-  );
+  return result.findings.filter(refusesRun);
 }
 
 /**

@@ -13,6 +13,7 @@ import { renderChain } from '../chain/render';
 import { chainSpecSchema } from '../chain/spec';
 import { z } from '../lib/zod';
 import { createCheckRouter } from './checkRouter';
+import { CHECK_VALUE_LIMITS } from './valueLimits';
 
 /*
  * The check endpoint with the scaffolder's dry run stubbed: the stub renders
@@ -248,6 +249,71 @@ describe('POST /api/scaffolder/mesh/check', () => {
       mockCredentials.none.header(),
     );
     expect(res.status).toBe(401);
+    expect(res.body.error.name).toBe('AuthenticationError');
     expect(scaffolder.dryRun).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers 413 for a body over 256 kB, before rendering anything', async () => {
+    const res = await post({
+      templateRef: 'template:default/mesh-service',
+      values: { blob: 'x'.repeat(300 * 1024) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(/request entity too large/i);
+    expect(scaffolder.dryRun).not.toHaveBeenCalled();
+  });
+
+  it('refuses values beyond the limits, naming the field and the limit, before rendering anything', async () => {
+    const templateRef = 'template:default/mesh-service';
+    const { maxBytes, maxKeys, maxDepth } = CHECK_VALUE_LIMITS;
+
+    let res = await post({
+      templateRef,
+      values: { spec: spec(), notes: 'x'.repeat(maxBytes) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(
+      new RegExp(
+        `^values: \\d+ bytes as JSON, more than the limit of ${maxBytes}$`,
+      ),
+    );
+
+    res = await post({
+      templateRef,
+      values: Object.fromEntries(
+        Array.from({ length: maxKeys + 1 }, (_, i) => [`field${i}`, i]),
+      ),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      `values: ${
+        maxKeys + 1
+      } fields, more than the ${maxKeys} a template form may have`,
+    );
+
+    let nested: unknown = { leaf: true };
+    for (let i = 0; i < maxDepth + 1; i++) nested = { a: nested };
+    res = await post({ templateRef, values: { deep: nested } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      new RegExp(
+        `^values\\.deep(\\.a)+: nested more than ${maxDepth} levels deep`,
+      ),
+    );
+
+    expect(scaffolder.dryRun).not.toHaveBeenCalled();
+  });
+
+  it('checks values at the limits', async () => {
+    let nested: unknown = 'leaf';
+    for (let i = 0; i < CHECK_VALUE_LIMITS.maxDepth - 1; i++) {
+      nested = { a: nested };
+    }
+    const res = await post({
+      templateRef: 'template:default/mesh-service',
+      values: { spec: spec(), applyToCluster: false, deep: nested },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.findings).toEqual([]);
   });
 });

@@ -14,22 +14,20 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { MeshCheckResponse } from '@mesh-chain/plugin-mesh-common';
 import {
   classifyClusterError,
   type MeshClustersService,
 } from '@mesh-chain/plugin-mesh-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import {
-  ChainCheckResult,
-  checkChainInCluster,
-  checkChainManifests,
-} from '../chain/chainCheck';
+import { checkChainInCluster, checkChainManifests } from '../chain/chainCheck';
 import { ChainClusterClient } from '../cluster/MeshObjectApi';
 import { TargetAccess } from '../cluster/targetAccess';
 import { readApplyTargets } from '../cluster/targets';
 import { formatPath, z } from '../lib/zod';
 import { previewTemplate, TemplatePreview } from './templatePreview';
+import { assertValuesWithinLimits } from './valueLimits';
 
 /** The body of a check request. */
 const checkRequest = z
@@ -45,13 +43,7 @@ const checkRequest = z
   })
   .strict();
 
-/** The answer of `POST /mesh/check`. @public */
-export interface MeshCheckResponse extends ChainCheckResult {
-  /** The cluster the chain was checked against, if any. */
-  cluster?: string;
-  /** Why the check is narrower than it could be (no cluster, unreadable). */
-  notes: string[];
-}
+export type { MeshCheckResponse };
 
 /** Options of {@link createCheckRouter}. @public */
 export interface CheckRouterOptions {
@@ -162,6 +154,7 @@ export async function createCheckRouter(
       allow: ['user'],
     });
     const { templateRef, values } = parseBody(req.body);
+    assertValuesWithinLimits(values);
     const preview = await previewTemplate({
       catalog,
       scaffolder,
