@@ -116,6 +116,9 @@ const fixtureApi: MeshApi = {
   async applyChange() {
     throw new Error('The fixture chains cannot be changed');
   },
+  async checkTemplate() {
+    throw new Error('The fixtures hold no templates to check');
+  },
 };
 
 const liveSignals: SignalApi = {

@@ -35,12 +35,16 @@ function serveChain() {
 }
 
 describe('new frontend system', () => {
-  it('is the mesh plugin with its API, tab and card', () => {
+  it('is the mesh plugin with its API, tab, card and template field', () => {
     expect(meshPlugin.id).toBe('mesh');
     expect(meshPlugin.getExtension('api:mesh')).toBeDefined();
     // The ids the app config uses to configure or disable them.
     expect(meshPlugin.getExtension('entity-content:mesh')).toBeDefined();
     expect(meshPlugin.getExtension('entity-card:mesh')).toBeDefined();
+    // The template form's MeshChainCheck field, for the scaffolder's page.
+    expect(
+      meshPlugin.getExtension('scaffolder-form-field:mesh/mesh-chain-check'),
+    ).toBeDefined();
   });
 
   it('shows the card and the tab content for an annotated component, through the plugin’s own API', async () => {

@@ -8,6 +8,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { isMeshAvailable } from '@mesh-chain/plugin-mesh-common';
 import { meshApiRef, MeshClient } from './api';
 
@@ -51,13 +52,37 @@ export const meshEntityCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The `MeshChainCheck` field of a template's form: what the Service Mesh
+ * tab will report about the chain the template creates, for the values
+ * entered so far; an error keeps the form from going on. Use
+ * `ui:field: MeshChainCheck` in the template.
+ *
+ * @alpha
+ */
+export const meshChainCheckFormField = FormFieldBlueprint.make({
+  name: 'mesh-chain-check',
+  params: {
+    field: () =>
+      import('./components/MeshChainCheckField/field').then(
+        m => m.meshChainCheckFormField,
+      ),
+  },
+});
+
+/**
  * The mesh plugin for the new frontend system: the API, the "Service Mesh"
- * entity tab and the overview card.
+ * entity tab, the overview card and the template form's `MeshChainCheck`
+ * field.
  *
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'mesh',
   title: 'Service Mesh',
-  extensions: [meshApi, meshEntityContent, meshEntityCard],
+  extensions: [
+    meshApi,
+    meshEntityContent,
+    meshEntityCard,
+    meshChainCheckFormField,
+  ],
 });

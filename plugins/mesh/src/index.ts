@@ -5,7 +5,18 @@
  * @packageDocumentation
  */
 
-export { meshPlugin, EntityMeshContent, EntityMeshCard } from './plugin';
+export {
+  meshPlugin,
+  EntityMeshContent,
+  EntityMeshCard,
+  MeshChainCheckFieldExtension,
+} from './plugin';
+export {
+  MeshChainCheckField,
+  MeshChainCheckFieldSchema,
+  meshChainCheckValidation,
+} from './components/MeshChainCheckField';
+export type { MeshChainCheckUiOptions } from './components/MeshChainCheckField';
 export { isMeshAvailable } from '@mesh-chain/plugin-mesh-common';
 export { meshApiRef, MeshClient } from './api';
 export type { MeshApi, MeshRequestOptions } from './api';

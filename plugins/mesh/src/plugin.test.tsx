@@ -12,6 +12,7 @@ import { http, HttpResponse } from 'msw';
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { renderInTestApp } from '@backstage/test-utils';
 import {
   CatalogEntityPage,
   CatalogIndexPage,
@@ -20,9 +21,14 @@ import {
   EntitySwitch,
 } from '@backstage/plugin-catalog';
 import {
+  ScaffolderFieldExtensions,
+  useCustomFieldExtensions,
+} from '@backstage/plugin-scaffolder-react';
+import {
   EntityMeshCard,
   EntityMeshContent,
   isMeshAvailable,
+  MeshChainCheckFieldExtension,
   meshPlugin,
 } from './index';
 import {
@@ -139,5 +145,20 @@ describe('legacy frontend system', () => {
       within(tabs).queryByRole('tab', { name: 'Service Mesh' }),
     ).not.toBeInTheDocument();
     expect(screen.queryByText('Service Mesh')).not.toBeInTheDocument();
+  });
+
+  it('offers the MeshChainCheck field to the scaffolder page, as ScaffolderFieldExtensions children', async () => {
+    const found: string[] = [];
+    function FieldNames() {
+      const fields = useCustomFieldExtensions(
+        <ScaffolderFieldExtensions>
+          <MeshChainCheckFieldExtension />
+        </ScaffolderFieldExtensions>,
+      );
+      found.push(...fields.map(f => f.name));
+      return null;
+    }
+    await renderInTestApp(<FieldNames />);
+    expect(found).toContain('MeshChainCheck');
   });
 });

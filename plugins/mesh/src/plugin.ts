@@ -6,7 +6,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { meshApiRef, MeshClient } from './api';
+import { meshChainCheckFieldOptions } from './components/MeshChainCheckField';
 import { rootRouteRef } from './routes';
 
 /**
@@ -56,4 +58,17 @@ export const EntityMeshCard = meshPlugin.provide(
       lazy: () => import('./components/MeshCard').then(m => m.MeshCard),
     },
   }),
+);
+
+/**
+ * The `MeshChainCheck` field of a template's form (legacy frontend system):
+ * what the Service Mesh tab will report about the chain the template
+ * creates, for the values entered so far; an error keeps the form from
+ * going on. Place it inside `<ScaffolderFieldExtensions>` of the
+ * `ScaffolderPage` and use `ui:field: MeshChainCheck` in the template.
+ *
+ * @public
+ */
+export const MeshChainCheckFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension(meshChainCheckFieldOptions),
 );

@@ -7,6 +7,8 @@ import type {
   ChangeResult,
   ChangeTargetsResponse,
   MeshChainResponse,
+  MeshCheckRequest,
+  MeshCheckResponse,
   MeshObjectResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
@@ -179,6 +181,24 @@ export class MeshClient implements MeshApi {
     }
     const body = (await response.json()) as { clusters: MeshClusterInfo[] };
     return body.clusters;
+  }
+
+  async checkTemplate(
+    request: MeshCheckRequest,
+    options?: MeshRequestOptions,
+  ): Promise<MeshCheckResponse> {
+    // The check is a route of the scaffolder backend's mesh module.
+    const baseUrl = await this.discoveryApi.getBaseUrl('scaffolder');
+    const response = await this.fetchApi.fetch(`${baseUrl}/mesh/check`, {
+      method: 'POST',
+      signal: options?.signal,
+      headers: headers(undefined, { 'Content-Type': 'application/json' }),
+      body: JSON.stringify(request),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as MeshCheckResponse;
   }
 
   private async entityUrl(entityRef: CompoundEntityRef): Promise<string> {

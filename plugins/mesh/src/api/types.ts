@@ -6,6 +6,8 @@ import type {
   ChangeResult,
   ChangeTargetsResponse,
   MeshChainResponse,
+  MeshCheckRequest,
+  MeshCheckResponse,
   MeshObjectResponse,
   RouteSimulationRequest,
   RouteSimulationResponse,
@@ -78,6 +80,23 @@ export interface MeshApi {
 
   /** The clusters the mesh backend reads, and who holds their credentials. */
   getClusters(options?: MeshRequestOptions): Promise<MeshClusterInfo[]>;
+
+  /**
+   * What the Service Mesh tab will report about the chain a template
+   * creates with these form values, before it runs
+   * (`POST /api/scaffolder/mesh/check`, served by
+   * `@mesh-chain/plugin-scaffolder-backend-module-mesh` on the scaffolder
+   * backend).
+   *
+   * Throws `ResponseError` when the backend answers with an error status
+   * (400 naming the value to fix, 401 without a user, 403 where templates
+   * may not write, 404 for a template the caller cannot see, 413 for
+   * values over the limits).
+   */
+  checkTemplate(
+    request: MeshCheckRequest,
+    options?: MeshRequestOptions,
+  ): Promise<MeshCheckResponse>;
 
   /**
    * Where a request to a URL goes, cluster by cluster
