@@ -48,11 +48,22 @@ test('a service owner creates a service behind Istio and opens its Service Mesh 
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(page.getByText(title).first()).toBeVisible();
   }
-  // The exposure page explains the Service types; the last page says where it goes.
+  // The exposure page explains the Service types; the last page says where it
+  // goes, and shows what the Service Mesh tab will report about the service
+  // (the MeshChainCheck field): with the defaults, nothing.
   await expect(page.getByRole('button', { name: 'Review' })).toBeVisible();
+  const meshCheck = page.getByRole('region', { name: 'Service Mesh check' });
+  await expect(meshCheck).toContainText(
+    "No problems found: the Service Mesh tab will report none (against what cluster 'dev' holds)",
+    { timeout: 60_000 },
+  );
   await screenshot(page, 'template-where');
   await page.getByRole('button', { name: 'Review' }).click();
   await expect(page.getByText(name).first()).toBeVisible();
+  // The review page lists the check's findings.
+  await expect(
+    page.getByRole('row', { name: /Service Mesh check.*No problems found/ }),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Create' }).click();
 
   // The task renders, validates, applies to the demo cluster, waits for the

@@ -187,6 +187,8 @@ describe('the mesh-service template, through POST /api/scaffolder/v2/dry-run', (
       cluster: 'dev',
       waitForAvailable: true,
       publish: false,
+      // The value of the last page's MeshChainCheck field, as the form sends it.
+      meshCheck: ['No problems found'],
     });
     expect([
       res.status,
