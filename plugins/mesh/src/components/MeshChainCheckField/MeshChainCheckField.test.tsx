@@ -57,7 +57,7 @@ const finding = (f: Partial<ChainFinding>): ChainFinding => ({
   title: 'VirtualService gateway not found',
   object: 'VirtualService shop/checkout',
   path: 'spec.gateways[0]',
-  message: "Gateway istio-system/private-gateway does not exist.",
+  message: 'Gateway istio-system/private-gateway does not exist.',
   fix: 'Point spec.gateways at an existing Gateway.',
   involvesManifests: true,
   ...f,
@@ -84,7 +84,9 @@ const answer = (findings: ChainFinding[]): MeshCheckResponse => ({
 
 /** Serves the check with `respond`; records the request bodies. */
 function serveCheck(
-  respond: (body: any) => MeshCheckResponse | { status: number; message: string },
+  respond: (
+    body: any,
+  ) => MeshCheckResponse | { status: number; message: string },
 ) {
   const bodies: any[] = [];
   server.use(
@@ -94,7 +96,10 @@ function serveCheck(
       const r = respond(body);
       if ('status' in r) {
         return HttpResponse.json(
-          { error: { name: 'Error', message: r.message }, response: { statusCode: r.status } },
+          {
+            error: { name: 'Error', message: r.message },
+            response: { statusCode: r.status },
+          },
           { status: r.status },
         );
       }
@@ -137,12 +142,18 @@ afterEach(() => {
 
 const findings = async () =>
   within(
-    await screen.findByRole('list', { name: 'Service Mesh findings' }, { timeout: 5000 }),
+    await screen.findByRole(
+      'list',
+      { name: 'Service Mesh findings' },
+      { timeout: 5000 },
+    ),
   ).getAllByTestId('mesh-check-finding');
 
 describe('MeshChainCheck field', () => {
   it('lists the findings errors first, each with severity, code, title, object and fix, for the form values of the page’s template', async () => {
-    const bodies = serveCheck(() => answer([noDestinationRule, gatewayMissing]));
+    const bodies = serveCheck(() =>
+      answer([noDestinationRule, gatewayMissing]),
+    );
     renderForm();
     expect(await screen.findByRole('status')).toHaveTextContent(
       'Checking what the Service Mesh tab will report',
@@ -157,7 +168,9 @@ describe('MeshChainCheck field', () => {
       ),
     ]);
     expect(
-      screen.getByText(/1 error, 1 warning \(against what cluster 'dev' holds\)/),
+      screen.getByText(
+        /1 error, 1 warning \(against what cluster 'dev' holds\)/,
+      ),
     ).toBeVisible();
     // The template of the page, and the form's values without the field's own.
     expect(bodies.at(-1)).toEqual({
@@ -223,10 +236,19 @@ describe('MeshChainCheck field', () => {
   });
 
   it('says when there is nothing to report', async () => {
-    serveCheck(() => ({ ...answer([]), checkedAgainst: 'manifests', cluster: undefined, notes: ['The manifests were checked alone.'] }));
+    serveCheck(() => ({
+      ...answer([]),
+      checkedAgainst: 'manifests',
+      cluster: undefined,
+      notes: ['The manifests were checked alone.'],
+    }));
     renderForm();
     expect(
-      await screen.findByText(/No problems found: the Service Mesh tab will report none \(on the manifests alone\)/, {}, { timeout: 5000 }),
+      await screen.findByText(
+        /No problems found: the Service Mesh tab will report none \(on the manifests alone\)/,
+        {},
+        { timeout: 5000 },
+      ),
     ).toBeVisible();
     expect(screen.getByText('The manifests were checked alone.')).toBeVisible();
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
