@@ -270,6 +270,12 @@ describe('MeshChainCheck field', () => {
     ).toBeVisible();
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
     expect(await screen.findByRole('button', { name: 'Create' })).toBeVisible();
+    // The review page says the check did not run, and why.
+    expect(
+      screen.getByText(
+        'Not checked: HTTP 404 (template not found): templateRef: no template template:default/mesh-service',
+      ),
+    ).toBeVisible();
   });
 
   it('names a body too large', async () => {

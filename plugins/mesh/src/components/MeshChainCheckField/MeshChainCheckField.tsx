@@ -34,7 +34,7 @@ import {
 } from './checkRequest';
 
 /** The field's value before the check has answered. */
-const NOT_CHECKED = 'Not checked yet';
+const NOT_CHECKED = 'Not checked';
 
 /** How long the values must stay unchanged before they are checked. */
 export const CHECK_DEBOUNCE_MS = 600;
@@ -217,11 +217,14 @@ export function MeshChainCheckField(
     return () => controller.abort();
   }, [debounced, api]);
 
-  // The value the review page lists, once the check has answered; until
-  // then one that says so (a field without a value is not validated).
+  // The value the review page lists, once the check has answered (or
+  // failed); until then one that says so (a field without a value is not
+  // validated).
   let lines: string | null = null;
   if (state.status === 'done') {
     lines = JSON.stringify(reviewLines(state.result));
+  } else if (state.status === 'failed') {
+    lines = JSON.stringify([`${NOT_CHECKED}: ${state.message}`]);
   } else if (formData === undefined) {
     lines = JSON.stringify([NOT_CHECKED]);
   }
