@@ -6,7 +6,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { meshApiRef, MeshClient } from './api';
+import type { EntityMeshCardProps } from './components/MeshCard';
 import { rootRouteRef } from './routes';
 
 /**
@@ -34,7 +36,7 @@ export const meshPlugin = createPlugin({
  *
  * @public
  */
-export const EntityMeshContent = meshPlugin.provide(
+export const EntityMeshContent: () => JSX.Element = meshPlugin.provide(
   createRoutableExtension({
     name: 'EntityMeshContent',
     component: () =>
@@ -49,11 +51,12 @@ export const EntityMeshContent = meshPlugin.provide(
  *
  * @public
  */
-export const EntityMeshCard = meshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMeshCard',
-    component: {
-      lazy: () => import('./components/MeshCard').then(m => m.MeshCard),
-    },
-  }),
-);
+export const EntityMeshCard: (props: EntityMeshCardProps) => JSX.Element =
+  meshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMeshCard',
+      component: {
+        lazy: () => import('./components/MeshCard').then(m => m.MeshCard),
+      },
+    }),
+  );
