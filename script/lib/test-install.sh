@@ -125,9 +125,13 @@ bump_app() {
   ' "$ROOT/package.json" "$WORK/manifest.json" "$RELEASE"
   log "backstage-cli versions:bump --release $RELEASE, and its yarn install (in the app)"
   # The app's own CLI is not installed yet (create-app --skip-install, so that
-  # the app is installed once); the repository's is the same version.
+  # the app is installed once); the repository's is the same version. The
+  # bump's own `yarn install` drops every npm_* variable, npm_config_nodedir
+  # with it, so native addons would fetch Node's headers from nodejs.org:
+  # the install that follows is the same command with the environment kept.
   (cd "$APP" && BACKSTAGE_MANIFEST_FILE="$WORK/manifest.json" \
-    "$ROOT/node_modules/.bin/backstage-cli" versions:bump --release "$RELEASE" >"$WORK/bump.log" 2>&1) ||
+    "$ROOT/node_modules/.bin/backstage-cli" versions:bump --release "$RELEASE" --skip-install >"$WORK/bump.log" 2>&1 &&
+    yarn install >>"$WORK/bump.log" 2>&1) ||
     { tail -40 "$WORK/bump.log" >&2; return 1; }
 }
 

@@ -206,7 +206,7 @@ export interface ChangePreview {
   change: ChainChange;
   /** The object the change is applied to. */
   target: ObjectRef;
-  /** The change in one line, e.g. "http[0]: v1 90% -> 50%, v2 10% -> 50%". */
+  /** The change in one line, e.g. `http[0]: v1 90% -> 50%, v2 10% -> 50%`. */
   summary: string;
   /** The field manager the apply uses (`mesh.changes.fieldManager`). */
   fieldManager: string;

@@ -142,9 +142,9 @@ export interface GatewayInfo extends ResourceBase {
     serviceType?: ServiceType;
     /** External IPs/hostnames (LoadBalancer ingress, externalIPs). */
     addresses: string[];
-    /** Gateway port -> node port, when the Service is NodePort/LoadBalancer. */
+    /** The node port of each Gateway port, when the Service is NodePort/LoadBalancer. */
     nodePorts: Record<string, number>;
-    /** Gateway port -> Service port that targets it, when different. */
+    /** The Service port that targets each Gateway port, when different. */
     servicePorts: Record<string, number>;
   };
 }
@@ -353,9 +353,9 @@ export interface PodInfo extends ResourceBase {
 export interface RouteMatch {
   name?: string;
   uri?: StringMatch;
-  /** Header name (lower case) -> match. */
+  /** The match of each header, by header name (lower case). */
   headers?: Record<string, StringMatch>;
-  /** Header name -> must be absent/not match. */
+  /** Headers, by name, that must be absent or not match. */
   withoutHeaders?: Record<string, StringMatch>;
   method?: StringMatch;
   authority?: StringMatch;

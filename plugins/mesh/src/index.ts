@@ -17,8 +17,9 @@ export {
   meshChainCheckValidation,
 } from './components/MeshChainCheckField';
 export type { MeshChainCheckUiOptions } from './components/MeshChainCheckField';
+export type { EntityMeshCardProps } from './components/MeshCard';
 export { isMeshAvailable } from '@mesh-chain/plugin-mesh-common';
 export { meshApiRef, MeshClient } from './api';
-export type { MeshApi, MeshRequestOptions } from './api';
+export type { MeshApi, MeshClusterInfo, MeshRequestOptions } from './api';
 export { useMeshChain } from './hooks';
 export type { MeshChainState, MeshChainUpdateReason } from './hooks';

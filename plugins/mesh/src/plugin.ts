@@ -7,7 +7,9 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import type { JSX } from 'react';
 import { meshApiRef, MeshClient } from './api';
+import type { EntityMeshCardProps } from './components/MeshCard';
 import { meshChainCheckFieldOptions } from './components/MeshChainCheckField';
 import { rootRouteRef } from './routes';
 
@@ -36,7 +38,7 @@ export const meshPlugin = createPlugin({
  *
  * @public
  */
-export const EntityMeshContent = meshPlugin.provide(
+export const EntityMeshContent: () => JSX.Element = meshPlugin.provide(
   createRoutableExtension({
     name: 'EntityMeshContent',
     component: () =>
@@ -51,14 +53,15 @@ export const EntityMeshContent = meshPlugin.provide(
  *
  * @public
  */
-export const EntityMeshCard = meshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMeshCard',
-    component: {
-      lazy: () => import('./components/MeshCard').then(m => m.MeshCard),
-    },
-  }),
-);
+export const EntityMeshCard: (props: EntityMeshCardProps) => JSX.Element =
+  meshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMeshCard',
+      component: {
+        lazy: () => import('./components/MeshCard').then(m => m.MeshCard),
+      },
+    }),
+  );
 
 /**
  * The `MeshChainCheck` field of a template's form (legacy frontend system):

@@ -21,9 +21,9 @@ describe('openapi spec', () => {
       '/changes/targets',
       '/clusters',
       '/entities/{kind}/{namespace}/{name}',
-      '/entities/{kind}/{namespace}/{name}/object',
       '/entities/{kind}/{namespace}/{name}/changes/apply',
       '/entities/{kind}/{namespace}/{name}/changes/preview',
+      '/entities/{kind}/{namespace}/{name}/object',
       '/entities/{kind}/{namespace}/{name}/route',
       '/entities/{kind}/{namespace}/{name}/traffic',
     ]);

@@ -28,6 +28,7 @@ export {
   type TrafficRuleInput,
 } from './diagnostics/rules/traffic';
 export * from './snapshot/RecordingSnapshot';
+export * from './snapshot/DerivedSnapshot';
 export * from './snapshot/OverlaySnapshot';
 export * from './reads/ReadRecord';
 export * from './reads/ChainReads';

@@ -40,9 +40,15 @@ const MAP_KEY = '*';
 const PROBE_KEY = 'x';
 const MAX_DEPTH = 64;
 
-type Pattern = ReadonlyArray<string | number>;
+/**
+ * A place in an object: field names, `'*'` for any key of a map and `0` for
+ * any item of a list.
+ *
+ * @public
+ */
+export type FieldPattern = ReadonlyArray<string | number>;
 
-function pointer(pattern: Pattern): string {
+function pointer(pattern: FieldPattern): string {
   return pattern
     .map(
       p =>
@@ -54,7 +60,7 @@ function pointer(pattern: Pattern): string {
 }
 
 /** The smallest object that has `leaf` at `pattern`. */
-function objectWith(pattern: Pattern, leaf: unknown): unknown {
+function objectWith(pattern: FieldPattern, leaf: unknown): unknown {
   let value = leaf;
   for (let i = pattern.length - 1; i >= 0; i--) {
     const p = pattern[i];
@@ -92,7 +98,7 @@ export class FieldStructure {
    * The shape at a place: field names, `'*'` for any key of a map and `0`
    * for any item of a list, e.g. `['spec', 'template', 'spec', 'containers', 0]`.
    */
-  shapeAt(pattern: Pattern): FieldShape {
+  shapeAt(pattern: FieldPattern): FieldShape {
     const key = JSON.stringify(pattern);
     let shape = this.shapes.get(key);
     if (!shape) {
@@ -102,7 +108,7 @@ export class FieldStructure {
     return shape;
   }
 
-  private probe(pattern: Pattern): FieldShape {
+  private probe(pattern: FieldPattern): FieldShape {
     if (
       pattern.length > MAX_DEPTH ||
       this.freeForm.has(pattern.filter(p => typeof p === 'string').join('.'))

@@ -88,7 +88,7 @@ function round(n: number, digits = 3): number {
   return Math.round(n * f) / f;
 }
 
-/** Figures of a set of request and latency series. */
+/** Figures of a set of request and latency series. @public */
 export function figuresOf(
   requests: readonly RequestSample[],
   latency: readonly LatencyBucketSample[],

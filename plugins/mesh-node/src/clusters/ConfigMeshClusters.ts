@@ -116,7 +116,7 @@ const DEFAULT_CATALOG_REFRESH_MS = 30_000;
 /** How long a read of catalog clusters may take before it counts as failed. */
 const DEFAULT_CATALOG_READ_TIMEOUT_MS = 5_000;
 
-/** Options of {@link ConfigMeshClusters.fromConfig}. */
+/** Options of {@link ConfigMeshClusters.fromConfig}. @public */
 export interface ConfigMeshClustersOptions {
   logger: LoggerService;
   /**
@@ -641,7 +641,7 @@ function readConfigCluster(c: Config, where: string): ClusterDetails {
   };
 }
 
-/** Builds a single-context KubeConfig for a cluster and credential. */
+/** Builds a single-context KubeConfig for a cluster and credential. @public */
 export function buildKubeConfig(
   cluster: Pick<
     MeshCluster,

@@ -21,6 +21,8 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  * Why the data was last fetched: the first load, a signal, the user's
  * refresh, or `renew`: a page left open asks again before the backend stops
  * pushing its changes (`liveForMs`).
+ *
+ * @public
  */
 export type MeshChainUpdateReason = 'initial' | 'signal' | 'manual' | 'renew';
 

@@ -46,7 +46,7 @@ const LIST_PAGE_SIZE = 500;
 const LIST_MAX_PAGES = 20;
 
 /**
- * `KubernetesObjectApi` from @kubernetes/client-node (discovery, paths of core
+ * `KubernetesObjectApi` from `@kubernetes/client-node` (discovery, paths of core
  * and grouped resources, authentication, TLS) with a server-side apply that
  * sends the manifest exactly as written: the client's own `patch` re-encodes
  * known kinds through its models, which silently drops fields they do not

@@ -127,6 +127,12 @@ export class ApplyFailedError extends Error {
   }
 }
 
+/**
+ * The results of an apply, one `  - <kind> <namespace>/<name>: <result>` line
+ * per object.
+ *
+ * @public
+ */
 function summarise(results: ObjectResult[]): string {
   return results
     .map(
@@ -352,8 +358,8 @@ export interface DeploymentReadiness {
   message: string;
 }
 
-/** Where one rollout stands. */
-interface RolloutState {
+/** Where one rollout stands. @public */
+export interface RolloutState {
   done: boolean;
   failed: boolean;
   message: string;

@@ -3,7 +3,7 @@ import { z as zodV3 } from 'zod/v3';
 
 /**
  * The zod API the scaffolder hands to action schemas (`zod/v3`, from the same
- * zod package @backstage/plugin-scaffolder-node uses). Schemas are written
+ * zod package `@backstage/plugin-scaffolder-node` uses). Schemas are written
  * against it, so that `createTemplateAction` infers the input types and the
  * handlers parse their input with the very same schemas.
  *

@@ -5,10 +5,10 @@
  * (or added), and the pods of the manifests' Deployments (`plannedRollout`)
  * in place of the pods those Deployments ran.
  */
-import type { ClusterError } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import { WatchedKind, watchedKindOf } from '../kube/watchedKinds';
 import type { ClusterSnapshot } from '../snapshot/ClusterSnapshot';
+import { DerivedSnapshot } from '../snapshot/DerivedSnapshot';
 import { plannedRollout } from '../../manifests/plannedObjects';
 
 function keyOf(kind: WatchedKind, namespace: string, name: string): string {
@@ -50,7 +50,7 @@ function ownerName(obj: KubeObject, kind: string): string | undefined {
  *
  * @public
  */
-export class PlannedSnapshot implements ClusterSnapshot {
+export class PlannedSnapshot extends DerivedSnapshot {
   /** Manifests and their projected ReplicaSets and pods, by kind. */
   private readonly added = new Map<WatchedKind, Map<string, KubeObject>>();
   /** Deployments of the manifests, by `namespace/name`. */
@@ -61,6 +61,7 @@ export class PlannedSnapshot implements ClusterSnapshot {
     readonly inner: ClusterSnapshot,
     readonly manifests: readonly KubeObject[],
   ) {
+    super(inner);
     for (const obj of manifests) {
       const kind = watchedKindOf(obj);
       if (!kind) continue;
@@ -106,32 +107,6 @@ export class PlannedSnapshot implements ClusterSnapshot {
       deployment !== undefined &&
       this.deployments.has(`${namespaceOf(replicaSet)}/${deployment}`)
     );
-  }
-
-  get clusterName(): string {
-    return this.inner.clusterName;
-  }
-  get source(): 'cache' | 'direct' {
-    return this.inner.source;
-  }
-  get observedAt(): string {
-    return this.inner.observedAt;
-  }
-  get istio(): boolean {
-    return this.inner.istio;
-  }
-  get gatewayApi(): boolean {
-    return this.inner.gatewayApi;
-  }
-  get warnings(): ClusterError[] {
-    return this.inner.warnings;
-  }
-  get revision(): number {
-    return this.inner.revision;
-  }
-
-  kindRevision(kind: WatchedKind): number {
-    return this.inner.kindRevision(kind);
   }
 
   list(kind: WatchedKind, namespace?: string): readonly KubeObject[] {

@@ -3,10 +3,10 @@
  * change, for the engine to resolve and diagnose before anything is
  * written.
  */
-import type { ClusterError } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import { WatchedKind, watchedKindOf } from '../kube/watchedKinds';
 import type { ClusterSnapshot } from './ClusterSnapshot';
+import { DerivedSnapshot } from './DerivedSnapshot';
 
 function keyOf(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
@@ -22,7 +22,7 @@ function keyOf(namespace: string | undefined, name: string): string {
  *
  * @public
  */
-export class OverlaySnapshot implements ClusterSnapshot {
+export class OverlaySnapshot extends DerivedSnapshot {
   /** `base` with `objects` in place; objects of unwatched kinds are ignored. */
   static over(base: ClusterSnapshot, objects: KubeObject[]): OverlaySnapshot {
     const replaced = new Map<WatchedKind, Map<string, KubeObject>>();
@@ -46,32 +46,8 @@ export class OverlaySnapshot implements ClusterSnapshot {
   private constructor(
     readonly base: ClusterSnapshot,
     private readonly replaced: Map<WatchedKind, Map<string, KubeObject>>,
-  ) {}
-
-  get clusterName(): string {
-    return this.base.clusterName;
-  }
-  get source(): 'cache' | 'direct' {
-    return this.base.source;
-  }
-  get observedAt(): string {
-    return this.base.observedAt;
-  }
-  get istio(): boolean {
-    return this.base.istio;
-  }
-  get gatewayApi(): boolean {
-    return this.base.gatewayApi;
-  }
-  get warnings(): ClusterError[] {
-    return this.base.warnings;
-  }
-  get revision(): number {
-    return this.base.revision;
-  }
-
-  kindRevision(kind: WatchedKind): number {
-    return this.base.kindRevision(kind);
+  ) {
+    super(base);
   }
 
   list(kind: WatchedKind, namespace?: string): readonly KubeObject[] {

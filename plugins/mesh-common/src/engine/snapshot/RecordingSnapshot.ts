@@ -1,11 +1,11 @@
 /*
  * A snapshot that records what is read through it.
  */
-import type { ClusterError } from '../../types';
 import type { KubeObject } from '../kube/KubeObject';
 import type { WatchedKind } from '../kube/watchedKinds';
 import { ReadRecord } from '../reads/ReadRecord';
 import type { ClusterSnapshot } from './ClusterSnapshot';
+import { DerivedSnapshot } from './DerivedSnapshot';
 
 /**
  * Wraps any snapshot and records every read made through it in `record`:
@@ -16,35 +16,11 @@ import type { ClusterSnapshot } from './ClusterSnapshot';
  *
  * @public
  */
-export class RecordingSnapshot implements ClusterSnapshot {
+export class RecordingSnapshot extends DerivedSnapshot {
   readonly record = new ReadRecord();
 
-  constructor(readonly inner: ClusterSnapshot) {}
-
-  get clusterName(): string {
-    return this.inner.clusterName;
-  }
-  get source(): 'cache' | 'direct' {
-    return this.inner.source;
-  }
-  get observedAt(): string {
-    return this.inner.observedAt;
-  }
-  get istio(): boolean {
-    return this.inner.istio;
-  }
-  get gatewayApi(): boolean {
-    return this.inner.gatewayApi;
-  }
-  get warnings(): ClusterError[] {
-    return this.inner.warnings;
-  }
-  get revision(): number {
-    return this.inner.revision;
-  }
-
-  kindRevision(kind: WatchedKind): number {
-    return this.inner.kindRevision(kind);
+  constructor(readonly inner: ClusterSnapshot) {
+    super(inner);
   }
 
   list(kind: WatchedKind, namespace?: string): readonly KubeObject[] {

@@ -259,15 +259,22 @@ function CardBody(props: { entity: Entity }) {
 }
 
 /**
+ * Props of the overview card ({@link EntityMeshCard}).
+ *
+ * @public
+ */
+export interface EntityMeshCardProps {
+  /** Path of the Service Mesh tab, relative to the entity page; default `mesh`. */
+  tabPath?: string;
+}
+
+/**
  * The overview card: external URL, Service type, replicas, autoscaling and
  * the worst problem, per cluster, with a link to the Service Mesh tab.
  *
  * @public
  */
-export function MeshCard(props: {
-  /** Path of the Service Mesh tab, relative to the entity page; default `mesh`. */
-  tabPath?: string;
-}) {
+export function MeshCard(props: EntityMeshCardProps) {
   const { entity } = useEntity();
   const link = useTabLink(entity, props.tabPath ?? 'mesh');
   return (

@@ -1,1 +1,1 @@
-export { MeshCard } from './MeshCard';
+export { MeshCard, type EntityMeshCardProps } from './MeshCard';

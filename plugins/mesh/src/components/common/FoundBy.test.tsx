@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { objectKey } from '@mesh-chain/plugin-mesh-common';
-import { chain } from '../../__fixtures__/chains';
-import { renderSection } from '../../__testUtils__/testUtils';
+import { chain, componentEntity } from '../../__fixtures__/chains';
+import { renderSection, renderWithEntity } from '../../__testUtils__/testUtils';
 import { ClusterView } from '../ClusterView';
 import { ResourceDrawer } from '../ResourceDrawer';
 
@@ -72,13 +72,15 @@ describe('how the engine found each object', () => {
   it('says in the details drawer how the object was found, and opens the object it was found from', async () => {
     const c = referenced();
     const onOpen = jest.fn();
-    await renderSection(
+    // The drawer fetches an object's YAML for its entity, on demand.
+    await renderWithEntity(
       <ResourceDrawer
         chain={c}
         nodeKey={objectKey(c.gateways[0].ref)}
         onClose={() => {}}
         onOpen={onOpen}
       />,
+      componentEntity('storefront'),
     );
     const note = screen.getByTestId('found-by');
     expect(note).toHaveTextContent(
@@ -94,13 +96,15 @@ describe('how the engine found each object', () => {
 
   it('says when the label found it', async () => {
     const c = chain('dev/storefront');
-    await renderSection(
+    // The drawer fetches an object's YAML for its entity, on demand.
+    await renderWithEntity(
       <ResourceDrawer
         chain={c}
         nodeKey={objectKey(c.deployments[0].ref)}
         onClose={() => {}}
         onOpen={() => {}}
       />,
+      componentEntity('storefront'),
     );
     expect(screen.getByTestId('found-by')).toHaveTextContent(
       'Found by the component’s label selector.',

@@ -42,7 +42,7 @@ const FLAGS: Record<string, string> = {
   LR: 'local reset',
 };
 
-/** `503 UH (no healthy upstream)`. */
+/** `503 UH (no healthy upstream)`. @public */
 export function describeResponse(r: TrafficResponse): string {
   const flags = r.flags && r.flags !== '-' ? r.flags.split(',') : [];
   const words = flags.map(f => FLAGS[f]).filter(Boolean);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# script/test api: the API reports of the published packages (report*.api.md
+# beside each plugin, cli-report.md of packages/cli) match their code. A
+# stale or missing report, or a new API Extractor warning (an export without
+# a release tag, a type an export uses that the package does not export),
+# fails the stage.
+#
+# The reports are made from the declarations tsc writes to dist-types/. They
+# come from a full, non-incremental compile, as in `yarn build:api-reports`:
+# an incremental one re-checks only the changed files, which can list the
+# members of inferred types (zod schemas) in another order.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+yarn tsc --incremental false
+if ! yarn build:api-reports:only --ci; then
+  echo >&2
+  echo "The API reports do not match the packages' exports." >&2
+  echo "Run \`yarn build:api-reports\` and commit the changed report*.api.md and cli-report.md files." >&2
+  exit 1
+fi
