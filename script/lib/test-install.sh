@@ -97,7 +97,7 @@ build_and_pack() {
 # $RELEASE` (which installs). Cached per create-app version and release, with
 # its node_modules (a cold install takes minutes, its native addons most).
 prepare_app() {
-  local cached="$CACHE/app-$CREATE_APP_VERSION-$RELEASE"
+  local cached="$CACHE/app-$CREATE_APP_VERSION-$RELEASE-pinned"
   if [ -f "$cached/.complete" ]; then
     log "The app create-app $CREATE_APP_VERSION wrote, bumped to $RELEASE: from the cache"
     cp -a "$cached" "$APP"
@@ -129,8 +129,20 @@ bump_app() {
   # bump's own `yarn install` drops every npm_* variable, npm_config_nodedir
   # with it, so native addons would fetch Node's headers from nodejs.org:
   # the install that follows is the same command with the environment kept.
+  # The bump writes caret ranges, which a first install (create-app leaves no
+  # lockfile) resolves to the newest release: the app is then on no release
+  # at all. An app on a release has each @backstage package at that release's
+  # version, as the Backstage Yarn plugin (`backstage:^`, which needs
+  # versions.backstage.io) pins them: the manifest's versions as resolutions.
   (cd "$APP" && BACKSTAGE_MANIFEST_FILE="$WORK/manifest.json" \
     "$ROOT/node_modules/.bin/backstage-cli" versions:bump --release "$RELEASE" --skip-install >"$WORK/bump.log" 2>&1 &&
+    node -e '
+      const fs = require("fs");
+      const { packages } = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
+      pkg.resolutions = { ...pkg.resolutions, ...Object.fromEntries(packages.map(p => [p.name, p.version])) };
+      fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n");
+    ' "$WORK/manifest.json" &&
     yarn install >>"$WORK/bump.log" 2>&1) ||
     { tail -40 "$WORK/bump.log" >&2; return 1; }
 }
