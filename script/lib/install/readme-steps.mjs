@@ -98,16 +98,17 @@ export function mergeYamlFile(file, additionYaml) {
 
 function main() {
   const [readme, appDir, versionsJson, extra] = process.argv.slice(2);
+  if (appDir === '--merge-yaml') {
+    // `- --merge-yaml FILE ADDITION`: no README involved.
+    mergeYamlFile(versionsJson, fs.readFileSync(extra, 'utf8'));
+    return;
+  }
   const blocks = installBlocks(fs.readFileSync(readme, 'utf8'));
   if (appDir === '--extract') {
     const block = blocks.find(b => b.file === versionsJson);
     if (!block)
       throw new Error(`${readme}: no Install block for ${versionsJson}`);
     process.stdout.write(block.body);
-    return;
-  }
-  if (appDir === '--merge-yaml') {
-    mergeYamlFile(versionsJson, fs.readFileSync(extra, 'utf8'));
     return;
   }
   const versions = JSON.parse(versionsJson);
