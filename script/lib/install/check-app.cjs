@@ -70,8 +70,11 @@ async function main() {
             name: /^Deployment checkout-v1 in shop: 3\/3 ready/,
           })
           .waitFor({ timeout: 20_000 });
-        await chain
-          .getByText('http://checkout.demo.example.com/')
+        // The Routes section, beside the picture, links the external URL.
+        await page
+          .getByRole('link', {
+            name: /^http:\/\/checkout\.demo\.example\.com\//,
+          })
           .first()
           .waitFor({ timeout: 5_000 });
       },
