@@ -134,7 +134,7 @@ async function main() {
         await page.goto('/create/actions');
         for (const action of [
           'mesh:chain:render',
-          'mesh:chain:validate',
+          'mesh:catalog:register-local',
           'mesh:chain:apply',
         ]) {
           await page
