@@ -4,6 +4,7 @@
  * compared with the cluster as it is.
  */
 import type { MeshEntityTarget } from '../annotations';
+import { chainMemberRefs } from '../chainMembers';
 import { getDiagnosticDefinition } from '../diagnostics';
 import type { KubeObject } from '../engine/kube/KubeObject';
 import {
@@ -139,7 +140,7 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
     return {
       diagnostics,
       leftOut: [...leftOut].sort(),
-      resources: membersOf(chain),
+      resources: chainMemberRefs(chain),
       chain,
     };
   }
@@ -153,12 +154,15 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
   // A component that does not run yet has no chain of its own before: its
   // chain then starts from the objects it will share (a Gateway, pods).
   const beforeChain =
-    input.target && membersOf(firstBefore).length === 0
-      ? resolveChainFromObjects(before, membersOf(firstAfter), {
+    input.target && chainMemberRefs(firstBefore).length === 0
+      ? resolveChainFromObjects(before, chainMemberRefs(firstAfter), {
           clusterDomain: input.clusterDomain ?? 'cluster.local',
         })
-      : resolveChains(before, input, [...seeds, ...membersOf(firstAfter)]);
-  const afterChain = resolveAfter(membersOf(firstBefore));
+      : resolveChains(before, input, [
+          ...seeds,
+          ...chainMemberRefs(firstAfter),
+        ]);
+  const afterChain = resolveAfter(chainMemberRefs(firstBefore));
   const observed = beforeChain.diagnostics.filter(readsStatus);
   const diagnostics = uniqueDiagnostics([
     ...afterChain.diagnostics.filter(d => !readsStatus(d)),
@@ -168,7 +172,7 @@ export function checkManifests(input: ManifestCheckInput): ManifestCheck {
     diagnostics,
     comparison: compareDiagnostics(beforeChain.diagnostics, diagnostics),
     leftOut: [],
-    resources: membersOf(afterChain),
+    resources: chainMemberRefs(afterChain),
     chain: afterChain,
   };
 }
@@ -260,18 +264,4 @@ function refOf(obj: KubeObject): ObjectRef {
     }),
     name: obj.metadata.name,
   };
-}
-
-/** Every object of a resolved chain. */
-function membersOf(chain: ResolvedClusterChain): ObjectRef[] {
-  return [
-    ...chain.gateways,
-    ...chain.virtualServices,
-    ...chain.httpRoutes,
-    ...chain.destinationRules,
-    ...chain.services,
-    ...chain.deployments,
-    ...chain.hpas,
-    ...chain.pods,
-  ].map(r => r.ref);
 }

@@ -71,10 +71,14 @@ export function compareSeverity(a: Severity, b: Severity): number {
 }
 
 /** Diagnostics sorted worst first, then by code. */
-export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+/** Errors first, then warnings, then notes; by code within each. */
+export function sortDiagnostics<
+  T extends { severity: Severity; code?: string },
+>(diagnostics: T[]): T[] {
   return [...diagnostics].sort(
     (a, b) =>
-      compareSeverity(a.severity, b.severity) || a.code.localeCompare(b.code),
+      compareSeverity(a.severity, b.severity) ||
+      (a.code ?? '').localeCompare(b.code ?? ''),
   );
 }
 

@@ -7,30 +7,15 @@
 import type { Entity } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import {
-  ClusterChain,
+  chainMemberRefs,
   MeshObjectResponse,
   objectKey,
-  ObjectRef,
   rawObjectOf,
   watchedKindOf,
 } from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import type { ClusterDataService } from '../cluster/ClusterDataService';
 import type { ChainLookup } from '../routeTrace/RouteTraceService';
-
-/** The references of every object a cluster's chain shows. */
-function chainRefs(chain: ClusterChain): ObjectRef[] {
-  return [
-    ...chain.gateways,
-    ...chain.virtualServices,
-    ...chain.httpRoutes,
-    ...chain.destinationRules,
-    ...chain.services,
-    ...chain.deployments,
-    ...chain.hpas,
-    ...chain.pods,
-  ].map(resource => resource.ref);
-}
 
 /** Answers "show YAML" for objects of an entity's chain. */
 export class ChainObjects {
@@ -68,7 +53,7 @@ export class ChainObjects {
       );
     }
     const ref =
-      chain && chainRefs(chain).find(r => objectKey(r) === request.key);
+      chain && chainMemberRefs(chain).find(r => objectKey(r) === request.key);
     const kind = ref && ref.kind !== 'Secret' ? watchedKindOf(ref) : undefined;
     const cluster = (await this.data.listClusters()).find(
       c => c.name === request.cluster,

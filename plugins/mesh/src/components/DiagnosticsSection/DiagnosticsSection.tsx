@@ -9,37 +9,9 @@ import { HealthIcon } from '../common/HealthIcon';
 import { ResourceButton } from '../common/ResourceButton';
 import { SectionCard } from '../common/SectionCard';
 import { Code } from '../common/Labels';
+import { useDiagnosticListStyles } from '../common/diagnosticListStyles';
 
 const useStyles = makeStyles(theme => ({
-  list: { listStyle: 'none', margin: 0, padding: 0 },
-  item: {
-    display: 'grid',
-    gridTemplateColumns: '24px 1fr',
-    columnGap: theme.spacing(1.5),
-    padding: theme.spacing(1.5, 0),
-    '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
-  },
-  head: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'baseline',
-    gap: theme.spacing(1),
-  },
-  severity: {
-    fontSize: '0.7rem',
-    fontWeight: 700,
-    letterSpacing: '0.06em',
-    textTransform: 'uppercase',
-  },
-  error: { color: theme.palette.status.error },
-  warning: { color: theme.palette.warningText ?? theme.palette.status.warning },
-  info: { color: theme.palette.info.main },
-  code: {
-    fontFamily: 'monospace',
-    fontSize: '0.8rem',
-    color: theme.palette.text.secondary,
-  },
-  title: { fontWeight: 600 },
   message: { margin: theme.spacing(0.5, 0) },
   resources: {
     display: 'flex',
@@ -49,17 +21,11 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'baseline',
   },
   label: { color: theme.palette.text.secondary, fontSize: '0.8rem' },
-  fix: {
-    marginTop: theme.spacing(1),
-    padding: theme.spacing(1, 1.5),
-    borderRadius: 6,
-    background: theme.palette.action.hover,
-    borderLeft: `3px solid ${theme.palette.primary.main}`,
-  },
-  none: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
 }));
 
-export function countBySeverity(diagnostics: Diagnostic[]): string {
+export function countBySeverity(
+  diagnostics: Array<{ severity: Diagnostic['severity'] }>,
+): string {
   const parts = (['error', 'warning', 'info'] as const)
     .map(s => [s, diagnostics.filter(d => d.severity === s).length] as const)
     .filter(([, n]) => n > 0)
@@ -73,7 +39,7 @@ export function DiagnosticItem(props: {
   cluster: string;
   present: Set<string>;
 }) {
-  const classes = useStyles();
+  const classes = { ...useDiagnosticListStyles(), ...useStyles() };
   const { diagnostic: d, cluster, present } = props;
   return (
     <li className={classes.item} data-testid="diagnostic">
@@ -127,7 +93,7 @@ export function DiagnosticItem(props: {
 
 /** Diagnostics of a cluster's chain, worst first. */
 export function DiagnosticsSection(props: { chain: ClusterChain }) {
-  const classes = useStyles();
+  const classes = { ...useDiagnosticListStyles(), ...useStyles() };
   const { chain } = props;
   const cluster = chain.cluster.name;
   const present = new Set(chainResources(chain).map(r => objectKey(r.ref)));

@@ -20,14 +20,15 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { Alert } from '@material-ui/lab';
+import { sortDiagnostics } from '../../utils/format';
 import { HealthIcon } from '../common/HealthIcon';
 import { Code } from '../common/Labels';
+import { useDiagnosticListStyles } from '../common/diagnosticListStyles';
+import { countBySeverity } from '../DiagnosticsSection/DiagnosticsSection';
 import {
-  countFindings,
   describeCheckError,
   meshApiOf,
   reviewLines,
-  sortFindings,
   templateRefOf,
   valuesToCheck,
   type MeshChainCheckUiOptions,
@@ -41,44 +42,8 @@ export const CHECK_DEBOUNCE_MS = 600;
 
 const useStyles = makeStyles(theme => ({
   root: { margin: theme.spacing(1, 0, 2) },
-  title: { fontWeight: 600 },
   muted: { color: theme.palette.text.secondary },
-  list: { listStyle: 'none', margin: theme.spacing(1, 0, 0), padding: 0 },
-  item: {
-    display: 'grid',
-    gridTemplateColumns: '24px 1fr',
-    columnGap: theme.spacing(1.5),
-    padding: theme.spacing(1.5, 0),
-    '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
-  },
-  head: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    alignItems: 'baseline',
-    gap: theme.spacing(1),
-  },
-  severity: {
-    fontSize: '0.7rem',
-    fontWeight: 700,
-    letterSpacing: '0.06em',
-    textTransform: 'uppercase',
-  },
-  error: { color: theme.palette.status.error },
-  warning: { color: theme.palette.warningText ?? theme.palette.status.warning },
-  info: { color: theme.palette.info.main },
-  code: {
-    fontFamily: 'monospace',
-    fontSize: '0.8rem',
-    color: theme.palette.text.secondary,
-  },
-  fix: {
-    marginTop: theme.spacing(1),
-    padding: theme.spacing(1, 1.5),
-    borderRadius: 6,
-    background: theme.palette.action.hover,
-    borderLeft: `3px solid ${theme.palette.primary.main}`,
-  },
-  none: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
+  list: { margin: theme.spacing(1, 0, 0) },
 }));
 
 type CheckState =
@@ -88,7 +53,13 @@ type CheckState =
   | { status: 'no-template' };
 
 function FindingItem(props: { finding: ChainFinding }) {
-  const classes = useStyles();
+  const listClasses = useDiagnosticListStyles();
+  const own = useStyles();
+  const classes = {
+    ...listClasses,
+    ...own,
+    list: `${listClasses.list} ${own.list}`,
+  };
   const { finding: f } = props;
   const blocks = refusesRun(f);
   return (
@@ -132,7 +103,13 @@ function FindingItem(props: { finding: ChainFinding }) {
 }
 
 function CheckResult(props: { result: MeshCheckResponse }) {
-  const classes = useStyles();
+  const listClasses = useDiagnosticListStyles();
+  const own = useStyles();
+  const classes = {
+    ...listClasses,
+    ...own,
+    list: `${listClasses.list} ${own.list}`,
+  };
   const { result } = props;
   const where =
     result.checkedAgainst === 'cluster'
@@ -149,13 +126,13 @@ function CheckResult(props: { result: MeshCheckResponse }) {
       ) : (
         <>
           <Typography variant="body2">
-            {countFindings(result.findings)} ({where}).{' '}
+            {countBySeverity(result.findings)} ({where}).{' '}
             {blocking > 0
               ? 'Fix the errors to go on: the template would refuse to apply the chain.'
               : 'Warnings do not stop the template.'}
           </Typography>
           <ul className={classes.list} aria-label="Service Mesh findings">
-            {sortFindings(result.findings).map((f, i) => (
+            {sortDiagnostics(result.findings).map((f, i) => (
               <FindingItem key={`${f.code}/${f.object}/${i}`} finding={f} />
             ))}
           </ul>
@@ -180,7 +157,13 @@ function CheckResult(props: { result: MeshCheckResponse }) {
 export function MeshChainCheckField(
   props: FieldExtensionComponentProps<string[], MeshChainCheckUiOptions>,
 ) {
-  const classes = useStyles();
+  const listClasses = useDiagnosticListStyles();
+  const own = useStyles();
+  const classes = {
+    ...listClasses,
+    ...own,
+    list: `${listClasses.list} ${own.list}`,
+  };
   const { name, formData, onChange, formContext, uiSchema, schema } = props;
   const apis = useApiHolder();
   const api = useMemo(() => meshApiOf(apis), [apis]);

@@ -13,7 +13,7 @@ import {
   type MeshCheckResponse,
 } from '@mesh-chain/plugin-mesh-common';
 import { meshApiRef, MeshClient, type MeshApi } from '../../api';
-import { compareSeverity, errorMessage, pluralize } from '../../utils/format';
+import { errorMessage, sortDiagnostics } from '../../utils/format';
 
 /**
  * The `ui:options` of the field.
@@ -56,15 +56,6 @@ export function valuesToCheck(
   );
 }
 
-/** Findings as the field lists them: errors first, then by code. */
-export function sortFindings(findings: ChainFinding[]): ChainFinding[] {
-  return [...findings].sort(
-    (a, b) =>
-      compareSeverity(a.severity, b.severity) ||
-      (a.code ?? '').localeCompare(b.code ?? ''),
-  );
-}
-
 /** One line for a finding: severity, code, title and object. */
 export function findingLine(f: ChainFinding): string {
   const severity = f.severity === 'info' ? 'Note' : capitalize(f.severity);
@@ -81,16 +72,7 @@ function capitalize(s: string): string {
  */
 export function reviewLines(result: MeshCheckResponse): string[] {
   if (result.findings.length === 0) return ['No problems found'];
-  return sortFindings(result.findings).map(findingLine);
-}
-
-/** "1 error, 2 warnings" for a set of findings. */
-export function countFindings(findings: ChainFinding[]): string {
-  return (['error', 'warning', 'info'] as const)
-    .map(s => [s, findings.filter(f => f.severity === s).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => pluralize(n, s === 'info' ? 'note' : s))
-    .join(', ');
+  return sortDiagnostics(result.findings).map(findingLine);
 }
 
 /**
@@ -105,7 +87,7 @@ export function blockingMessage(f: ChainFinding): string {
 
 /** The findings of a result that refuse the template's run. */
 export function blockingFindings(result: MeshCheckResponse): ChainFinding[] {
-  return sortFindings(result.findings.filter(refusesRun));
+  return sortDiagnostics(result.findings.filter(refusesRun));
 }
 
 /** What the statuses the check answers with mean to the user. */
