@@ -28,10 +28,14 @@ import { normalizeGatewayRef } from '../routing/hosts';
 import { histogramQuantile } from './quantile';
 import {
   ClusterTrafficSamples,
-  countsOnce,
   LatencyBucketSample,
   RequestSample,
 } from './samples';
+import {
+  TrafficSampleIndex,
+  trafficSampleIndex,
+  workloadKey,
+} from './sampleIndex';
 
 /** Kiali's default tolerances. @public */
 export const DEFAULT_TRAFFIC_TOLERANCES: readonly TrafficTolerance[] = [
@@ -210,7 +214,7 @@ const isUnknownWorkload = (w: string) => w === 'unknown' || w === '';
 function matchRoute(
   chain: TrafficChain,
   route: RouteInfo,
-  samples: ClusterTrafficSamples,
+  samples: TrafficSampleIndex,
 ): Matched[] {
   const dests = route.destinations;
   const workloads = dests.map(d => destinationWorkloads(chain, d));
@@ -230,18 +234,17 @@ function matchRoute(
         rps: number;
       },
     >(
-      list: readonly T[],
+      list: readonly T[] = [],
     ): T[] =>
       list.flatMap(s => {
-        if (s.destinationService !== d.fqdn) return [];
         if (isUnknownWorkload(s.destinationWorkload)) {
           return unknownShare > 0 ? [{ ...s, rps: s.rps * unknownShare }] : [];
         }
         return workloads[i].has(s.destinationWorkload) ? [s] : [];
       });
     return {
-      requests: pick(samples.requests.filter(countsOnce)),
-      latency: pick(samples.latency.filter(countsOnce)),
+      requests: pick(samples.requestsByService.get(d.fqdn)),
+      latency: pick(samples.latencyByService.get(d.fqdn)),
     };
   });
 }
@@ -249,7 +252,7 @@ function matchRoute(
 function routeTraffic(
   chain: TrafficChain,
   route: RouteInfo,
-  samples: ClusterTrafficSamples,
+  samples: TrafficSampleIndex,
   tolerances: readonly TrafficTolerance[],
 ): RouteTraffic {
   const matched = matchRoute(chain, route, samples);
@@ -284,28 +287,24 @@ function externalHosts(chain: TrafficChain) {
 
 function unroutedTraffic(
   chain: TrafficChain,
-  samples: ClusterTrafficSamples,
+  samples: TrafficSampleIndex,
 ): UnroutedTraffic[] {
-  const hosts = externalHosts(chain);
-  const byHost = new Map<string, number>();
-  for (const s of samples.requests) {
-    if (!countsOnce(s) || !s.responseFlags.split(',').includes('NR')) continue;
-    const host = s.destinationService.toLowerCase();
-    if (hosts.has(host)) byHost.set(host, (byHost.get(host) ?? 0) + s.rps);
+  const out: UnroutedTraffic[] = [];
+  for (const [host, source] of externalHosts(chain)) {
+    const rps = samples.noRouteByHost.get(host) ?? 0;
+    if (rps > 0) out.push({ host, source, rps: round(rps) });
   }
-  return [...byHost]
-    .filter(([, rps]) => rps > 0)
-    .map(([host, rps]) => ({ host, source: hosts.get(host), rps: round(rps) }));
+  return out;
 }
 
 function autoscalerTraffic(
   chain: TrafficChain,
-  samples: ClusterTrafficSamples,
+  samples: TrafficSampleIndex,
 ): AutoscalerTraffic[] {
   return chain.hpas.flatMap(h => {
-    const mine = samples.autoscalers.filter(
-      s => s.namespace === h.ref.namespace && s.name === h.ref.name,
-    );
+    const mine =
+      samples.autoscalers.get(workloadKey(h.ref.namespace ?? '', h.ref.name)) ??
+      [];
     if (mine.length === 0) return [];
     const one = (field: string) => mine.find(s => s.field === field)?.value;
     const metrics = new Map<string, AutoscalerTraffic['metrics'][number]>();
@@ -338,7 +337,7 @@ function objectHealth(
   chain: TrafficChain,
   routes: RouteTraffic[],
   unrouted: UnroutedTraffic[],
-  samples: ClusterTrafficSamples,
+  samples: TrafficSampleIndex,
   tolerances: readonly TrafficTolerance[],
 ): Record<string, TrafficHealth> {
   const health: Record<string, TrafficHealth> = {};
@@ -364,13 +363,11 @@ function objectHealth(
   for (const u of unrouted) {
     if (u.source) raise(objectKey(u.source), 'failure');
   }
-  const counted = samples.requests.filter(countsOnce);
   for (const dep of chain.deployments) {
-    const mine = counted.filter(
-      s =>
-        s.destinationWorkload === dep.ref.name &&
-        s.destinationWorkloadNamespace === dep.ref.namespace,
-    );
+    const mine =
+      samples.requestsByWorkload.get(
+        workloadKey(dep.ref.namespace ?? '', dep.ref.name),
+      ) ?? [];
     raise(objectKey(dep.ref), figuresOf(mine, [], tolerances).health);
   }
   return health;
@@ -387,10 +384,11 @@ export function chainTraffic(
   samples: ClusterTrafficSamples,
   tolerances: readonly TrafficTolerance[] = DEFAULT_TRAFFIC_TOLERANCES,
 ): ChainTelemetry {
+  const index = trafficSampleIndex(samples);
   const routes = chain.routes
     .filter(r => r.protocol === 'http' && r.destinations.length > 0)
-    .map(r => routeTraffic(chain, r, samples, tolerances));
-  const unrouted = unroutedTraffic(chain, samples);
+    .map(r => routeTraffic(chain, r, index, tolerances));
+  const unrouted = unroutedTraffic(chain, index);
   return {
     state: 'ok',
     measuredAt: samples.measuredAt,
@@ -398,8 +396,8 @@ export function chainTraffic(
     tolerances: [...tolerances],
     routes,
     unrouted,
-    autoscalers: autoscalerTraffic(chain, samples),
-    health: objectHealth(chain, routes, unrouted, samples, tolerances),
+    autoscalers: autoscalerTraffic(chain, index),
+    health: objectHealth(chain, routes, unrouted, index, tolerances),
     diagnostics: [],
   };
 }
