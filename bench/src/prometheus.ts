@@ -122,6 +122,11 @@ export class BenchPrometheus {
     return this.queries.filter(t => t >= from && t < to).length;
   }
 
+  /** Prometheus's process id (pinned with the simulated clusters). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   /** Resolves once no query arrived for `quietMs` (a refresh finished). */
   async quiet(quietMs = 500, maxMs = 60_000): Promise<void> {
     const t0 = Date.now();

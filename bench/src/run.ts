@@ -603,6 +603,11 @@ export class BenchRun {
       clusterInfo.map(c => ({ cluster: c.name, metricsUrl: c.metricsUrl! })),
       path.join(this.outDir, `prometheus-${size}`),
     );
+    // Prometheus belongs with the clusters it scrapes, not on the backend's
+    // core (the bench process's affinity, which its children inherit).
+    if (this.figures.layout.clusterCpus && prometheus.pid) {
+      pinProcess(prometheus.pid, this.figures.layout.clusterCpus);
+    }
     try {
       const { child, client } = await this.startBackend(
         'mesh',

@@ -4,14 +4,19 @@
  * base objects rolled out, as a snapshot holds them), prints the time to
  * resolve one component: cold (indexes built) and warm (indexes reused),
  * 16 resolved back to back as one Node process would for 16 page views at
- * once, after a pod change (pod indexes rebuilt), and a route simulation.
+ * once, after a pod change (pod indexes rebuilt), a route simulation, and
+ * one telemetry refresh: the traffic of 200 followed chains from a round of
+ * the cluster's samples (`trafficSamplesOf`, the series Prometheus would
+ * answer), which the backend computes on its event loop every refresh.
  */
 import {
   generateScaleObjects,
   scaleChainShape,
+  trafficSamplesOf,
 } from '@mesh-chain/demo-cluster';
 import {
   ANNOTATION_KUBERNETES_ID,
+  chainTraffic,
   ClusterSnapshot,
   KubeObject,
   MemorySnapshot,
@@ -58,6 +63,34 @@ function churning(snapshot: MemorySnapshot): {
     },
     change: () => podRevision++,
   };
+}
+
+/** Chains the backend follows at once (the benchmark's 200 entities). */
+const FOLLOWED = 200;
+
+/**
+ * One telemetry refresh as the backend makes it: the traffic of every
+ * followed chain from one round of the cluster's samples (a new round
+ * each time, as every refresh brings).
+ */
+function trafficRefresh(
+  objects: ReturnType<typeof generateScaleObjects>,
+  snapshot: ClusterSnapshot,
+  components: string[],
+): string {
+  const followed = components
+    .slice(0, FOLLOWED)
+    .map(c => resolveClusterChain(snapshot, target(c), OPTIONS));
+  const rounds = [0, 1, 2, 3, 4].map(i =>
+    trafficSamplesOf(objects, 'bench', Date.UTC(2026, 0, 1) + i * 15_000),
+  );
+  const refresh = timed(rounds.length, i => {
+    const samples = { ...rounds[i] };
+    for (const chain of followed) chainTraffic(chain, samples);
+  });
+  return `traffic refresh of ${followed.length} chains (${
+    rounds[0].requests.length + rounds[0].latency.length
+  } series) p50 ${ms(percentile(refresh, 50))}`;
 }
 
 /** The figures of one cluster size, as one line. */
@@ -111,6 +144,7 @@ function benchSize(size: number): string {
   );
   const url = `http://${(vs?.spec as any).hosts[0]}/api/cart`;
   const simulate = timed(500, () => simulateRoute(chain, { url }));
+  const traffic = trafficRefresh(objects, snapshot, components);
 
   return [
     `${String(objects.length).padStart(6)} objects (${
@@ -123,6 +157,7 @@ function benchSize(size: number): string {
     `16 at once p95 ${ms(percentile(bursts, 95))}`,
     `after a pod change p50 ${ms(percentile(afterPodChange, 50))}`,
     `simulate p50 ${ms(percentile(simulate, 50))}`,
+    traffic,
   ].join(' | ');
 }
 

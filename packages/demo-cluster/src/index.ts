@@ -40,6 +40,7 @@ export { SCENARIOS, CLUSTER_PRESETS, scenarioObjects } from './scenarios';
 export type { Scenario } from './scenarios';
 export { generateScaleObjects, scaleChainShape } from './scenarios/scale';
 export type { ScaleChainShape, ScaleOptions } from './scenarios/scale';
+export { trafficSamplesOf } from './telemetry/trafficSamples';
 export { RESOURCE_TYPES } from './api/resources';
 export type { ResourceType } from './api/resources';
 export { createCertificateAuthority } from './tls/certificates';
