@@ -8,7 +8,9 @@
 # The reports are made from the declarations tsc writes to dist-types/. They
 # come from a full, non-incremental compile, as in `yarn build:api-reports`:
 # an incremental one re-checks only the changed files, which can list the
-# members of inferred types (zod schemas) in another order.
+# members of an inferred type in another order. So that a fresh clone and a
+# worked-in tree write the same reports, exports declare the types they
+# print (the actions' zod schemas are checked against declared types).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

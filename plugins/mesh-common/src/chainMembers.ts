@@ -3,7 +3,13 @@
  */
 import type { ClusterChain, ObjectRef } from './types';
 
-type MemberLists = Pick<
+/**
+ * The object lists of a chain that {@link chainMemberRefs} reads: a
+ * {@link ClusterChain}, resolved or as answered.
+ *
+ * @public
+ */
+export type ChainMemberLists = Pick<
   ClusterChain,
   | 'gateways'
   | 'virtualServices'
@@ -21,7 +27,7 @@ type MemberLists = Pick<
  *
  * @public
  */
-export function chainMemberRefs(chain: MemberLists): ObjectRef[] {
+export function chainMemberRefs(chain: ChainMemberLists): ObjectRef[] {
   return [
     ...chain.gateways,
     ...chain.virtualServices,

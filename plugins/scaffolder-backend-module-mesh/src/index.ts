@@ -17,6 +17,7 @@ export {
   readLocalCatalogConfig,
   type RegisterLocalActionOptions,
 } from './actions/registerLocal';
+export * from './actions/types';
 export * from './chain/spec';
 export * from './check/checkRouter';
 export * from './check/templatePreview';
@@ -42,4 +43,4 @@ export {
   fieldStructureOf,
   describeObject,
 } from './lib/models';
-export type { Zod } from './lib/zod';
+export type { SchemaOf, Zod } from './lib/zod';

@@ -13,6 +13,11 @@ import { istioIngressObjects } from '../__testUtils__/istioIngress';
 import type { ChainClusterClient } from '../cluster/MeshObjectApi';
 import { createApplyChainAction } from './applyChain';
 import { createRenderChainAction } from './renderChain';
+import { loadSchemaModels } from '../lib/models';
+
+// The upstream schemas' validators load while this file is collected, not
+// in the time of whichever test validates first.
+loadSchemaModels();
 
 const chainInput = {
   name: 'checkout',

@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError, isError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   classifyClusterError,
@@ -37,142 +40,135 @@ import { TargetAccess, TargetCluster } from '../cluster/targetAccess';
 import { ApplyTarget, readApplyTargets } from '../cluster/targets';
 import { checkDns1123Label } from '../lib/formats';
 import { isNamespacedKind, KubeObject } from '../lib/models';
-import { parseInput, z as zod, Zod } from '../lib/zod';
+import { declaredAs, parseInput, z as zod, Zod } from '../lib/zod';
 import { examples } from './applyChain.examples';
+import type { ApplyChainInput, ApplyChainOutput } from './types';
 
 const inputSchema = (z: Zod) =>
-  z
-    .object({
-      cluster: z
-        .string()
-        .describe(
-          'Cluster to apply to, by its name under kubernetes.clusterLocatorMethods (the same clusters the Kubernetes plugin shows). It must be allowed by mesh.scaffolder.targets, whose credentials it writes with.',
-        ),
-      manifestsPath: z
-        .string()
-        .default('kubernetes')
-        .describe(
-          'Directory in the workspace with the manifests: the files its kustomization.yaml lists, else every YAML file. Ignored when `manifests` is given.',
-        ),
-      manifests: z
-        .string()
-        .optional()
-        .describe(
-          'The manifests as a multi-document YAML string, instead of files.',
-        ),
-      namespace: z
-        .string()
-        .optional()
-        .describe(
-          'Namespace for objects that have none; when set, objects in any other namespace are refused.',
-        ),
-      fieldManager: z
-        .string()
-        .default('backstage-mesh')
-        .describe(
-          'Server-side apply field manager: who owns the fields this step sets.',
-        ),
-      forceConflicts: z
-        .boolean()
-        .default(false)
-        .describe(
-          'Take over fields another field manager (e.g. kubectl) owns, instead of failing.',
-        ),
-      waitForAvailable: z
-        .boolean()
-        .default(false)
-        .describe(
-          'Wait until every Deployment is rolled out, as `kubectl rollout status` waits: every replica updated and available, no old pod left.',
-        ),
-      waitTimeoutSeconds: z
-        .number()
-        .int()
-        .default(120)
-        .describe('How long to wait for the Deployments (1-900 seconds).'),
-      clusterDomain: z
-        .string()
-        .default('cluster.local')
-        .describe(
-          'DNS domain of the cluster, to resolve Service hosts in the manifests.',
-        ),
-    })
-    .strict();
+  declaredAs<ApplyChainInput>()(
+    z
+      .object({
+        cluster: z
+          .string()
+          .describe(
+            'Cluster to apply to, by its name under kubernetes.clusterLocatorMethods (the same clusters the Kubernetes plugin shows). It must be allowed by mesh.scaffolder.targets, whose credentials it writes with.',
+          ),
+        manifestsPath: z
+          .string()
+          .default('kubernetes')
+          .describe(
+            'Directory in the workspace with the manifests: the files its kustomization.yaml lists, else every YAML file. Ignored when `manifests` is given.',
+          ),
+        manifests: z
+          .string()
+          .optional()
+          .describe(
+            'The manifests as a multi-document YAML string, instead of files.',
+          ),
+        namespace: z
+          .string()
+          .optional()
+          .describe(
+            'Namespace for objects that have none; when set, objects in any other namespace are refused.',
+          ),
+        fieldManager: z
+          .string()
+          .default('backstage-mesh')
+          .describe(
+            'Server-side apply field manager: who owns the fields this step sets.',
+          ),
+        forceConflicts: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Take over fields another field manager (e.g. kubectl) owns, instead of failing.',
+          ),
+        waitForAvailable: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Wait until every Deployment is rolled out, as `kubectl rollout status` waits: every replica updated and available, no old pod left.',
+          ),
+        waitTimeoutSeconds: z
+          .number()
+          .int()
+          .default(120)
+          .describe('How long to wait for the Deployments (1-900 seconds).'),
+        clusterDomain: z
+          .string()
+          .default('cluster.local')
+          .describe(
+            'DNS domain of the cluster, to resolve Service hosts in the manifests.',
+          ),
+      })
+      .strict(),
+  );
 
 const outputSchema = (z: Zod) =>
-  z.object({
-    cluster: z.string().describe('The cluster applied to.'),
-    namespaces: z.array(z.string()).describe('The namespaces written to.'),
-    results: z
-      .array(
-        z.object({
-          apiVersion: z.string().describe('API version.'),
-          kind: z.string().describe('Kind.'),
-          namespace: z.string().optional().describe('Namespace.'),
-          name: z.string().describe('Name.'),
-          result: z
-            .string()
-            .describe(
-              'created, configured, unchanged, or planned (template dry run).',
-            ),
-          message: z.string().optional().describe('Details, for failures.'),
-        }),
-      )
-      .describe('What happened to each object, in apply order.'),
-    summary: z.string().describe('The results as a Markdown table.'),
-    warnings: z
-      .array(z.string())
-      .describe(
-        'What the chain check found that did not stop the apply, one line each: code, title, object, field, what is wrong and the fix.',
-      ),
-    findings: z
-      .array(
-        z.object({
-          code: z
-            .string()
-            .optional()
-            .describe(
-              'The code of the diagnostic catalogue (MESH-xxxx), as the Service Mesh tab shows it.',
-            ),
-          severity: z.string().describe('error, warning or info.'),
-          title: z.string().describe('The title of the finding.'),
-          object: z.string().describe('Kind namespace/name of the object.'),
-          path: z.string().optional().describe('The field, if any.'),
-          message: z.string().describe('What is wrong.'),
-          fix: z.string().describe('How to fix it.'),
-          involvesManifests: z
-            .boolean()
-            .describe(
-              'Whether it involves the manifests (else objects already in the cluster).',
-            ),
-        }),
-      )
-      .describe(
-        'What the chain check found: the Service Mesh tab’s diagnostics for the chain once applied, and the rules about applying manifests.',
-      ),
-    checkedAgainst: z
-      .string()
-      .describe(
-        '`cluster` when the chain was checked against the cluster’s objects, `manifests` when alone (a template dry run).',
-      ),
-    available: z
-      .boolean()
-      .optional()
-      .describe(
-        'Whether every Deployment became available (only when waiting).',
-      ),
-  });
-
-type ApplyInput = {
-  cluster: string;
-  manifestsPath: string;
-  manifests?: string;
-  namespace?: string;
-  fieldManager: string;
-  forceConflicts: boolean;
-  waitForAvailable: boolean;
-  waitTimeoutSeconds: number;
-  clusterDomain: string;
-};
+  declaredAs<ApplyChainOutput>()(
+    z.object({
+      cluster: z.string().describe('The cluster applied to.'),
+      namespaces: z.array(z.string()).describe('The namespaces written to.'),
+      results: z
+        .array(
+          z.object({
+            apiVersion: z.string().describe('API version.'),
+            kind: z.string().describe('Kind.'),
+            namespace: z.string().optional().describe('Namespace.'),
+            name: z.string().describe('Name.'),
+            result: z
+              .string()
+              .describe(
+                'created, configured, unchanged, or planned (template dry run).',
+              ),
+            message: z.string().optional().describe('Details, for failures.'),
+          }),
+        )
+        .describe('What happened to each object, in apply order.'),
+      summary: z.string().describe('The results as a Markdown table.'),
+      warnings: z
+        .array(z.string())
+        .describe(
+          'What the chain check found that did not stop the apply, one line each: code, title, object, field, what is wrong and the fix.',
+        ),
+      findings: z
+        .array(
+          z.object({
+            code: z
+              .string()
+              .optional()
+              .describe(
+                'The code of the diagnostic catalogue (MESH-xxxx), as the Service Mesh tab shows it.',
+              ),
+            severity: z.string().describe('error, warning or info.'),
+            title: z.string().describe('The title of the finding.'),
+            object: z.string().describe('Kind namespace/name of the object.'),
+            path: z.string().optional().describe('The field, if any.'),
+            message: z.string().describe('What is wrong.'),
+            fix: z.string().describe('How to fix it.'),
+            involvesManifests: z
+              .boolean()
+              .describe(
+                'Whether it involves the manifests (else objects already in the cluster).',
+              ),
+          }),
+        )
+        .describe(
+          'What the chain check found: the Service Mesh tab’s diagnostics for the chain once applied, and the rules about applying manifests.',
+        ),
+      checkedAgainst: z
+        .string()
+        .describe(
+          '`cluster` when the chain was checked against the cluster’s objects, `manifests` when alone (a template dry run).',
+        ),
+      available: z
+        .boolean()
+        .optional()
+        .describe(
+          'Whether every Deployment became available (only when waiting).',
+        ),
+    }),
+  );
 
 /** Options of {@link createApplyChainAction}. @public */
 export interface ApplyChainActionOptions {
@@ -205,7 +201,9 @@ function markdownTable(results: ObjectResult[], cluster: string): string {
  *
  * @public
  */
-export function createApplyChainAction(options: ApplyChainActionOptions) {
+export function createApplyChainAction(
+  options: ApplyChainActionOptions,
+): TemplateAction<ApplyChainInput, ApplyChainOutput, 'v2'> {
   const { clusters, config, clientFactory } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
   const targets = readApplyTargets(config);
@@ -227,7 +225,7 @@ export function createApplyChainAction(options: ApplyChainActionOptions) {
     supportsDryRun: true,
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
-      const input = parseInput<ApplyInput>(
+      const input = parseInput<ApplyChainInput>(
         inputSchema(zod),
         ctx.input,
         'mesh:chain:apply',

@@ -9,66 +9,66 @@ import {
 import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import fs from 'fs/promises';
 import path from 'path';
 import { pathToFileURL } from 'url';
 import YAML from 'yaml';
-import { parseInput, z as zod, Zod } from '../lib/zod';
+import { declaredAs, parseInput, z as zod, Zod } from '../lib/zod';
 import { examples } from './registerLocal.examples';
+import type { RegisterLocalInput, RegisterLocalOutput } from './types';
 
 const inputSchema = (z: Zod) =>
-  z
-    .object({
-      catalogInfoPath: z
-        .string()
-        .default('catalog-info.yaml')
-        .describe(
-          'The entity file in the workspace (e.g. written by catalog:write or fetch:template). Ignored when `entity` is given.',
-        ),
-      entity: z
-        .record(z.unknown())
-        .optional()
-        .describe('The entity itself, instead of a file.'),
-      replace: z
-        .boolean()
-        .default(false)
-        .describe(
-          "Overwrite an entity this action registered before with different content (otherwise that is refused, so that one template run cannot overwrite another's component).",
-        ),
-      waitForEntity: z
-        .boolean()
-        .default(true)
-        .describe('Wait until the catalog has ingested the entity.'),
-      timeoutSeconds: z
-        .number()
-        .int()
-        .default(60)
-        .describe('How long to wait for the entity (1-300 seconds).'),
-    })
-    .strict();
+  declaredAs<RegisterLocalInput>()(
+    z
+      .object({
+        catalogInfoPath: z
+          .string()
+          .default('catalog-info.yaml')
+          .describe(
+            'The entity file in the workspace (e.g. written by catalog:write or fetch:template). Ignored when `entity` is given.',
+          ),
+        entity: z
+          .record(z.any())
+          .optional()
+          .describe('The entity itself, instead of a file.'),
+        replace: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Overwrite an entity this action registered before with different content (otherwise that is refused, so that one template run cannot overwrite another's component).",
+          ),
+        waitForEntity: z
+          .boolean()
+          .default(true)
+          .describe('Wait until the catalog has ingested the entity.'),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .default(60)
+          .describe('How long to wait for the entity (1-300 seconds).'),
+      })
+      .strict(),
+  );
 
 const outputSchema = (z: Zod) =>
-  z.object({
-    entityRef: z
-      .string()
-      .describe(
-        'Reference of the registered entity, e.g. component:default/checkout.',
-      ),
-    catalogInfoUrl: z
-      .string()
-      .describe(
-        'The file the catalog reads the entity from, as a file: location.',
-      ),
-  });
-
-type Input = {
-  catalogInfoPath: string;
-  entity?: Record<string, unknown>;
-  replace: boolean;
-  waitForEntity: boolean;
-  timeoutSeconds: number;
-};
+  declaredAs<RegisterLocalOutput>()(
+    z.object({
+      entityRef: z
+        .string()
+        .describe(
+          'Reference of the registered entity, e.g. component:default/checkout.',
+        ),
+      catalogInfoUrl: z
+        .string()
+        .describe(
+          'The file the catalog reads the entity from, as a file: location.',
+        ),
+    }),
+  );
 
 /** Options of {@link createRegisterLocalAction}. @public */
 export interface RegisterLocalActionOptions {
@@ -167,7 +167,9 @@ function entityFilePath(
  *
  * @public
  */
-export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
+export function createRegisterLocalAction(
+  options: RegisterLocalActionOptions,
+): TemplateAction<RegisterLocalInput, RegisterLocalOutput, 'v2'> {
   const { catalog, config } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
 
@@ -179,7 +181,7 @@ export function createRegisterLocalAction(options: RegisterLocalActionOptions) {
     supportsDryRun: true,
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
-      const input = parseInput<Input>(
+      const input = parseInput<RegisterLocalInput>(
         inputSchema(zod),
         ctx.input,
         'mesh:catalog:register-local',

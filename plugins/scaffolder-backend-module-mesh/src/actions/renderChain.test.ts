@@ -4,6 +4,11 @@ import fs from 'fs';
 import path from 'path';
 import yaml from 'yaml';
 import { createRenderChainAction } from './renderChain';
+import { loadSchemaModels } from '../lib/models';
+
+// The upstream schemas' validators load while this file is collected, not
+// in the time of whichever test validates first.
+loadSchemaModels();
 
 const base = {
   name: 'checkout',

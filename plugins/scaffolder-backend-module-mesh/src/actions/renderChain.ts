@@ -1,6 +1,9 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import path from 'path';
 import {
   blockingFindings,
@@ -10,72 +13,81 @@ import {
 } from '../chain/chainCheck';
 import { toYaml, writeChain } from '../chain/manifests';
 import { renderChain } from '../chain/render';
-import { ChainSpec, chainSpecSchema, checkChainSpec } from '../chain/spec';
+import { checkChainSpec } from '../chain/spec';
+import { chainSpecFields } from '../chain/spec/chainSpecSchema';
 import { formatProblems, validateManifests } from '../chain/validate';
-import { parseInput, z as zod, Zod } from '../lib/zod';
+import { declaredAs, parseInput, z as zod, Zod } from '../lib/zod';
 import { examples } from './renderChain.examples';
+import type { RenderChainInput, RenderChainOutput } from './types';
 
 const inputSchema = (z: Zod) =>
-  chainSpecSchema(z).extend({
-    targetPath: z
-      .string()
-      .default('kubernetes')
-      .describe(
-        'Directory in the workspace to write the manifests and kustomization.yaml to.',
-      ),
-  });
+  declaredAs<RenderChainInput>()(
+    z
+      .object({
+        ...chainSpecFields(z),
+        targetPath: z
+          .string()
+          .default('kubernetes')
+          .describe(
+            'Directory in the workspace to write the manifests and kustomization.yaml to.',
+          ),
+      })
+      .strict(),
+  );
 
 const outputSchema = (z: Zod) =>
-  z.object({
-    directory: z
-      .string()
-      .describe(
-        'The directory the manifests were written to, in the workspace.',
-      ),
-    files: z
-      .array(z.string())
-      .describe(
-        'The files written, relative to the workspace, in apply order.',
-      ),
-    manifest: z
-      .string()
-      .describe('All rendered objects as one multi-document YAML stream.'),
-    objects: z
-      .array(
-        z.object({
-          apiVersion: z.string().describe('API version.'),
-          kind: z.string().describe('Kind.'),
-          namespace: z.string().optional().describe('Namespace.'),
-          name: z.string().describe('Name.'),
-        }),
-      )
-      .describe('The rendered objects, in apply order.'),
-    warnings: z
-      .array(z.string())
-      .describe(
-        'What the chain check of the rendered manifests alone found that is not an error, one line each: code, title, object, field, what is wrong and the fix (mesh:chain:apply checks them against the cluster).',
-      ),
-    kubernetesId: z
-      .string()
-      .describe(
-        'Value of the `backstage.io/kubernetes-id` label, for the catalog entity annotation.',
-      ),
-    labelSelector: z
-      .string()
-      .describe('Label selector matching every object of the service.'),
-    serviceHost: z.string().describe('Fully qualified host of the Service.'),
-    gatewayRef: z
-      .string()
-      .describe(
-        'The Gateway the VirtualService is bound to, as namespace/name.',
-      ),
-    externalUrl: z
-      .string()
-      .optional()
-      .describe(
-        'Where clients reach the service from outside, e.g. https://checkout.example.com/.',
-      ),
-  });
+  declaredAs<RenderChainOutput>()(
+    z.object({
+      directory: z
+        .string()
+        .describe(
+          'The directory the manifests were written to, in the workspace.',
+        ),
+      files: z
+        .array(z.string())
+        .describe(
+          'The files written, relative to the workspace, in apply order.',
+        ),
+      manifest: z
+        .string()
+        .describe('All rendered objects as one multi-document YAML stream.'),
+      objects: z
+        .array(
+          z.object({
+            apiVersion: z.string().describe('API version.'),
+            kind: z.string().describe('Kind.'),
+            namespace: z.string().optional().describe('Namespace.'),
+            name: z.string().describe('Name.'),
+          }),
+        )
+        .describe('The rendered objects, in apply order.'),
+      warnings: z
+        .array(z.string())
+        .describe(
+          'What the chain check of the rendered manifests alone found that is not an error, one line each: code, title, object, field, what is wrong and the fix (mesh:chain:apply checks them against the cluster).',
+        ),
+      kubernetesId: z
+        .string()
+        .describe(
+          'Value of the `backstage.io/kubernetes-id` label, for the catalog entity annotation.',
+        ),
+      labelSelector: z
+        .string()
+        .describe('Label selector matching every object of the service.'),
+      serviceHost: z.string().describe('Fully qualified host of the Service.'),
+      gatewayRef: z
+        .string()
+        .describe(
+          'The Gateway the VirtualService is bound to, as namespace/name.',
+        ),
+      externalUrl: z
+        .string()
+        .optional()
+        .describe(
+          'Where clients reach the service from outside, e.g. https://checkout.example.com/.',
+        ),
+    }),
+  );
 
 /**
  * Validates the typed inputs of one service and renders its whole chain
@@ -84,7 +96,11 @@ const outputSchema = (z: Zod) =>
  *
  * @public
  */
-export function createRenderChainAction() {
+export function createRenderChainAction(): TemplateAction<
+  RenderChainInput,
+  RenderChainOutput,
+  'v2'
+> {
   return createTemplateAction({
     id: 'mesh:chain:render',
     description:
@@ -96,7 +112,7 @@ export function createRenderChainAction() {
       output: outputSchema,
     },
     async handler(ctx) {
-      const input = parseInput<ChainSpec & { targetPath: string }>(
+      const input = parseInput<RenderChainInput>(
         inputSchema(zod),
         ctx.input,
         'mesh:chain:render',

@@ -2,7 +2,7 @@
  * Everything about a ChainSpec that a type cannot say, part by part, each
  * problem naming the field and the fix.
  */
-import type { ChainSpec } from './chainSpecSchema';
+import type { ChainSpec } from './ChainSpec';
 import { checkAutoscaling } from './checks/autoscaling';
 import { checkExposure } from './checks/exposure';
 import { checkClusterDomain, checkIdentity } from './checks/identity';

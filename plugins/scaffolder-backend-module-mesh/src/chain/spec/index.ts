@@ -1,3 +1,4 @@
-export { chainSpecSchema, type ChainSpec } from './chainSpecSchema';
+export * from './ChainSpec';
+export { chainSpecSchema } from './chainSpecSchema';
 export { checkChainSpec } from './checkChainSpec';
 export type { SpecProblem } from './checks/problems';

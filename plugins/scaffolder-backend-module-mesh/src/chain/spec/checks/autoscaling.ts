@@ -1,7 +1,7 @@
 /*
  * Autoscaling: bounds, targets (and the requests they need), scaling speed.
  */
-import type { ChainSpec } from '../chainSpecSchema';
+import type { ChainSpec } from '../ChainSpec';
 import type { SpecProblems } from './problems';
 
 /** Autoscaling. */

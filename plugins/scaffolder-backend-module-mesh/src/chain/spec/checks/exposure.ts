@@ -9,7 +9,7 @@ import {
   checkLabelKey,
   checkLabelValue,
 } from '../../../lib/formats';
-import type { ChainSpec } from '../chainSpecSchema';
+import type { ChainSpec } from '../ChainSpec';
 import type { SpecProblems } from './problems';
 
 /** The Service: its port, and a node port only where one is used. */

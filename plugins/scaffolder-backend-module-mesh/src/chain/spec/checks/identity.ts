@@ -8,7 +8,7 @@ import {
   checkLabelKey,
   checkLabelValue,
 } from '../../../lib/formats';
-import type { ChainSpec } from '../chainSpecSchema';
+import type { ChainSpec } from '../ChainSpec';
 import type { SpecProblems } from './problems';
 
 const RESERVED_LABELS = [

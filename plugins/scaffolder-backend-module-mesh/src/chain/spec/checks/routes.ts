@@ -2,7 +2,7 @@
  * The HTTP routes: paths, rewrites, timeouts and retries.
  */
 import { checkDuration, checkPath, checkRegex } from '../../../lib/formats';
-import type { ChainSpec } from '../chainSpecSchema';
+import type { ChainSpec } from '../ChainSpec';
 import type { SpecProblems } from './problems';
 
 /** The routes. */

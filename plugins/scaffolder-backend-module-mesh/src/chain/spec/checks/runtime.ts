@@ -8,7 +8,7 @@ import {
   checkMemory,
   checkPath,
 } from '../../../lib/formats';
-import type { ChainSpec } from '../chainSpecSchema';
+import type { ChainSpec } from '../ChainSpec';
 import type { SpecProblems } from './problems';
 
 /** Ports the Istio sidecar and its agent listen on inside every pod. */

@@ -3,7 +3,7 @@
  * outlier detection.
  */
 import { checkDuration, checkPath } from '../../../lib/formats';
-import type { ChainSpec } from '../chainSpecSchema';
+import type { ChainSpec } from '../ChainSpec';
 import type { SpecProblems } from './problems';
 
 /** Load balancing: one mode, and for sticky sessions one hash key. */

@@ -2,7 +2,7 @@
  * The versions that run side by side, and their traffic shares.
  */
 import { checkDns1123Label, checkImage } from '../../../lib/formats';
-import type { ChainSpec } from '../chainSpecSchema';
+import type { ChainSpec } from '../ChainSpec';
 import type { SpecProblems } from './problems';
 
 /** The versions and their weights. */
