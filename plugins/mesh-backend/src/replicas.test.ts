@@ -76,11 +76,20 @@ describe('mesh backend with several replicas', () => {
     expect(b.body.clusters[0].services).toEqual(a.body.clusters[0].services);
   });
 
-  /** Signals that arrive for a second after the first (duplicates would). */
+  /**
+   * Signals that arrive for a second after the first (duplicates would),
+   * each revision once: a replica publishing a change the other one already
+   * published repeats its revision. A later signal with another revision is
+   * another change (on a busy machine a cluster read may time out and the
+   * cluster go stale and back), which the page rightly refetches.
+   */
   async function signalsOfOneChange(what: string) {
     await waitFor(() => received.length >= 1, { timeoutMs: 3000, what });
     await new Promise(resolve => setTimeout(resolve, 1000));
-    return [...received];
+    const signals = [...received];
+    const revisions = signals.map(s => s.revision);
+    expect(revisions).toEqual([...new Set(revisions)]);
+    return signals;
   }
 
   it('publishes each change once when pages were served by both replicas', async () => {
@@ -93,9 +102,8 @@ describe('mesh backend with several replicas', () => {
       status: { ...deployment().status, readyReplicas: 1 },
     });
     const signals = await signalsOfOneChange('the signal of the change');
-    expect(signals).toHaveLength(1);
     const refetch = await request(replicaA.server).get(REVIEWS);
-    expect(refetch.body.revision).toBe(signals[0].revision);
+    expect(refetch.body.revision).toBe(signals[signals.length - 1].revision);
   });
 
   it('keeps signalling, once, after the replica that served the page goes away', async () => {
@@ -109,7 +117,6 @@ describe('mesh backend with several replicas', () => {
       status: { ...deployment().status, readyReplicas: 0 },
     });
     const first = await signalsOfOneChange('a signal from replica A');
-    expect(first).toHaveLength(1);
     expect(first[0].revision).not.toBe(served);
 
     // Replica A goes away; replica B alone still knows the page is open.
@@ -120,9 +127,8 @@ describe('mesh backend with several replicas', () => {
       status: { ...deployment().status, readyReplicas: 2 },
     });
     const second = await signalsOfOneChange('a signal from replica B');
-    expect(second).toHaveLength(1);
-    expect(second[0].revision).not.toBe(first[0].revision);
+    expect(second[0].revision).not.toBe(first[first.length - 1].revision);
     const refetch = await request(replicaB.server).get(REVIEWS);
-    expect(refetch.body.revision).toBe(second[0].revision);
+    expect(refetch.body.revision).toBe(second[second.length - 1].revision);
   });
 });
