@@ -26,6 +26,7 @@ import {
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import v8 from 'v8';
 import YAML from 'yaml';
 import { serveCommands } from './ipc';
 import {
@@ -162,6 +163,8 @@ async function main() {
       (global as { gc?: () => void }).gc?.();
       return process.memoryUsage();
     },
+    /** Writes a heap snapshot to `file` (a full collection comes first). */
+    heapSnapshot: (file: string) => v8.writeHeapSnapshot(file),
     async stop() {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -57,6 +57,11 @@ export interface BenchOptions {
   logLevel: string;
   /** Write CPU profiles of the backend processes (node --cpu-prof). */
   profile: boolean;
+  /**
+   * Write a V8 heap snapshot of each backend at the end of its phase (every
+   * entity followed), for looking into where its memory goes.
+   */
+  heapSnapshot: boolean;
   json?: string;
   markdown?: string;
 }
@@ -122,6 +127,9 @@ simulated clusters and prints their figures side by side (mesh / stock).
   --no-baseline            skip the empty-backend memory baseline
   --log-level LEVEL        log level of the backends (error)
   --profile                write CPU profiles of the backends (.cpuprofile)
+  --heap-snapshot          write a heap snapshot of each backend at the end
+                           of its phase, every entity followed (.heapsnapshot,
+                           for Chrome DevTools' Memory tab)
   --json FILE              also write the figures as JSON
   --markdown FILE          also write the tables as Markdown
 `;
@@ -167,6 +175,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         baseline: false,
         logLevel: 'error',
         profile: false,
+        heapSnapshot: false,
       }
     : {
         smoke,
@@ -196,6 +205,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         baseline: true,
         logLevel: 'error',
         profile: false,
+        heapSnapshot: false,
       };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -319,6 +329,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case '--profile':
         o.profile = true;
+        break;
+      case '--heap-snapshot':
+        o.heapSnapshot = true;
         break;
       case '--json':
         o.json = value();

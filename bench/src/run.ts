@@ -453,7 +453,6 @@ export class BenchRun {
       const rssIdleMb = rssMb(child.pid);
       const heapIdleMb =
         (await child.call<NodeJS.MemoryUsage>('memory')).heapUsed / 2 ** 20;
-
       const levels: LoadLevel[] = [];
       for (const concurrency of o.concurrency) {
         if (o.warmupS > 0) {
@@ -560,6 +559,13 @@ export class BenchRun {
               levels[0]?.p50 ?? NaN,
               problems,
             );
+
+      if (o.heapSnapshot) {
+        // Last, so that the pause of writing it times nothing.
+        const file = path.join(this.outDir, `${variant}-${size}.heapsnapshot`);
+        log(`${variant}: writing a heap snapshot to ${file}`);
+        await child.call('heapSnapshot', file);
+      }
 
       return {
         variant,
