@@ -34,7 +34,7 @@ import {
   TRIMMED_OBJECT_TYPES,
   benchEntity,
 } from './entities';
-import { CacheObserver } from './faults/CacheObserver';
+import type { CacheObserver } from './faults/CacheObserver';
 import type { BackendStart } from './types';
 
 /**
@@ -151,7 +151,11 @@ async function main() {
     backend.add(import('@mesh-chain/plugin-mesh-backend'));
     backend.add(import('@backstage/plugin-signals-backend'));
   }
-  const observer = options.observeCaches ? new CacheObserver() : undefined;
+  // Loaded only when asked for: it imports the mesh backend, which the
+  // stock and baseline backends must not load.
+  const observer: CacheObserver | undefined = options.observeCaches
+    ? new (await import('./faults/CacheObserver')).CacheObserver()
+    : undefined;
   if (observer) {
     backend.add(observer.serviceFactory());
   }

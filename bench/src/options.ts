@@ -1,6 +1,7 @@
 /*
  * Command-line options of `yarn bench`.
  */
+import type { BuildMode } from './production';
 import type { StockLayout } from './types';
 import type { MeshViewMode, StockViewMode } from './views';
 
@@ -36,6 +37,12 @@ export interface BenchOptions {
   stockLayout: StockLayout;
   /** How the mesh page view is made. */
   meshView: MeshViewMode;
+  /**
+   * How the backends under test are built: `production` (compiled, as
+   * Backstage's Dockerfile builds them, plain `node`) or `transform` (the
+   * TypeScript sources through the CLI's transform, as `yarn start`).
+   */
+  build: BuildMode;
   /** Pin the simulators to a core of their own (taskset). */
   pin: boolean;
   /** Run even when the machine is busy (the figures say so). */
@@ -110,6 +117,13 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            Kubernetes auth providers installed (default);
                            chain: the chain request alone (what a signal's
                            refetch sends)
+  --build MODE             production: the backends from the production
+                           build, as Backstage's Dockerfile builds them
+                           (yarn build:backend, production dependencies,
+                           plain node; built first when a source changed,
+                           a few minutes; default); transform: the
+                           TypeScript sources through the CLI's transform,
+                           as yarn start runs them (the smoke run's)
   --no-pin                 do not pin the simulators to a core of their own
                            (taskset; by default the last core is theirs, the
                            others the backend's and the load generator's;
@@ -167,6 +181,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockMetrics: false,
         stockLayout: 'trimmed',
         meshView: 'page',
+        build: 'transform',
         pin: false,
         force: false,
         backends: ['stock', 'mesh'],
@@ -197,6 +212,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockMetrics: false,
         stockLayout: 'trimmed',
         meshView: 'page',
+        build: 'production',
         pin: true,
         force: false,
         backends: ['stock', 'mesh'],
@@ -289,6 +305,14 @@ export function parseOptions(argv: string[]): BenchOptions {
           throw new Error('--mesh-view is page or chain');
         }
         o.meshView = v;
+        break;
+      }
+      case '--build': {
+        const v = value();
+        if (v !== 'production' && v !== 'transform') {
+          throw new Error('--build is production or transform');
+        }
+        o.build = v;
         break;
       }
       case '--no-pin':

@@ -14,6 +14,12 @@ import { CpuLayout, LoadCheck, pinProcess, planLayout } from './layout';
 import { HttpClient, LoadFigures, PageView, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { cpuMs, load, peakRssMb, rssMb } from './proc';
+import {
+  BackendEntry,
+  BuildMode,
+  productionEntry,
+  transformEntry,
+} from './production';
 import { BenchPrometheus } from './prometheus';
 import { SignalsClient } from './signals';
 import type { BackendVariant, BenchComponent, ClusterInfo } from './types';
@@ -129,6 +135,11 @@ export interface RunFigures {
   options: BenchOptions;
   /** Which cores the processes ran on. */
   layout: CpuLayout;
+  /**
+   * How every backend of the run was built and started (figures recorded
+   * before this field existed were all `transform`).
+   */
+  build: BuildMode;
   /** The load before the run; `busy` runs ran only with --force. */
   loadCheck?: LoadCheck;
   startedAt: string;
@@ -138,6 +149,13 @@ export interface RunFigures {
   /** The backend with neither plugin, idle. */
   baseline?: { rssMb: number; heapMb: number };
   sizes: SizeFigures[];
+  /** Memory per 1,000 cluster objects (derived, see report.ts). */
+  memoryPerThousandObjects?: Array<{
+    label: string;
+    stock?: number;
+    mesh?: number;
+    note: string;
+  }>;
 }
 
 function sleep(ms: number) {
@@ -184,6 +202,7 @@ export class BenchRun {
   readonly figures: RunFigures;
   private readonly outDir: string;
   private readonly token = randomBytes(24).toString('hex');
+  private entry?: BackendEntry;
 
   constructor(
     private readonly options: BenchOptions,
@@ -201,6 +220,7 @@ export class BenchRun {
     this.figures = {
       options,
       layout,
+      build: options.build,
       ...(loadCheck && { loadCheck }),
       startedAt: new Date().toISOString(),
       loadAvgStart: load(),
@@ -209,6 +229,10 @@ export class BenchRun {
   }
 
   async run(): Promise<RunFigures> {
+    this.entry =
+      this.options.build === 'production'
+        ? productionEntry(log)
+        : transformEntry();
     if (this.options.baseline) {
       this.figures.baseline = await this.baseline();
     }
@@ -248,6 +272,7 @@ export class BenchRun {
           : []),
       ],
       maxSockets: Math.max(...this.options.concurrency) * 2,
+      entry: this.entry,
     });
   }
 
