@@ -153,8 +153,11 @@ async function main() {
   }
   // Loaded only when asked for: it imports the mesh backend, which the
   // stock and baseline backends must not load.
+  // (`require`, not `import()`: the CLI's transform leaves `import()` to
+  // Node.js, which sees a transformed module's exports only as `default`.)
   const observer: CacheObserver | undefined = options.observeCaches
-    ? new (await import('./faults/CacheObserver')).CacheObserver()
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      new (require('./faults/CacheObserver').CacheObserver)()
     : undefined;
   if (observer) {
     backend.add(observer.serviceFactory());

@@ -90,6 +90,14 @@ export interface BackendFigures {
   /** V8 heap in use when warm and idle, after a full collection, MiB. */
   heapIdleMb: number;
   /**
+   * The rest of the idle process's memory as Node.js sees it, MiB: the V8
+   * heap reserved (`heapTotal`) and memory outside it (`external`, of which
+   * `arrayBuffers`: buffers of sockets and bodies).
+   */
+  heapTotalIdleMb?: number;
+  externalIdleMb?: number;
+  arrayBuffersIdleMb?: number;
+  /**
    * CPU used with no page views once every entity has been viewed (watch
    * events, live updates), ms per second; and the simulators' meanwhile.
    */
@@ -476,8 +484,20 @@ export class BenchRun {
       }
       await sleep(o.smoke ? 200 : 2000);
       const rssIdleMb = rssMb(child.pid);
-      const heapIdleMb =
-        (await child.call<NodeJS.MemoryUsage>('memory')).heapUsed / 2 ** 20;
+      const idleMemory = await child.call<NodeJS.MemoryUsage>('memory');
+      const heapIdleMb = idleMemory.heapUsed / 2 ** 20;
+      log(
+        `${variant}: idle RSS ${rssIdleMb.toFixed(
+          0,
+        )} MiB, heap used ${heapIdleMb.toFixed(0)} of ${(
+          idleMemory.heapTotal /
+          2 ** 20
+        ).toFixed(0)} MiB, external ${(idleMemory.external / 2 ** 20).toFixed(
+          0,
+        )} MiB (array buffers ${(idleMemory.arrayBuffers / 2 ** 20).toFixed(
+          0,
+        )} MiB)`,
+      );
       const levels: LoadLevel[] = [];
       for (const concurrency of o.concurrency) {
         if (o.warmupS > 0) {
@@ -600,6 +620,9 @@ export class BenchRun {
         warm,
         rssIdleMb,
         heapIdleMb,
+        heapTotalIdleMb: idleMemory.heapTotal / 2 ** 20,
+        externalIdleMb: idleMemory.external / 2 ** 20,
+        arrayBuffersIdleMb: idleMemory.arrayBuffers / 2 ** 20,
         backgroundCpuMsPerS,
         clusterBackgroundCpuMsPerS,
         rssPeakMb: Math.max(peak, peakRssMb(child.pid)),
