@@ -90,7 +90,7 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            memory (no servers, no backends)
   --sizes N,N,...          objects per cluster, one run each (1000,5000,20000)
   --clusters N             simulated clusters (3)
-  --concurrency N,N,...    concurrent page views (1,16,64)
+  --concurrency N,N,...    concurrent page views (1,16,32,64)
   --latency-ms MS          latency of every cluster API request (20)
   --duration S             measured seconds per concurrency level (10)
   --warmup S               unmeasured seconds before each level (2)
@@ -198,7 +198,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         engine,
         sizes: [1000, 5000, 20000],
         clusters: 3,
-        concurrency: [1, 16, 64],
+        concurrency: [1, 16, 32, 64],
         latencyMs: 20,
         durationS: 10,
         warmupS: 2,

@@ -34,6 +34,9 @@ import {
 /** What each generated component's chain holds (the generator's defaults). */
 const CHAIN = scaleChainShape();
 
+/** Heap the simulators are given per object they hold, KiB (about 2x their use). */
+const CLUSTER_KIB_PER_OBJECT = 12;
+
 /** Cluster API requests, split the way the figures need them. */
 export interface RequestCounts {
   /** Everything but watches and writes: lists, gets, discovery. */
@@ -307,6 +310,14 @@ export class BenchRun {
       name: 'clusters',
       module: require.resolve('./clustersProcess'),
       logFile: path.join(this.outDir, `clusters-${size}.log`),
+      // The simulators keep whole objects (3 x 108,511 objects: 2.1 GB of
+      // RSS); Node's default heap limit depends on the machine's memory.
+      execArgv: [
+        `--max-old-space-size=${Math.max(
+          4096,
+          Math.ceil((size * o.clusters * CLUSTER_KIB_PER_OBJECT) / 1024),
+        )}`,
+      ],
     });
     try {
       if (this.figures.layout.clusterCpus) {
