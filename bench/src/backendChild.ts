@@ -7,6 +7,7 @@ import net from 'net';
 import path from 'path';
 import { Child } from './ipc';
 import { HttpClient } from './load';
+import { BackendEntry, transformEntry } from './production';
 import type { BackendStart } from './types';
 
 /** How long a backend may take to start. */
@@ -52,16 +53,25 @@ export async function startBackendChild(o: {
   execArgv?: string[];
   /** Concurrent requests the client may make. */
   maxSockets: number;
+  /** How the backend is built and started (default: the transform). */
+  entry?: BackendEntry;
 }): Promise<BackendChild> {
+  const entry = o.entry ?? transformEntry();
   const port = await freePort();
   const startFile = path.join(o.outDir, `${o.label}.start.json`);
   fs.writeFileSync(startFile, JSON.stringify({ ...o.start, port }));
   const t0 = Date.now();
   const child = Child.start({
     name: o.name,
-    module: require.resolve('./backendProcess'),
+    module: entry.module,
+    transform: entry.transform,
+    cwd: entry.cwd,
     logFile: path.join(o.outDir, `${o.label}.log`),
-    env: { MESH_BENCH_BACKEND: startFile, LOG_LEVEL: o.logLevel },
+    env: {
+      ...entry.env,
+      MESH_BENCH_BACKEND: startFile,
+      LOG_LEVEL: o.logLevel,
+    },
     execArgv: o.execArgv,
   });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -26,6 +26,7 @@ import {
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import v8 from 'v8';
 import YAML from 'yaml';
 import { serveCommands } from './ipc';
 import {
@@ -33,7 +34,7 @@ import {
   TRIMMED_OBJECT_TYPES,
   benchEntity,
 } from './entities';
-import { CacheObserver } from './faults/CacheObserver';
+import type { CacheObserver } from './faults/CacheObserver';
 import type { BackendStart } from './types';
 
 /**
@@ -150,7 +151,14 @@ async function main() {
     backend.add(import('@mesh-chain/plugin-mesh-backend'));
     backend.add(import('@backstage/plugin-signals-backend'));
   }
-  const observer = options.observeCaches ? new CacheObserver() : undefined;
+  // Loaded only when asked for: it imports the mesh backend, which the
+  // stock and baseline backends must not load.
+  // (`require`, not `import()`: the CLI's transform leaves `import()` to
+  // Node.js, which sees a transformed module's exports only as `default`.)
+  const observer: CacheObserver | undefined = options.observeCaches
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      new (require('./faults/CacheObserver').CacheObserver)()
+    : undefined;
   if (observer) {
     backend.add(observer.serviceFactory());
   }
@@ -162,6 +170,8 @@ async function main() {
       (global as { gc?: () => void }).gc?.();
       return process.memoryUsage();
     },
+    /** Writes a heap snapshot to `file` (a full collection comes first). */
+    heapSnapshot: (file: string) => v8.writeHeapSnapshot(file),
     async stop() {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });

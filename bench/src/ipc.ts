@@ -83,8 +83,9 @@ export class Child {
   }
 
   /**
-   * Starts a TypeScript module in a new Node.js process (through the same
-   * transform the Backstage CLI uses), its output going to `logFile`.
+   * Starts a module in a new Node.js process, its output going to
+   * `logFile`: a TypeScript module through the same transform the
+   * Backstage CLI uses, or compiled JavaScript with `transform: false`.
    */
   static start(options: {
     name: string;
@@ -92,14 +93,22 @@ export class Child {
     logFile: string;
     env?: Record<string, string>;
     execArgv?: string[];
+    /** Load TypeScript through the CLI's transform (default true). */
+    transform?: boolean;
+    cwd?: string;
   }): Child {
     const log = fs.openSync(options.logFile, 'a');
     const child = fork(options.module, [], {
       execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        ...(options.transform === false
+          ? []
+          : [
+              '--require',
+              require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+            ]),
         ...(options.execArgv ?? []),
       ],
+      ...(options.cwd && { cwd: options.cwd }),
       env: { ...process.env, ...options.env },
       stdio: ['ignore', log, log, 'ipc'],
     });

@@ -11,7 +11,12 @@ import { FaultRun } from './faults/FaultRun';
 import { renderFaultMarkdown, renderFaultTable } from './faults/report';
 import { checkLoad } from './layout';
 import { BenchOptions, parseOptions } from './options';
-import { describeRun, renderReport, renderTargets } from './report';
+import {
+  describeRun,
+  memoryPerObject,
+  renderReport,
+  renderTargets,
+} from './report';
 import { BenchRun } from './run';
 
 /**
@@ -85,6 +90,7 @@ async function main() {
   );
   const run = new BenchRun(options, outDir, loadCheck);
   const figures = await run.run();
+  figures.memoryPerThousandObjects = memoryPerObject(figures);
 
   const text = renderReport(figures);
   const targets = renderTargets(figures);

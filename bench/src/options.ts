@@ -1,6 +1,7 @@
 /*
  * Command-line options of `yarn bench`.
  */
+import type { BuildMode } from './production';
 import type { StockLayout } from './types';
 import type { MeshViewMode, StockViewMode } from './views';
 
@@ -36,6 +37,12 @@ export interface BenchOptions {
   stockLayout: StockLayout;
   /** How the mesh page view is made. */
   meshView: MeshViewMode;
+  /**
+   * How the backends under test are built: `production` (compiled, as
+   * Backstage's Dockerfile builds them, plain `node`) or `transform` (the
+   * TypeScript sources through the CLI's transform, as `yarn start`).
+   */
+  build: BuildMode;
   /** Pin the simulators to a core of their own (taskset). */
   pin: boolean;
   /** Run even when the machine is busy (the figures say so). */
@@ -57,6 +64,11 @@ export interface BenchOptions {
   logLevel: string;
   /** Write CPU profiles of the backend processes (node --cpu-prof). */
   profile: boolean;
+  /**
+   * Write a V8 heap snapshot of each backend at the end of its phase (every
+   * entity followed), for looking into where its memory goes.
+   */
+  heapSnapshot: boolean;
   json?: string;
   markdown?: string;
 }
@@ -78,7 +90,7 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            memory (no servers, no backends)
   --sizes N,N,...          objects per cluster, one run each (1000,5000,20000)
   --clusters N             simulated clusters (3)
-  --concurrency N,N,...    concurrent page views (1,16,64)
+  --concurrency N,N,...    concurrent page views (1,16,32,64)
   --latency-ms MS          latency of every cluster API request (20)
   --duration S             measured seconds per concurrency level (10)
   --warmup S               unmeasured seconds before each level (2)
@@ -105,6 +117,13 @@ simulated clusters and prints their figures side by side (mesh / stock).
                            Kubernetes auth providers installed (default);
                            chain: the chain request alone (what a signal's
                            refetch sends)
+  --build MODE             production: the backends from the production
+                           build, as Backstage's Dockerfile builds them
+                           (yarn build:backend, production dependencies,
+                           plain node; built first when a source changed,
+                           a few minutes; default); transform: the
+                           TypeScript sources through the CLI's transform,
+                           as yarn start runs them (the smoke run's)
   --no-pin                 do not pin the simulators to a core of their own
                            (taskset; by default the last core is theirs, the
                            others the backend's and the load generator's;
@@ -122,6 +141,9 @@ simulated clusters and prints their figures side by side (mesh / stock).
   --no-baseline            skip the empty-backend memory baseline
   --log-level LEVEL        log level of the backends (error)
   --profile                write CPU profiles of the backends (.cpuprofile)
+  --heap-snapshot          write a heap snapshot of each backend at the end
+                           of its phase, every entity followed (.heapsnapshot,
+                           for Chrome DevTools' Memory tab)
   --json FILE              also write the figures as JSON
   --markdown FILE          also write the tables as Markdown
 `;
@@ -159,6 +181,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockMetrics: false,
         stockLayout: 'trimmed',
         meshView: 'page',
+        build: 'transform',
         pin: false,
         force: false,
         backends: ['stock', 'mesh'],
@@ -167,6 +190,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         baseline: false,
         logLevel: 'error',
         profile: false,
+        heapSnapshot: false,
       }
     : {
         smoke,
@@ -174,7 +198,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         engine,
         sizes: [1000, 5000, 20000],
         clusters: 3,
-        concurrency: [1, 16, 64],
+        concurrency: [1, 16, 32, 64],
         latencyMs: 20,
         durationS: 10,
         warmupS: 2,
@@ -188,6 +212,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         stockMetrics: false,
         stockLayout: 'trimmed',
         meshView: 'page',
+        build: 'production',
         pin: true,
         force: false,
         backends: ['stock', 'mesh'],
@@ -196,6 +221,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         baseline: true,
         logLevel: 'error',
         profile: false,
+        heapSnapshot: false,
       };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -281,6 +307,14 @@ export function parseOptions(argv: string[]): BenchOptions {
         o.meshView = v;
         break;
       }
+      case '--build': {
+        const v = value();
+        if (v !== 'production' && v !== 'transform') {
+          throw new Error('--build is production or transform');
+        }
+        o.build = v;
+        break;
+      }
       case '--no-pin':
         o.pin = false;
         break;
@@ -319,6 +353,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case '--profile':
         o.profile = true;
+        break;
+      case '--heap-snapshot':
+        o.heapSnapshot = true;
         break;
       case '--json':
         o.json = value();

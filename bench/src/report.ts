@@ -288,6 +288,37 @@ export function renderTargets(run: RunFigures, markdown = false): string {
   ]);
   const base = run.baseline?.rssMb;
   rows.push([
+    `the mesh's own RSS at most 64 MiB above an empty backend (${
+      run.options.clusters
+    } clusters x ${fmt(size.objectsPerCluster)} objects, ${
+      run.build ?? 'transform'
+    } build)`,
+    ...verdict(
+      base === undefined ? undefined : mesh.rssIdleMb - base <= 64,
+      base === undefined
+        ? 'no baseline (--no-baseline)'
+        : `idle ${fmt(mesh.rssIdleMb)} MiB - empty ${fmt(base)} MiB = ${fmt(
+            mesh.rssIdleMb - base,
+          )} MiB; heap ${fmt(mesh.heapIdleMb)} - ${fmt(
+            run.baseline!.heapMb,
+          )} = ${fmt(mesh.heapIdleMb - run.baseline!.heapMb)} MiB`,
+    ),
+  ]);
+  const p95At = (c: number) => mesh.levels.find(l => l.concurrency === c)?.p95;
+  const p1 = p95At(1);
+  const p32 = p95At(32);
+  rows.push([
+    'p95 at concurrency 32 within 3x of concurrency 1',
+    ...verdict(
+      p1 === undefined || p32 === undefined ? undefined : p32 <= 3 * p1,
+      p1 === undefined || p32 === undefined
+        ? 'needs --concurrency with 1 and 32'
+        : `mesh ${fmt(p32, 1)} ms / ${fmt(p1, 1)} ms = ${(p32 / p1).toFixed(
+            1,
+          )}x`,
+    ),
+  ]);
+  rows.push([
     `RSS under 300 MB (${run.options.clusters} clusters x ${fmt(
       size.objectsPerCluster,
     )} objects)`,
@@ -356,6 +387,11 @@ export function describeRun(run: RunFigures): string {
         : ''
     }`,
     `Layout: ${run.layout?.description ?? 'not recorded'}`,
+    `Build: ${
+      (run.build ?? 'transform') === 'production'
+        ? "production (yarn build:backend's compiled packages and production dependencies, plain node, as Backstage's Dockerfile runs a backend)"
+        : "transform (the TypeScript sources through the Backstage CLI's transform, as yarn start runs them)"
+    }`,
     [
       `Settings: ${o.clusters} clusters`,
       `${o.latencyMs} ms per cluster request`,
@@ -447,5 +483,87 @@ export function renderReport(run: RunFigures, markdown = false): string {
     );
     out.push('');
   }
+  const perObject = memoryPerObject(run);
+  if (perObject.length > 0) {
+    out.push(h('Memory per cached object'));
+    out.push(
+      table(
+        ['figure', 'stock', 'mesh', 'note'],
+        perObject.map(r => [r.label, fmt(r.stock, 2), fmt(r.mesh, 2), r.note]),
+        markdown,
+      ),
+    );
+    out.push('');
+  }
   return out.join('\n');
+}
+
+/** One figure of memory per 1,000 objects held by the clusters. */
+export interface MemoryPerObjectRow {
+  label: string;
+  stock?: number;
+  mesh?: number;
+  note: string;
+}
+
+/**
+ * Memory per 1,000 cluster objects (all clusters): the slope of the idle
+ * heap and RSS from the smallest size to the largest (what each object
+ * adds, the fixed cost left out), and, at the largest size, the share
+ * above an empty backend divided by the objects (fixed cost included).
+ */
+export function memoryPerObject(run: RunFigures): MemoryPerObjectRow[] {
+  const rows: MemoryPerObjectRow[] = [];
+  const clusters = run.options.clusters;
+  const first = run.sizes[0];
+  const last = run.sizes[run.sizes.length - 1];
+  if (!first || !last) {
+    return rows;
+  }
+  const thousands = (s: SizeFigures) => (s.objectsPerCluster * clusters) / 1000;
+  const slope = (f: (b: BackendFigures) => number) => {
+    const of = (variant: 'stock' | 'mesh') => {
+      const a = backend(first, variant);
+      const z = backend(last, variant);
+      return a && z
+        ? (f(z) - f(a)) / (thousands(last) - thousands(first))
+        : undefined;
+    };
+    return { stock: of('stock'), mesh: of('mesh') };
+  };
+  const span = `${fmt(first.objectsPerCluster)} to ${fmt(
+    last.objectsPerCluster,
+  )} objects per cluster`;
+  if (run.sizes.length > 1) {
+    rows.push({
+      label: 'JS heap after GC, MiB per 1,000 objects',
+      ...slope(b => b.heapIdleMb),
+      note: `slope from ${span}, ${clusters} clusters`,
+    });
+    rows.push({
+      label: 'RSS warm and idle, MiB per 1,000 objects',
+      ...slope(b => b.rssIdleMb),
+      note: `slope from ${span} (RSS moves with the collector: rougher)`,
+    });
+  }
+  const base = run.baseline;
+  if (base) {
+    const share = (
+      variant: 'stock' | 'mesh',
+      f: (b: BackendFigures) => number,
+      baseline: number,
+    ) => {
+      const b = backend(last, variant);
+      return b ? (f(b) - baseline) / thousands(last) : undefined;
+    };
+    rows.push({
+      label: 'JS heap above an empty backend, MiB per 1,000 objects',
+      stock: share('stock', b => b.heapIdleMb, base.heapMb),
+      mesh: share('mesh', b => b.heapIdleMb, base.heapMb),
+      note: `at ${fmt(
+        last.objectsPerCluster,
+      )} objects per cluster, fixed cost included`,
+    });
+  }
+  return rows;
 }

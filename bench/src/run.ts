@@ -14,6 +14,12 @@ import { CpuLayout, LoadCheck, pinProcess, planLayout } from './layout';
 import { HttpClient, LoadFigures, PageView, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { cpuMs, load, peakRssMb, rssMb } from './proc';
+import {
+  BackendEntry,
+  BuildMode,
+  productionEntry,
+  transformEntry,
+} from './production';
 import { BenchPrometheus } from './prometheus';
 import { SignalsClient } from './signals';
 import type { BackendVariant, BenchComponent, ClusterInfo } from './types';
@@ -27,6 +33,9 @@ import {
 
 /** What each generated component's chain holds (the generator's defaults). */
 const CHAIN = scaleChainShape();
+
+/** Heap the simulators are given per object they hold, KiB (about 2x their use). */
+const CLUSTER_KIB_PER_OBJECT = 12;
 
 /** Cluster API requests, split the way the figures need them. */
 export interface RequestCounts {
@@ -84,6 +93,14 @@ export interface BackendFigures {
   /** V8 heap in use when warm and idle, after a full collection, MiB. */
   heapIdleMb: number;
   /**
+   * The rest of the idle process's memory as Node.js sees it, MiB: the V8
+   * heap reserved (`heapTotal`) and memory outside it (`external`, of which
+   * `arrayBuffers`: buffers of sockets and bodies).
+   */
+  heapTotalIdleMb?: number;
+  externalIdleMb?: number;
+  arrayBuffersIdleMb?: number;
+  /**
    * CPU used with no page views once every entity has been viewed (watch
    * events, live updates), ms per second; and the simulators' meanwhile.
    */
@@ -129,6 +146,11 @@ export interface RunFigures {
   options: BenchOptions;
   /** Which cores the processes ran on. */
   layout: CpuLayout;
+  /**
+   * How every backend of the run was built and started (figures recorded
+   * before this field existed were all `transform`).
+   */
+  build: BuildMode;
   /** The load before the run; `busy` runs ran only with --force. */
   loadCheck?: LoadCheck;
   startedAt: string;
@@ -138,6 +160,13 @@ export interface RunFigures {
   /** The backend with neither plugin, idle. */
   baseline?: { rssMb: number; heapMb: number };
   sizes: SizeFigures[];
+  /** Memory per 1,000 cluster objects (derived, see report.ts). */
+  memoryPerThousandObjects?: Array<{
+    label: string;
+    stock?: number;
+    mesh?: number;
+    note: string;
+  }>;
 }
 
 function sleep(ms: number) {
@@ -184,6 +213,7 @@ export class BenchRun {
   readonly figures: RunFigures;
   private readonly outDir: string;
   private readonly token = randomBytes(24).toString('hex');
+  private entry?: BackendEntry;
 
   constructor(
     private readonly options: BenchOptions,
@@ -201,6 +231,7 @@ export class BenchRun {
     this.figures = {
       options,
       layout,
+      build: options.build,
       ...(loadCheck && { loadCheck }),
       startedAt: new Date().toISOString(),
       loadAvgStart: load(),
@@ -209,6 +240,10 @@ export class BenchRun {
   }
 
   async run(): Promise<RunFigures> {
+    this.entry =
+      this.options.build === 'production'
+        ? productionEntry(log)
+        : transformEntry();
     if (this.options.baseline) {
       this.figures.baseline = await this.baseline();
     }
@@ -248,6 +283,7 @@ export class BenchRun {
           : []),
       ],
       maxSockets: Math.max(...this.options.concurrency) * 2,
+      entry: this.entry,
     });
   }
 
@@ -274,6 +310,14 @@ export class BenchRun {
       name: 'clusters',
       module: require.resolve('./clustersProcess'),
       logFile: path.join(this.outDir, `clusters-${size}.log`),
+      // The simulators keep whole objects (3 x 108,511 objects: 2.1 GB of
+      // RSS); Node's default heap limit depends on the machine's memory.
+      execArgv: [
+        `--max-old-space-size=${Math.max(
+          4096,
+          Math.ceil((size * o.clusters * CLUSTER_KIB_PER_OBJECT) / 1024),
+        )}`,
+      ],
     });
     try {
       if (this.figures.layout.clusterCpus) {
@@ -451,9 +495,20 @@ export class BenchRun {
       }
       await sleep(o.smoke ? 200 : 2000);
       const rssIdleMb = rssMb(child.pid);
-      const heapIdleMb =
-        (await child.call<NodeJS.MemoryUsage>('memory')).heapUsed / 2 ** 20;
-
+      const idleMemory = await child.call<NodeJS.MemoryUsage>('memory');
+      const heapIdleMb = idleMemory.heapUsed / 2 ** 20;
+      log(
+        `${variant}: idle RSS ${rssIdleMb.toFixed(
+          0,
+        )} MiB, heap used ${heapIdleMb.toFixed(0)} of ${(
+          idleMemory.heapTotal /
+          2 ** 20
+        ).toFixed(0)} MiB, external ${(idleMemory.external / 2 ** 20).toFixed(
+          0,
+        )} MiB (array buffers ${(idleMemory.arrayBuffers / 2 ** 20).toFixed(
+          0,
+        )} MiB)`,
+      );
       const levels: LoadLevel[] = [];
       for (const concurrency of o.concurrency) {
         if (o.warmupS > 0) {
@@ -561,6 +616,13 @@ export class BenchRun {
               problems,
             );
 
+      if (o.heapSnapshot) {
+        // Last, so that the pause of writing it times nothing.
+        const file = path.join(this.outDir, `${variant}-${size}.heapsnapshot`);
+        log(`${variant}: writing a heap snapshot to ${file}`);
+        await child.call('heapSnapshot', file);
+      }
+
       return {
         variant,
         startMs,
@@ -569,6 +631,9 @@ export class BenchRun {
         warm,
         rssIdleMb,
         heapIdleMb,
+        heapTotalIdleMb: idleMemory.heapTotal / 2 ** 20,
+        externalIdleMb: idleMemory.external / 2 ** 20,
+        arrayBuffersIdleMb: idleMemory.arrayBuffers / 2 ** 20,
         backgroundCpuMsPerS,
         clusterBackgroundCpuMsPerS,
         rssPeakMb: Math.max(peak, peakRssMb(child.pid)),

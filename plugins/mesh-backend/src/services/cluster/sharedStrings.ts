@@ -1,8 +1,11 @@
 /*
  * Strings shared between cached objects: label keys and values,
  * namespaces, images, condition types and timestamps repeat across
- * thousands of objects, and JSON.parse gives each its own copy.
+ * thousands of objects, and JSON.parse gives each its own copy. The same
+ * walk puts every object on the hidden class of its shape
+ * (`sharedShapes.ts`).
  */
+import { withSharedShape } from './sharedShapes';
 
 /** Most distinct short strings kept for sharing. */
 const INTERN_LIMIT = 200_000;
@@ -25,8 +28,10 @@ function intern(value: string): string {
 }
 
 /**
- * Replaces repeated strings of a parsed object, in place, with one shared
- * copy (values under `UNIQUE_KEYS` excepted).
+ * Replaces repeated strings of a parsed object with one shared copy
+ * (values under `UNIQUE_KEYS` excepted), in place, and returns it with
+ * each plain object rebuilt on its shape's hidden class: use the value
+ * returned.
  */
 export function shareStrings(value: any, key?: string): any {
   if (typeof value === 'string') {
@@ -42,6 +47,7 @@ export function shareStrings(value: any, key?: string): any {
     for (const k of Object.keys(value)) {
       value[k] = shareStrings(value[k], k);
     }
+    return withSharedShape(value);
   }
   return value;
 }

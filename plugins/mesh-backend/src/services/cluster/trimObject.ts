@@ -11,7 +11,8 @@
  * kind, the size limits of `limits.ts` apply: over-long strings are cut
  * (saying so), and an object over the per-object budget loses its
  * annotations, then its spec and status (a problem of the object).
- * Repeated strings are shared (`sharedStrings.ts`).
+ * Repeated strings are shared (`sharedStrings.ts`), and objects of the
+ * same shape share one hidden class (`sharedShapes.ts`).
  */
 
 import type { KubeObject, WatchedKind } from '@mesh-chain/plugin-mesh-common';
@@ -241,7 +242,7 @@ export function keepChainFields(
     isPlainObject(spec) ? spec : undefined,
     isPlainObject(status) ? status : undefined,
   );
-  const object: KubeObject = {
+  const trimmed: KubeObject = {
     apiVersion:
       typeof raw.apiVersion === 'string' ? raw.apiVersion : defaults.apiVersion,
     kind: typeof raw.kind === 'string' ? raw.kind : defaults.kind,
@@ -269,8 +270,8 @@ export function keepChainFields(
     ...(fields.spec !== undefined && { spec: fields.spec }),
     ...(fields.status !== undefined && { status: fields.status }),
   };
-  problems.push(...boundObject(object));
-  shareStrings(object);
+  problems.push(...boundObject(trimmed));
+  const object: KubeObject = shareStrings(trimmed);
   return problems.length
     ? { object, problem: problems.join(', ') }
     : { object };
