@@ -1,34 +1,47 @@
 #!/usr/bin/env bash
 # script/test install: the packages as a platform team installs them. Builds
-# and packs each publishable package, creates a fresh app with the
-# @backstage/create-app of the release we pin (backstage.json), bumps it to
-# that release, follows each package README's "Install" section
-# (script/lib/install/readme-steps.mjs runs its commands and edits), checks
-# that no @backstage package our packages use is installed twice, type-checks
-# the README's legacy EntityPage.tsx, then starts the app against the demo
-# clusters (free ports, a throw-away directory) and checks it in Chromium:
-# the Service Mesh tab, the overview card, the template and its actions.
+# and packs each publishable package once, then for each supported Backstage
+# release (the variants below) creates a fresh app with @backstage/create-app,
+# bumps it to that release with `backstage-cli versions:bump`, follows each
+# package README's "Install" section (script/lib/install/readme-steps.mjs runs
+# its commands and edits), checks that no @backstage package our packages use
+# is installed twice, type-checks the README's legacy EntityPage.tsx, then
+# starts the app against the demo clusters (free ports, a throw-away
+# directory) and checks it in Chromium: the Service Mesh tab, the overview
+# card, the template and its actions.
 #
+# The variants:
+#   pinned  the release the repository is on (backstage.json); its manifest
+#           is the root package.json's resolutions.
+#   newest  the newest release on the registry, recorded in
+#           script/lib/install/newest-release.json (each @backstage package at
+#           its `latest` dist-tag, made by newest-manifest.mjs: see there).
+#           Each run says when the registry has moved past it.
+#
+# MESH_INSTALL_VARIANTS=pinned (or newest) runs one variant;
 # MESH_INSTALL_NO_SERVER=1 stops before the servers (packing, install,
 # duplicates, legacy tsc); MESH_INSTALL_KEEP=1 keeps the directory of a
 # failed run.
-# Cached in ~/.cache/mesh-chain/install: the tarballs (while the packages'
-# sources do not change), Yarn's package cache, the app create-app writes. Nothing is left in the repository or in .demo/.
+# Cached in ~/.cache/mesh-chain/install, shared by the variants: the tarballs
+# (while the packages' sources do not change), Yarn's package cache, the
+# output of create-app; and per variant the app bumped to its release.
+# Nothing is left in the repository or in .demo/.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$ROOT/script/lib/demo.sh"
 cd "$ROOT"
 
 CREATE_APP_VERSION=0.9.2
-RELEASE="$(node -p 'require("./backstage.json").version')"
+PINNED_RELEASE="$(node -p 'require("./backstage.json").version')"
+NEWEST_MANIFEST="$ROOT/script/lib/install/newest-release.json"
+read -r -a VARIANTS <<< "${MESH_INSTALL_VARIANTS:-pinned newest}"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/mesh-chain/install"
 PACKAGES=(plugins/mesh-common plugins/mesh-node plugins/mesh plugins/mesh-backend plugins/scaffolder-backend-module-mesh)
 # The READMEs whose Install sections an app follows, in the order a user would.
 READMES=(plugins/mesh-backend/README.md plugins/scaffolder-backend-module-mesh/README.md plugins/mesh/README.md)
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mesh-install-test.XXXXXX")"
-APP="$WORK/app"
-mkdir -p "$CACHE" "$WORK/tarballs" "$WORK/screenshots"
+mkdir -p "$CACHE" "$WORK/tarballs"
 # The app's own Yarn (its .yarn/releases) keeps its package cache here.
 export YARN_GLOBAL_FOLDER="$CACHE/yarn"
 export YARN_ENABLE_GLOBAL_CACHE=1
@@ -42,7 +55,8 @@ cleanup() {
   stop_app
   stop_pids
   if [ -z "$passed" ]; then
-    [ -f "$WORK/app.log" ] && { log "The last lines of the app's log:"; tail -40 "$WORK/app.log" | cut -c1-600 >&2; }
+    local app_log="${VWORK:-$WORK}/app.log"
+    [ -f "$app_log" ] && { log "The last lines of the app's log:"; tail -40 "$app_log" | cut -c1-600 >&2; }
     if [ -n "${MESH_INSTALL_KEEP:-}" ]; then log "Kept $WORK"; return; fi
   fi
   rm -rf "$WORK"
@@ -92,38 +106,55 @@ build_and_pack() {
   done
 }
 
+# The output of `npx @backstage/create-app` (no install), shared by the
+# variants; cached per create-app version.
+create_app() {
+  local cached="$CACHE/create-app-$CREATE_APP_VERSION"
+  if [ ! -f "$cached/.complete" ]; then
+    log "npx @backstage/create-app@$CREATE_APP_VERSION"
+    rm -rf "$cached" "$cached.tmp" "$WORK/created"
+    (cd "$WORK" && BACKSTAGE_APP_NAME=mesh-install-test \
+      npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$WORK/created" --skip-install </dev/null >"$WORK/create-app.log" 2>&1) ||
+      { cat "$WORK/create-app.log" >&2; return 1; }
+    cp -a "$WORK/created" "$cached.tmp" && touch "$cached.tmp/.complete" && mv "$cached.tmp" "$cached"
+  fi
+  cp -a "$cached" "$APP" && rm "$APP/.complete"
+}
+
 # The app as the README's first steps leave it: create-app's output, brought
-# to the release we pin with `yarn backstage-cli versions:bump --release
-# $RELEASE` (which installs). Cached per create-app version and release, with
-# its node_modules (a cold install takes minutes, its native addons most).
+# to the variant's release with `yarn backstage-cli versions:bump --release
+# $RELEASE` (which installs). Cached per create-app version, release and
+# variant, with its node_modules (a cold install takes minutes, its native
+# addons most); a variant's older apps are dropped.
 prepare_app() {
-  local cached="$CACHE/app-$CREATE_APP_VERSION-$RELEASE-pinned"
+  local cached="$CACHE/app-$CREATE_APP_VERSION-$RELEASE-$VARIANT"
   if [ -f "$cached/.complete" ]; then
-    log "The app create-app $CREATE_APP_VERSION wrote, bumped to $RELEASE: from the cache"
-    cp -a "$cached" "$APP"
+    log "[$VARIANT] The app create-app $CREATE_APP_VERSION wrote, bumped to $RELEASE: from the cache"
+    cp -a "$cached" "$APP" && rm "$APP/.complete"
     return
   fi
-  log "npx @backstage/create-app@$CREATE_APP_VERSION"
-  (cd "$WORK" && BACKSTAGE_APP_NAME=mesh-install-test \
-    npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$APP" --skip-install </dev/null >"$WORK/create-app.log" 2>&1) ||
-    { cat "$WORK/create-app.log" >&2; return 1; }
+  create_app
   bump_app
-  rm -rf "$cached" "$cached.tmp"
+  rm -rf "$CACHE"/app-*-"$VARIANT" "$CACHE"/app-*-"$VARIANT".tmp
   cp -a "$APP" "$cached.tmp" && touch "$cached.tmp/.complete" && mv "$cached.tmp" "$cached"
 }
 
 # The README's first step: bring the app to one release. Users run
 # `yarn backstage-cli versions:bump --release $RELEASE`, which reads the
 # release manifest from versions.backstage.io; where that host is out of
-# reach the manifest is made from the root package.json's resolutions (the
-# same release, pinned there) and handed over as BACKSTAGE_MANIFEST_FILE.
-bump_app() {
+# reach the manifest is handed over as BACKSTAGE_MANIFEST_FILE: for the pinned
+# release made from the root package.json's resolutions (the same release,
+# pinned there), for the newest script/lib/install/newest-release.json.
+pinned_manifest() {
   node -e '
     const r = require(process.argv[1]).resolutions;
     const packages = Object.entries(r).filter(([n]) => n.startsWith("@backstage/")).map(([name, version]) => ({ name, version }));
     require("fs").writeFileSync(process.argv[2], JSON.stringify({ releaseVersion: process.argv[3], packages }));
-  ' "$ROOT/package.json" "$WORK/manifest.json" "$RELEASE"
-  log "backstage-cli versions:bump --release $RELEASE, and its yarn install (in the app)"
+  ' "$ROOT/package.json" "$1" "$PINNED_RELEASE"
+}
+
+bump_app() {
+  log "[$VARIANT] backstage-cli versions:bump --release $RELEASE, and its yarn install (in the app)"
   # The app's own CLI is not installed yet (create-app --skip-install, so that
   # the app is installed once); the repository's is the same version. The
   # bump's own `yarn install` drops every npm_* variable, npm_config_nodedir
@@ -134,17 +165,17 @@ bump_app() {
   # at all. An app on a release has each @backstage package at that release's
   # version, as the Backstage Yarn plugin (`backstage:^`, which needs
   # versions.backstage.io) pins them: the manifest's versions as resolutions.
-  (cd "$APP" && BACKSTAGE_MANIFEST_FILE="$WORK/manifest.json" \
-    "$ROOT/node_modules/.bin/backstage-cli" versions:bump --release "$RELEASE" --skip-install >"$WORK/bump.log" 2>&1 &&
+  (cd "$APP" && BACKSTAGE_MANIFEST_FILE="$MANIFEST" \
+    "$ROOT/node_modules/.bin/backstage-cli" versions:bump --release "$RELEASE" --skip-install >"$VWORK/bump.log" 2>&1 &&
     node -e '
       const fs = require("fs");
       const { packages } = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
       const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
       pkg.resolutions = { ...pkg.resolutions, ...Object.fromEntries(packages.map(p => [p.name, p.version])) };
       fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n");
-    ' "$WORK/manifest.json" &&
-    yarn install >>"$WORK/bump.log" 2>&1) ||
-    { tail -40 "$WORK/bump.log" >&2; return 1; }
+    ' "$MANIFEST" &&
+    yarn install >>"$VWORK/bump.log" 2>&1) ||
+    { tail -40 "$VWORK/bump.log" >&2; return 1; }
 }
 
 # Points @mesh-chain/* at the tarballs (they stand in for the registry),
@@ -180,7 +211,7 @@ check_legacy_entity_page() {
       packages/app/src/components/catalog/EntityPage.tsx | tail -n +2
     echo 'export { serviceEntityPage };'
   } > "$file"
-  log "yarn tsc in the app, with the README's legacy EntityPage.tsx"
+  log "[$VARIANT] yarn tsc in the app, with the README's legacy EntityPage.tsx"
   (cd "$APP" && yarn tsc)
 }
 
@@ -206,12 +237,12 @@ YAML
     const checkout = docs.find(d => d && d.kind === "Component" && d.metadata.name === "checkout");
     delete checkout.spec.system;
     fs.writeFileSync(process.argv[2], YAML.stringify(checkout));
-  ' "$ROOT/examples/entities.yaml" "$WORK/checkout.yaml"
-  printf 'catalog:\n  locations:\n    - type: file\n      target: %s\n' "$WORK/checkout.yaml" > "$WORK/catalog.yaml"
-  node "$ROOT/script/lib/install/readme-steps.mjs" - --merge-yaml "$APP/app-config.yaml" "$WORK/catalog.yaml"
-  log "yarn start (app on :$fe, backend on :$be)"
+  ' "$ROOT/examples/entities.yaml" "$VWORK/checkout.yaml"
+  printf 'catalog:\n  locations:\n    - type: file\n      target: %s\n' "$VWORK/checkout.yaml" > "$VWORK/catalog.yaml"
+  node "$ROOT/script/lib/install/readme-steps.mjs" - --merge-yaml "$APP/app-config.yaml" "$VWORK/catalog.yaml"
+  log "[$VARIANT] yarn start (app on :$fe, backend on :$be)"
   (cd "$APP" && K8S_URL="https://127.0.0.1:$MESH_DEMO_DEV_PORT" K8S_TOKEN=demo-viewer-token \
-    K8S_CA_FILE="$MESH_DEMO_DIR/ca.crt" BROWSER=none setsid yarn start >"$WORK/app.log" 2>&1) &
+    K8S_CA_FILE="$MESH_DEMO_DIR/ca.crt" BROWSER=none setsid yarn start >"$VWORK/app.log" 2>&1) &
   app_pgid=$!
   local attempt
   for attempt in $(seq 1 360); do
@@ -226,37 +257,82 @@ YAML
 # A backend that starts but logs a failed plugin (mixed releases, a missing
 # service) is a failed install.
 check_backend_log() {
-  if grep -E "startup failed|addWebSocketHandler is not a function|events backend not found|Failed to|Error:" "$WORK/app.log" \
-    | grep -v '"level":"debug"' | grep -v 'deprecat' >"$WORK/log-problems.txt"; then
-    log "The app's log has errors:"
-    cut -c1-400 "$WORK/log-problems.txt" | head -20 >&2
+  if grep -E "startup failed|addWebSocketHandler is not a function|events backend not found|Failed to|Error:" "$VWORK/app.log" \
+    | grep -v '"level":"debug"' | grep -v 'deprecat' >"$VWORK/log-problems.txt"; then
+    log "[$VARIANT] The app's log has errors:"
+    cut -c1-400 "$VWORK/log-problems.txt" | head -20 >&2
     return 1
   fi
+}
+
+# The variant's release and manifest (RELEASE, MANIFEST), and its own
+# directory VWORK with the app in VWORK/app.
+select_variant() {
+  VARIANT="$1"
+  VWORK="$WORK/$VARIANT"
+  APP="$VWORK/app"
+  mkdir -p "$VWORK/screenshots"
+  case "$VARIANT" in
+    pinned)
+      RELEASE="$PINNED_RELEASE"
+      MANIFEST="$VWORK/manifest.json"
+      pinned_manifest "$MANIFEST" ;;
+    newest)
+      MANIFEST="$NEWEST_MANIFEST"
+      RELEASE="$(node -p 'require(process.argv[1]).releaseVersion' "$MANIFEST")"
+      node "$ROOT/script/lib/install/newest-manifest.mjs" check "$MANIFEST" ;;
+    *) log "Unknown variant '$VARIANT' (pinned, newest)"; return 1 ;;
+  esac
+}
+
+# The app on the variant's release with the packages installed as the
+# READMEs say: no duplicate, the legacy EntityPage.tsx compiles.
+install_variant() {
+  local t0=$SECONDS
+  prepare_app
+  install_packages
+  log "[$VARIANT] Installed on release $RELEASE in $((SECONDS - t0))s"
+  node "$ROOT/script/lib/install/check-duplicates.cjs" "$APP"
+  check_legacy_entity_page
+}
+
+# The app started against demo clusters of its own and checked in Chromium;
+# what it started is stopped again.
+check_variant() {
+  local t0=$SECONDS
+  MESH_DEMO_DIR="$VWORK/demo"
+  demo_dir_prepare
+  MESH_DEMO_DEV_PORT="$(free_port)" MESH_DEMO_PROD_PORT="$(free_port)" \
+    MESH_DEMO_DEV_METRICS_PORT="$(free_port)" MESH_DEMO_PROD_METRICS_PORT="$(free_port)" demo_clusters_start
+  start_app
+  node "$ROOT/script/lib/install/check-app.cjs" "$APP_URL" "$VWORK/screenshots"
+  check_backend_log
+  stop_app
+  stop_pids
+  pids=()
+  log "[$VARIANT] The app on release $RELEASE passed in Chromium in $((SECONDS - t0))s"
 }
 
 t0=$SECONDS
 build_and_pack
 log "Packed in $((SECONDS - t0))s"
-prepare_app
-install_packages
-log "Installed in $((SECONDS - t0))s"
-node "$ROOT/script/lib/install/check-duplicates.cjs" "$APP"
-check_legacy_entity_page
-if [ -n "${MESH_INSTALL_NO_SERVER:-}" ]; then passed=1; exit 0; fi
-
 # Servers run one at a time on this machine: callers hold /tmp/e2e.lock
 # (`flock /tmp/e2e.lock script/test install`); MESH_INSTALL_LOCK=1 takes it
-# here instead, only for the part that starts servers.
-if [ -n "${MESH_INSTALL_LOCK:-}" ]; then
-  log "Waiting for /tmp/e2e.lock"
-  exec 9>/tmp/e2e.lock
-  flock 9
-fi
-MESH_DEMO_DIR="$WORK/demo"
-demo_dir_prepare
-MESH_DEMO_DEV_PORT="$(free_port)" MESH_DEMO_PROD_PORT="$(free_port)" demo_clusters_start
-start_app
-node "$ROOT/script/lib/install/check-app.cjs" "$APP_URL" "$WORK/screenshots"
-check_backend_log
-log "The app passed in $((SECONDS - t0))s"
+# here instead, only while a variant's servers run.
+for variant in "${VARIANTS[@]}"; do
+  select_variant "$variant"
+  install_variant
+  if [ -z "${MESH_INSTALL_NO_SERVER:-}" ]; then
+    if [ -n "${MESH_INSTALL_LOCK:-}" ]; then
+      log "Waiting for /tmp/e2e.lock"
+      exec 9>/tmp/e2e.lock
+      flock 9
+    fi
+    check_variant
+    if [ -n "${MESH_INSTALL_LOCK:-}" ]; then exec 9>&-; fi
+  fi
+  # Each variant's app is copied from the cache: this one is no longer needed.
+  rm -rf "$APP"
+done
+log "Passed on ${VARIANTS[*]} in $((SECONDS - t0))s"
 passed=1
