@@ -41,6 +41,7 @@ import { ApplyTarget, readApplyTargets } from '../cluster/targets';
 import { checkDns1123Label } from '../lib/formats';
 import { isNamespacedKind, KubeObject } from '../lib/models';
 import { declaredAs, parseInput, z as zod, Zod } from '../lib/zod';
+import { objectRefFields } from './objectRefFields';
 import { examples } from './applyChain.examples';
 import type { ApplyChainInput, ApplyChainOutput } from './types';
 
@@ -112,10 +113,7 @@ const outputSchema = (z: Zod) =>
       results: z
         .array(
           z.object({
-            apiVersion: z.string().describe('API version.'),
-            kind: z.string().describe('Kind.'),
-            namespace: z.string().optional().describe('Namespace.'),
-            name: z.string().describe('Name.'),
+            ...objectRefFields(z),
             result: z
               .string()
               .describe(

@@ -17,6 +17,7 @@ import { checkChainSpec } from '../chain/spec';
 import { chainSpecFields } from '../chain/spec/chainSpecSchema';
 import { formatProblems, validateManifests } from '../chain/validate';
 import { declaredAs, parseInput, z as zod, Zod } from '../lib/zod';
+import { objectRefFields } from './objectRefFields';
 import { examples } from './renderChain.examples';
 import type { RenderChainInput, RenderChainOutput } from './types';
 
@@ -54,10 +55,7 @@ const outputSchema = (z: Zod) =>
       objects: z
         .array(
           z.object({
-            apiVersion: z.string().describe('API version.'),
-            kind: z.string().describe('Kind.'),
-            namespace: z.string().optional().describe('Namespace.'),
-            name: z.string().describe('Name.'),
+            ...objectRefFields(z),
           }),
         )
         .describe('The rendered objects, in apply order.'),

@@ -52,14 +52,19 @@ type CheckState =
   | { status: 'failed'; message: string }
   | { status: 'no-template' };
 
-function FindingItem(props: { finding: ChainFinding }) {
+/** The tab's diagnostic list styles with the field's own on top. */
+function useFieldClasses() {
   const listClasses = useDiagnosticListStyles();
   const own = useStyles();
-  const classes = {
+  return {
     ...listClasses,
     ...own,
     list: `${listClasses.list} ${own.list}`,
   };
+}
+
+function FindingItem(props: { finding: ChainFinding }) {
+  const classes = useFieldClasses();
   const { finding: f } = props;
   const blocks = refusesRun(f);
   return (
@@ -103,13 +108,7 @@ function FindingItem(props: { finding: ChainFinding }) {
 }
 
 function CheckResult(props: { result: MeshCheckResponse }) {
-  const listClasses = useDiagnosticListStyles();
-  const own = useStyles();
-  const classes = {
-    ...listClasses,
-    ...own,
-    list: `${listClasses.list} ${own.list}`,
-  };
+  const classes = useFieldClasses();
   const { result } = props;
   const where =
     result.checkedAgainst === 'cluster'
@@ -157,13 +156,7 @@ function CheckResult(props: { result: MeshCheckResponse }) {
 export function MeshChainCheckField(
   props: FieldExtensionComponentProps<string[], MeshChainCheckUiOptions>,
 ) {
-  const listClasses = useDiagnosticListStyles();
-  const own = useStyles();
-  const classes = {
-    ...listClasses,
-    ...own,
-    list: `${listClasses.list} ${own.list}`,
-  };
+  const classes = useFieldClasses();
   const { name, formData, onChange, formContext, uiSchema, schema } = props;
   const apis = useApiHolder();
   const api = useMemo(() => meshApiOf(apis), [apis]);
