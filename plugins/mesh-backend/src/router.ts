@@ -9,9 +9,11 @@ import {
 } from '@mesh-chain/plugin-mesh-common';
 import type { MeshUserAuth } from '@mesh-chain/plugin-mesh-node';
 import type { Router } from 'express';
+import { sendChainAnswer } from './chainAnswer';
 import { addChangeRoutes, checkChangeRequest } from './changeRoutes';
 import { createOpenApiRouter } from './schema/openapi.generated';
 import type { ClusterDataService } from './services/cluster/ClusterDataService';
+import { EncodedAnswers } from './services/chains/EncodedAnswers';
 import type { ChangeService } from './services/changes/ChangeService';
 import type { LiveUpdates } from './services/live/LiveUpdates';
 import { MeshAccess, parseEntityParts } from './services/MeshAccess';
@@ -66,6 +68,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const router = await createOpenApiRouter({
     middleware: [parseJsonBody, checkRouteRequest, checkChangeRequest],
   });
+  const encoded = new EncodedAnswers();
 
   router.get('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -115,10 +118,10 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     // The revision is a hash of the content (timestamps aside): a weak ETag
     // that also spares express from hashing the body.
     res.setHeader('etag', `W/"${response.revision}"`);
-    const json = chains.serialize(body as typeof response);
-    res.type('application/json');
-    res.setHeader('content-length', Buffer.byteLength(json));
-    res.end(json);
+    sendChainAnswer(req, res, body as typeof response, {
+      encoded,
+      serialize: answer => chains.serialize(answer),
+    });
   });
 
   router.get('/entities/:kind/:namespace/:name/object', async (req, res) => {

@@ -63,7 +63,7 @@ export class CachedChains {
     const memo = this.memoized(cluster.name, snapshot, target);
     const chain = assemble(summary, memo.resolved, snapshot, status);
     this.serializer.remember(chain, memo.json);
-    return { chain, hash: clusterHash(memo.hash, snapshot, status) };
+    return { chain, hash: clusterHash(memo.hash, chain, status) };
   }
 
   /** The memoized chain, or the chain resolved now (and what it read). */

@@ -80,13 +80,10 @@ export class DirectChains {
         result = await this.data.readDirect(cluster, userAuth, next, result);
       }
     }
+    const chain = assemble(summary, resolved, result.snapshot, CURRENT);
     return {
-      chain: assemble(summary, resolved, result.snapshot, CURRENT),
-      hash: clusterHash(
-        sha(JSON.stringify(resolved)),
-        result.snapshot,
-        CURRENT,
-      ),
+      chain,
+      hash: clusterHash(sha(JSON.stringify(resolved)), chain, CURRENT),
     };
   }
 }

@@ -39,19 +39,23 @@ export function errorHash(error: ClusterError): string {
 /** The hash of a cluster whose cache is still loading. */
 export const SYNCING_HASH = sha('syncing');
 
-/** What a page shows of a cluster: its chain, and how current it is. */
+/**
+ * What a page shows of a cluster: its chain, and how current it is; `seen`
+ * is what the answer says of the cluster (the snapshot's, as `assemble`
+ * copied it: a cache snapshot computes these on every read).
+ */
 export function clusterHash(
   resolvedHash: string,
-  snapshot: ClusterSnapshot,
+  seen: Pick<ClusterSnapshot, 'istio' | 'gatewayApi' | 'warnings'>,
   status: ClusterStatus,
 ): string {
   return sha(
     [
       resolvedHash,
-      snapshot.istio,
-      snapshot.gatewayApi,
+      seen.istio,
+      seen.gatewayApi,
       `${status.state}|${status.reason ?? ''}|${status.since ?? ''}`,
-      ...snapshot.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
+      ...seen.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
     ].join('\n'),
   );
 }

@@ -230,7 +230,9 @@ export async function prepareChange(
   audit: ChangeAudit,
 ): Promise<PreparedChange> {
   const request = parseChangeRequest(call.body);
-  const entity = await deps.access.entityFor(call.entity, call.credentials);
+  const entity = await deps.access.entityFor(call.entity, call.credentials, {
+    fresh: true,
+  });
   const entityRef = stringifyEntityRef(entity);
   const canForce = await authorize(deps, entity, call.credentials);
   const target = getMeshEntityTarget(entity);

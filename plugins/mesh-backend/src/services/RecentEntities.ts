@@ -1,0 +1,119 @@
+/*
+ * The catalog's answer to "this caller reads this entity", kept for a few
+ * seconds per caller and entity: one page asks for the same entity several
+ * times in a moment (the cluster list, the chain, an object's YAML, a
+ * simulation), and each catalog lookup is a request to the catalog (on
+ * behalf of the caller: a token, the catalog's own permission check, a
+ * database query). Kept per caller, never shared: what one caller may read
+ * says nothing about another. Only entities found are kept (an entity just
+ * registered or just granted shows at once); one the caller lost access to
+ * (or that changed) is served for at most the TTL.
+ */
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+
+/** How long a caller's catalog answer for an entity is kept (ms). */
+export const RECENT_ENTITY_TTL_MS = 3_000;
+
+interface Entry {
+  at: number;
+  entity: Promise<Entity | undefined>;
+}
+
+/**
+ * Who the catalog answered: the user, or the calling service. Other
+ * principals are not kept.
+ */
+export function callerKey(
+  credentials: BackstageCredentials,
+): string | undefined {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return `user\u0000${principal.userEntityRef}`;
+  }
+  if (principal.type === 'service' && principal.subject) {
+    return `service\u0000${principal.subject}`;
+  }
+  return undefined;
+}
+
+/** Options of {@link RecentEntities}. */
+export interface RecentEntitiesOptions {
+  ttlMs?: number;
+  /** Answers kept at most (the oldest go first). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+/** Catalog answers per caller and entity reference, for `ttlMs`. */
+export class RecentEntities {
+  private readonly entries = new Map<string, Entry>();
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: RecentEntitiesOptions = {}) {
+    this.ttlMs = options.ttlMs ?? RECENT_ENTITY_TTL_MS;
+    this.maxEntries = options.maxEntries ?? 2_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The entity `ref` as the catalog gave it to this caller in the last
+   * `ttlMs` (or is giving it now), else `load()`'s answer.
+   */
+  async get(
+    credentials: BackstageCredentials,
+    ref: string,
+    load: () => Promise<Entity | undefined>,
+  ): Promise<Entity | undefined> {
+    const caller = callerKey(credentials);
+    if (!caller) {
+      return load();
+    }
+    const key = `${caller}\u0000${ref}`;
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < this.ttlMs) {
+      return hit.entity;
+    }
+    const entry: Entry = { at: now, entity: load() };
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.evict(now);
+    try {
+      const entity = await entry.entity;
+      if (!entity) {
+        this.forget(key, entry);
+      }
+      return entity;
+    } catch (error) {
+      this.forget(key, entry);
+      throw error;
+    }
+  }
+
+  private forget(key: string, entry: Entry) {
+    if (this.entries.get(key) === entry) {
+      this.entries.delete(key);
+    }
+  }
+
+  /** Drops the expired answers, then the oldest beyond `maxEntries`. */
+  private evict(now: number) {
+    for (const [key, entry] of this.entries) {
+      if (now - entry.at < this.ttlMs && this.entries.size <= this.maxEntries) {
+        break;
+      }
+      this.entries.delete(key);
+    }
+  }
+}
