@@ -170,10 +170,32 @@ prepare_app() {
   fi
   find "$CACHE" -maxdepth 1 -name "app-*-$VARIANT*" -exec rm -rf {} +
   create_app "$APP"
+  timed "node_modules from another release's app" seed_node_modules
   timed "versions:bump and its yarn install" bump_app
   (cd "$APP" && git add -A && git -c user.name=mesh-install-test -c user.email=mesh-install-test@localhost \
     commit -q -m "versions:bump --release $RELEASE" && git tag -f mesh-prepared >/dev/null)
   touch "$APP/.complete"
+}
+
+# A first install builds every native addon again (minutes): when another
+# release's app of the same create-app version is in the cache, its
+# node_modules (with Yarn's record of what is in it and which addons it
+# built) is where this app's install starts. The install itself is a first
+# one: create-app leaves no lockfile, so everything is resolved afresh, and
+# Yarn then adds, replaces and removes packages in node_modules until they
+# match that lockfile, building only the addons that changed.
+seed_node_modules() {
+  local other dir dirs
+  for other in "$CACHE"/app-"$CREATE_APP_VERSION"-*; do
+    [ "$other" != "$APP" ] && [ -f "$other/.complete" ] && [ -f "$other/node_modules/.yarn-state.yml" ] || continue
+    log "[$VARIANT] Starting from the node_modules of $(basename "$other")"
+    mapfile -t dirs < <(cd "$other" && find . -maxdepth 3 -name node_modules -prune -print)
+    for dir in "${dirs[@]}"; do
+      mkdir -p "$APP/$(dirname "$dir")" && cp -a "$other/$dir" "$APP/$dir" || return 1
+    done
+    mkdir -p "$APP/.yarn" && cp -a "$other/.yarn/install-state.gz" "$APP/.yarn/"
+    return
+  done
 }
 
 reset_app() {
@@ -283,8 +305,10 @@ YAML
   printf 'catalog:\n  locations:\n    - type: file\n      target: %s\n' "$VWORK/checkout.yaml" > "$VWORK/catalog.yaml"
   node "$ROOT/script/lib/install/readme-steps.mjs" - --merge-yaml "$APP/app-config.yaml" "$VWORK/catalog.yaml"
   log "[$VARIANT] yarn start (app on :$fe, backend on :$be)"
+  # `exec setsid`: the background job is the new process group itself, so
+  # stop_app's kill reaches yarn start and everything it started.
   (cd "$APP" && K8S_URL="https://127.0.0.1:$MESH_DEMO_DEV_PORT" K8S_TOKEN=demo-viewer-token \
-    K8S_CA_FILE="$MESH_DEMO_DIR/ca.crt" BROWSER=none setsid yarn start >"$VWORK/app.log" 2>&1) &
+    K8S_CA_FILE="$MESH_DEMO_DIR/ca.crt" BROWSER=none exec setsid yarn start >"$VWORK/app.log" 2>&1) &
   app_pgid=$!
   local attempt
   for attempt in $(seq 1 360); do
