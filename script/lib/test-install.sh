@@ -170,32 +170,10 @@ prepare_app() {
   fi
   find "$CACHE" -maxdepth 1 -name "app-*-$VARIANT*" -exec rm -rf {} +
   create_app "$APP"
-  timed "node_modules from another release's app" seed_node_modules
   timed "versions:bump and its yarn install" bump_app
   (cd "$APP" && git add -A && git -c user.name=mesh-install-test -c user.email=mesh-install-test@localhost \
     commit -q -m "versions:bump --release $RELEASE" && git tag -f mesh-prepared >/dev/null)
   touch "$APP/.complete"
-}
-
-# A first install builds every native addon again (minutes): when another
-# release's app of the same create-app version is in the cache, its
-# node_modules (with Yarn's record of what is in it and which addons it
-# built) is where this app's install starts. The install itself is a first
-# one: create-app leaves no lockfile, so everything is resolved afresh, and
-# Yarn then adds, replaces and removes packages in node_modules until they
-# match that lockfile, building only the addons that changed.
-seed_node_modules() {
-  local other dir dirs
-  for other in "$CACHE"/app-"$CREATE_APP_VERSION"-*; do
-    [ "$other" != "$APP" ] && [ -f "$other/.complete" ] && [ -f "$other/node_modules/.yarn-state.yml" ] || continue
-    log "[$VARIANT] Starting from the node_modules of $(basename "$other")"
-    mapfile -t dirs < <(cd "$other" && find . -maxdepth 3 -name node_modules -prune -print)
-    for dir in "${dirs[@]}"; do
-      mkdir -p "$APP/$(dirname "$dir")" && cp -a "$other/$dir" "$APP/$dir" || return 1
-    done
-    mkdir -p "$APP/.yarn" && cp -a "$other/.yarn/install-state.gz" "$APP/.yarn/"
-    return
-  done
 }
 
 reset_app() {
@@ -394,7 +372,7 @@ for variant in "${VARIANTS[@]}"; do
     if [ -n "${MESH_INSTALL_LOCK:-}" ]; then
       log "Waiting for /tmp/e2e.lock"
       exec 9>/tmp/e2e.lock
-      flock 9
+      timed "waited for /tmp/e2e.lock" flock 9
     fi
     check_variant
     if [ -n "${MESH_INSTALL_LOCK:-}" ]; then exec 9>&-; fi
