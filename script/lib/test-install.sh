@@ -74,12 +74,14 @@ stop_app() {
   app_pgid=""
 }
 
-# Runs a step and logs how long it took.
+# Runs a step and logs how long it took; fails as the step does (also where
+# set -e does not apply, as in an `if`).
 timed() {
-  local what="$1" t=$SECONDS
+  local what="$1" t=$SECONDS rc=0
   shift
-  "$@"
+  "$@" || rc=$?
   log "[${VARIANT:-packages}] $what: $((SECONDS - t))s"
+  return "$rc"
 }
 
 # The cache is changed in place: one run at a time. The wait is bounded, as
