@@ -24,8 +24,10 @@
 # failed run.
 # Cached in ~/.cache/mesh-chain/install, shared by the variants: the tarballs
 # (while the packages' sources do not change), Yarn's package cache, the
-# output of create-app; and per variant the app bumped to its release.
-# Nothing is left in the repository or in .demo/.
+# output of create-app; and per variant the app bumped to its release, which
+# each run uses in place (see prepare_app). One run at a time uses the cache
+# (it waits for $CACHE/.lock). Nothing is left in the repository or in
+# .demo/.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$ROOT/script/lib/demo.sh"
@@ -41,7 +43,7 @@ PACKAGES=(plugins/mesh-common plugins/mesh-node plugins/mesh plugins/mesh-backen
 READMES=(plugins/mesh-backend/README.md plugins/scaffolder-backend-module-mesh/README.md plugins/mesh/README.md)
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mesh-install-test.XXXXXX")"
-mkdir -p "$CACHE" "$WORK/tarballs"
+mkdir -p "$CACHE"
 # The app's own Yarn (its .yarn/releases) keeps its package cache here.
 export YARN_GLOBAL_FOLDER="$CACHE/yarn"
 export YARN_ENABLE_GLOBAL_CACHE=1
@@ -57,7 +59,7 @@ cleanup() {
   if [ -z "$passed" ]; then
     local app_log="${VWORK:-$WORK}/app.log"
     [ -f "$app_log" ] && { log "The last lines of the app's log:"; tail -40 "$app_log" | cut -c1-600 >&2; }
-    if [ -n "${MESH_INSTALL_KEEP:-}" ]; then log "Kept $WORK"; return; fi
+    if [ -n "${MESH_INSTALL_KEEP:-}" ]; then log "Kept $WORK (the app is in $CACHE)"; return; fi
   fi
   rm -rf "$WORK"
 }
@@ -72,6 +74,26 @@ stop_app() {
   app_pgid=""
 }
 
+# Runs a step and logs how long it took; fails as the step does (also where
+# set -e does not apply, as in an `if`).
+timed() {
+  local what="$1" t=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  log "[${VARIANT:-packages}] $what: $((SECONDS - t))s"
+  return "$rc"
+}
+
+# The cache is changed in place: one run at a time. The wait is bounded, as
+# a caller holding /tmp/e2e.lock may be waited for by the run holding this.
+lock_cache() {
+  exec 8>"$CACHE/.lock"
+  if ! flock -n 8; then
+    log "Waiting for another install run to finish with $CACHE (up to 30 min)"
+    flock -w 1800 8 || { log "$CACHE is still in use by another run; set XDG_CACHE_HOME to use another cache"; return 1; }
+  fi
+}
+
 # What the tarballs are made of: the packages' files, the template, the
 # lockfile and the build configuration.
 sources_key() {
@@ -83,31 +105,36 @@ sources_key() {
 }
 
 # Each package built with backstage-cli and packed with yarn pack, as for
-# publishing (cached by sources_key); checks what ends up in each tarball.
+# publishing, into $CACHE/tarballs-KEY (KEY: sources_key), which the apps'
+# resolutions point at: a new build is a new path, so Yarn never takes an
+# older tarball for it. Checks what ends up in each tarball.
 build_and_pack() {
   local key dir name file
   key="$(sources_key)"
-  if [ -d "$CACHE/tarballs-$key" ]; then
+  TARBALLS="$CACHE/tarballs-$key"
+  if [ -f "$TARBALLS/.complete" ]; then
     log "Packages unchanged since the last run: reusing their tarballs"
-    cp "$CACHE/tarballs-$key"/*.tgz "$WORK/tarballs/"
   else
+    rm -rf "$TARBALLS.tmp" && mkdir -p "$TARBALLS.tmp"
     log "yarn tsc (the declarations backstage-cli package build bundles)"
     yarn tsc
     for dir in "${PACKAGES[@]}"; do
       name="$(node -p "require('./$dir/package.json').name")"
-      file="$WORK/tarballs/$(basename "$dir").tgz"
+      file="$TARBALLS.tmp/$(basename "$dir").tgz"
       log "Building and packing $name"
       (cd "$dir" && yarn backstage-cli package build >/dev/null && yarn pack --out "$file" >/dev/null)
     done
-    rm -rf "$CACHE"/tarballs-* && mkdir -p "$CACHE/tarballs-$key" && cp "$WORK/tarballs"/*.tgz "$CACHE/tarballs-$key/"
+    touch "$TARBALLS.tmp/.complete"
+    find "$CACHE" -maxdepth 1 -name 'tarballs-*' ! -name "tarballs-$key.tmp" -exec rm -rf {} +
+    mv "$TARBALLS.tmp" "$TARBALLS"
   fi
-  for file in "$WORK/tarballs"/*.tgz; do
+  for file in "$TARBALLS"/*.tgz; do
     node "$ROOT/script/lib/install/check-tarball.cjs" "$file"
   done
 }
 
 # The output of `npx @backstage/create-app` (no install), shared by the
-# variants; cached per create-app version.
+# variants; cached per create-app version. Copied to $1 (a few MB).
 create_app() {
   local cached="$CACHE/create-app-$CREATE_APP_VERSION"
   if [ ! -f "$cached/.complete" ]; then
@@ -116,27 +143,44 @@ create_app() {
     (cd "$WORK" && BACKSTAGE_APP_NAME=mesh-install-test \
       npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$WORK/created" --skip-install </dev/null >"$WORK/create-app.log" 2>&1) ||
       { cat "$WORK/create-app.log" >&2; return 1; }
-    cp -a "$WORK/created" "$cached.tmp" && touch "$cached.tmp/.complete" && mv "$cached.tmp" "$cached"
+    touch "$WORK/created/.complete" && mv "$WORK/created" "$cached"
   fi
-  cp -a "$cached" "$APP" && rm "$APP/.complete"
+  cp -a "$cached" "$1" && rm "$1/.complete"
 }
 
 # The app as the README's first steps leave it: create-app's output, brought
 # to the variant's release with `yarn backstage-cli versions:bump --release
 # $RELEASE` (which installs). Cached per create-app version, release and
-# variant, with its node_modules (a cold install takes minutes, its native
-# addons most); a variant's older apps are dropped.
+# variant with its node_modules (a cold install takes minutes, its native
+# addons most), and used in place: it is a git repository (create-app makes
+# one) whose commit `mesh-prepared` is the bumped app, so each run first puts
+# back every file but node_modules as that commit has it (the READMEs' edits,
+# the last run's package.json and yarn.lock, its app-config.local.yaml and
+# dist-types go), and the READMEs' `yarn add`s then bring node_modules in
+# line with that lockfile plus what they add, as for any user (Yarn's
+# node_modules/.yarn-state.yml says what is installed: a package the READMEs
+# no longer add, or our tarballs of the last run, are removed or replaced).
+# `.complete` says node_modules is as the last Yarn command of a run left
+# it: a run removes it before its first Yarn command and writes it back when
+# the READMEs' installs are done, so an app a run broke off in is made again.
+# A variant's older apps are dropped.
 prepare_app() {
-  local cached="$CACHE/app-$CREATE_APP_VERSION-$RELEASE-$VARIANT"
-  if [ -f "$cached/.complete" ]; then
+  APP="$CACHE/app-$CREATE_APP_VERSION-$RELEASE-$VARIANT"
+  if [ -f "$APP/.complete" ] && timed "reset the cached app to its bumped state" reset_app; then
     log "[$VARIANT] The app create-app $CREATE_APP_VERSION wrote, bumped to $RELEASE: from the cache"
-    cp -a "$cached" "$APP" && rm "$APP/.complete"
     return
   fi
-  create_app
-  bump_app
-  rm -rf "$CACHE"/app-*-"$VARIANT" "$CACHE"/app-*-"$VARIANT".tmp
-  cp -a "$APP" "$cached.tmp" && touch "$cached.tmp/.complete" && mv "$cached.tmp" "$cached"
+  find "$CACHE" -maxdepth 1 -name "app-*-$VARIANT*" -exec rm -rf {} +
+  create_app "$APP"
+  timed "versions:bump and its yarn install" bump_app
+  (cd "$APP" && git add -A && git -c user.name=mesh-install-test -c user.email=mesh-install-test@localhost \
+    commit -q -m "versions:bump --release $RELEASE" && git tag -f mesh-prepared >/dev/null)
+  touch "$APP/.complete"
+}
+
+reset_app() {
+  (cd "$APP" && git reset -q --hard mesh-prepared &&
+    git clean -q -fdx -e node_modules -e /.yarn/install-state.gz -e /.complete)
 }
 
 # The README's first step: bring the app to one release. Users run
@@ -193,7 +237,7 @@ install_packages() {
     }
     fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
     console.log(JSON.stringify(versions));
-  ' "$WORK/tarballs" "$APP")"
+  ' "$TARBALLS" "$APP")"
   local readme
   for readme in "${READMES[@]}"; do
     node "$ROOT/script/lib/install/readme-steps.mjs" "$ROOT/$readme" "$APP" "$versions"
@@ -241,8 +285,10 @@ YAML
   printf 'catalog:\n  locations:\n    - type: file\n      target: %s\n' "$VWORK/checkout.yaml" > "$VWORK/catalog.yaml"
   node "$ROOT/script/lib/install/readme-steps.mjs" - --merge-yaml "$APP/app-config.yaml" "$VWORK/catalog.yaml"
   log "[$VARIANT] yarn start (app on :$fe, backend on :$be)"
+  # `exec setsid`: the background job is the new process group itself, so
+  # stop_app's kill reaches yarn start and everything it started.
   (cd "$APP" && K8S_URL="https://127.0.0.1:$MESH_DEMO_DEV_PORT" K8S_TOKEN=demo-viewer-token \
-    K8S_CA_FILE="$MESH_DEMO_DIR/ca.crt" BROWSER=none setsid yarn start >"$VWORK/app.log" 2>&1) &
+    K8S_CA_FILE="$MESH_DEMO_DIR/ca.crt" BROWSER=none exec setsid yarn start >"$VWORK/app.log" 2>&1) &
   app_pgid=$!
   local attempt
   for attempt in $(seq 1 360); do
@@ -266,11 +312,10 @@ check_backend_log() {
 }
 
 # The variant's release and manifest (RELEASE, MANIFEST), and its own
-# directory VWORK with the app in VWORK/app.
+# directory VWORK for logs, screenshots and its demo clusters.
 select_variant() {
   VARIANT="$1"
   VWORK="$WORK/$VARIANT"
-  APP="$VWORK/app"
   mkdir -p "$VWORK/screenshots"
   case "$VARIANT" in
     pinned)
@@ -290,10 +335,12 @@ select_variant() {
 install_variant() {
   local t0=$SECONDS
   prepare_app
-  install_packages
+  rm "$APP/.complete"
+  timed "the READMEs' installs" install_packages
+  touch "$APP/.complete"
   log "[$VARIANT] Installed on release $RELEASE in $((SECONDS - t0))s"
   node "$ROOT/script/lib/install/check-duplicates.cjs" "$APP"
-  check_legacy_entity_page
+  timed "yarn tsc with the legacy EntityPage.tsx" check_legacy_entity_page
 }
 
 # The app started against demo clusters of its own and checked in Chromium;
@@ -314,6 +361,7 @@ check_variant() {
 }
 
 t0=$SECONDS
+lock_cache
 build_and_pack
 log "Packed in $((SECONDS - t0))s"
 # Servers run one at a time on this machine: callers hold /tmp/e2e.lock
@@ -326,13 +374,11 @@ for variant in "${VARIANTS[@]}"; do
     if [ -n "${MESH_INSTALL_LOCK:-}" ]; then
       log "Waiting for /tmp/e2e.lock"
       exec 9>/tmp/e2e.lock
-      flock 9
+      timed "waited for /tmp/e2e.lock" flock 9
     fi
     check_variant
     if [ -n "${MESH_INSTALL_LOCK:-}" ]; then exec 9>&-; fi
   fi
-  # Each variant's app is copied from the cache: this one is no longer needed.
-  rm -rf "$APP"
 done
 log "Passed on ${VARIANTS[*]} in $((SECONDS - t0))s"
 passed=1
