@@ -249,6 +249,36 @@ export class ClusterDataService {
   }
 
   /**
+   * Reads one object of a watched kind from its cluster (one GET): with
+   * the credential the cluster's cache uses, or the user's for clusters
+   * with `authMode: user`. `apiVersion` must be one the kind is served
+   * at (as `watchedKindOf` checks). Throws what the transport throws
+   * (`KubeStatusError` for an answer other than 2xx).
+   */
+  async readObject(
+    cluster: MeshCluster,
+    userAuth: MeshUserAuth | undefined,
+    kind: WatchedKind,
+    ref: { apiVersion: string; namespace?: string; name: string },
+  ): Promise<unknown> {
+    const info: KindInfo = WATCHED_KINDS[kind];
+    const version = ref.apiVersion.split('/').pop()!;
+    const base = info.group
+      ? `/apis/${info.group}/${encodeURIComponent(version)}`
+      : `/api/${encodeURIComponent(version)}`;
+    const scope = ref.namespace
+      ? `/namespaces/${encodeURIComponent(ref.namespace)}`
+      : '';
+    const transport = this.transportFor(
+      cluster,
+      cluster.authMode === 'user' ? userAuth : undefined,
+    );
+    return transport.getJson(
+      `${base}${scope}/${info.plural}/${encodeURIComponent(ref.name)}`,
+    );
+  }
+
+  /**
    * Reads the given kinds once with the user's credential (never cached,
    * never shared between users), in parallel, into a fresh store.
    */
