@@ -59,7 +59,7 @@ export class ClusterDataService {
     { cache: ClusterCache; signature: string }
   >();
   /** List pages being fetched and parsed at once, over all clusters. */
-  private readonly listSlots = new Semaphore(4);
+  private readonly listSlots = new Semaphore(2);
   private readonly listeners = new Set<
     (cluster: string, change: CacheChange) => void
   >();

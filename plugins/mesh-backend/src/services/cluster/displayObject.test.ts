@@ -1,5 +1,4 @@
 import { displayObject } from './displayObject';
-import { Semaphore } from './Semaphore';
 
 const defaults = { apiVersion: 'v1', kind: 'Pod' };
 
@@ -138,27 +137,5 @@ describe('displayObject', () => {
     );
     expect(odd.object!.spec).toBeUndefined();
     expect(odd.object!.metadata.labels).toEqual({});
-  });
-});
-
-describe('Semaphore', () => {
-  it('runs at most `permits` tasks at once, in order', async () => {
-    const slots = new Semaphore(2);
-    let running = 0;
-    let most = 0;
-    const order: number[] = [];
-    await Promise.all(
-      [1, 2, 3, 4, 5].map(n =>
-        slots.run(async () => {
-          running++;
-          most = Math.max(most, running);
-          order.push(n);
-          await new Promise(resolve => setTimeout(resolve, 5));
-          running--;
-        }),
-      ),
-    );
-    expect(most).toBe(2);
-    expect(order).toEqual([1, 2, 3, 4, 5]);
   });
 });
