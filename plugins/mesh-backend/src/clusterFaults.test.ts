@@ -76,14 +76,14 @@ describe('mesh backend with misbehaving clusters', () => {
       .set('backstage-mesh-auth', JSON.stringify({ google: 'user-token' }));
   }
 
-  it('cuts a 900 KB annotation, from the cache and from direct reads, so the answer stays small and says so', async () => {
+  it('cuts a 900 KB annotation in "show YAML", of cached and direct clusters alike, and the chain answer stays small', async () => {
     const normal = await get(REVIEWS);
     expect(normal.status).toBe(200);
 
     for (const api of [cached, direct]) {
       api.apply(annotatedService(900 * 1024));
     }
-    // The chain carries no copy of the objects; "show YAML" asks for one.
+    // The chain carries no copy of the objects; "show YAML" reads one.
     const blobOf = async (cluster: string) => {
       const res = await get(
         `${REVIEWS}/object?cluster=${cluster}&key=core%2FService%2Fshop%2Freviews`,
@@ -91,7 +91,7 @@ describe('mesh backend with misbehaving clusters', () => {
       return res.body.object?.metadata?.annotations?.['example.com/blob'];
     };
     await waitFor(async () => (await blobOf('cached')) !== undefined, {
-      what: 'the annotated Service in the cache',
+      what: 'the annotated Service',
     });
     for (const cluster of ['cached', 'direct']) {
       expect(await blobOf(cluster)).toBe(

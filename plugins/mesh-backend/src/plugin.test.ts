@@ -331,6 +331,62 @@ describe('mesh backend plugin', () => {
     expect((await userObject('mallory-token')).status).toBe(404);
   });
 
+  it('reads "show YAML" from the cluster with the cache\'s credential, trimmed for display; a failing cluster is a 503 naming it', async () => {
+    const object = (key: string) =>
+      get(`${REVIEWS}/object?${new URLSearchParams({ cluster: 'prod', key })}`);
+    const reads = () =>
+      prod.requests.filter(
+        r =>
+          !r.watch && r.path === '/api/v1/namespaces/shop/pods/reviews-abc-1',
+      );
+
+    const pod = await object('core/Pod/shop/reviews-abc-1');
+    expect(pod.status).toBe(200);
+    expect(reads()).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        authorization: 'Bearer prod-secret',
+      }),
+    ]);
+    // What the cache does not keep is shown: the uid, the annotations...
+    expect(pod.body.object.metadata).toMatchObject({
+      uid: 'uid-shop-reviews-abc-1',
+    });
+    // ...but never env (its values can hold secrets) or volumes.
+    expect(pod.body.object.spec.containers[0]).toEqual({
+      name: 'reviews',
+      image: 'example/reviews:1.0',
+      ports: [{ containerPort: 9080, name: 'http' }],
+    });
+    expect(pod.body.object.spec.volumes).toBeUndefined();
+
+    // A change shows at once, whatever the cache has seen.
+    prod.apply({
+      ...deployment(),
+      metadata: {
+        ...deployment().metadata,
+        annotations: { 'example.com/owner': 'team-reviews' },
+      },
+    });
+    const dep = await object('apps/Deployment/shop/reviews');
+    expect(dep.body.object.metadata.annotations).toEqual({
+      'example.com/owner': 'team-reviews',
+    });
+
+    prod.setForbidden('pods', true);
+    try {
+      const refused = await object('core/Pod/shop/reviews-abc-1');
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.message).toMatch(
+        /^The cluster 'prod' refused access reading pods \(403 Forbidden\)/,
+      );
+      expect(refused.body.error.stack).toBeUndefined();
+    } finally {
+      prod.setForbidden('pods', false);
+      prod.apply(deployment());
+    }
+  });
+
   it('answers an entity without annotations with what to add', async () => {
     const res = await get('/api/mesh/entities/component/default/bare');
     expect(res.status).toBe(200);

@@ -588,8 +588,8 @@ export interface MeshChainResponse {
 
 /**
  * `GET /api/mesh/entities/{kind}/{namespace}/{name}/object`: one object of
- * the entity's chain as the cluster holds it (what "show YAML" shows). The
- * chain answer carries no such copies, so it stays small.
+ * the entity's chain, read from the cluster when asked (what "show YAML"
+ * shows). The chain answer carries no such copies, so it stays small.
  *
  * @public
  */
@@ -598,8 +598,9 @@ export interface MeshObjectResponse {
   cluster: string;
   ref: ObjectRef;
   /**
-   * The object without `managedFields` and the
-   * `last-applied-configuration` annotation.
+   * The object as the cluster holds it, trimmed for display: without
+   * `managedFields`, the `last-applied-configuration` annotation, env,
+   * volumes and probes.
    */
   object: Record<string, unknown>;
 }

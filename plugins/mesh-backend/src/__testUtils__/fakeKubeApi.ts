@@ -1,7 +1,7 @@
 /*
  * A fake Kubernetes API server for tests: msw request handlers that
- * implement list (with pagination) and watch (with resourceVersion, bookmarks
- * and 410 Gone) over an in-memory object store, served on a real HTTP socket
+ * implement get, list (with pagination) and watch (with resourceVersion,
+ * bookmarks and 410 Gone) over an in-memory object store, served on a real HTTP socket
  * so that @kubernetes/client-node connects to it like to a real cluster.
  * Every request is counted on the server side. Faults can be switched on:
  * missing CRDs, 403 per kind, 401, hanging, expired watches, malformed data.
@@ -198,7 +198,13 @@ export async function startFakeKubeApi(
 
   async function handle(
     request: Request,
-    params: { group?: string; version?: string; ns?: string; plural?: string },
+    params: {
+      group?: string;
+      version?: string;
+      ns?: string;
+      plural?: string;
+      name?: string;
+    },
   ): Promise<Response> {
     const url = new URL(request.url);
     const query = Object.fromEntries(url.searchParams.entries());
@@ -237,18 +243,26 @@ export async function startFakeKubeApi(
       );
     }
     if (forbidden.has(plural)) {
+      let verb = params.name ? 'get' : 'list';
+      if (watch) {
+        verb = 'watch';
+      }
       return status(
         403,
         'Forbidden',
         `${plural}${
           group ? `.${group}` : ''
-        } is forbidden: User "system:serviceaccount:backstage:reader" cannot ${
-          watch ? 'watch' : 'list'
-        } resource "${plural}" in API group "${group}" at the cluster scope`,
+        } is forbidden: User "system:serviceaccount:backstage:reader" cannot ${verb} resource "${plural}" in API group "${group}" at the cluster scope`,
       );
     }
     const resource = resourceKey(group, plural);
     const ns = params.ns;
+    if (params.name !== undefined) {
+      const obj = objects.get(storeKey(resource, ns, params.name));
+      return obj
+        ? HttpResponse.json(obj)
+        : status(404, 'NotFound', `${plural} "${params.name}" not found`);
+    }
     const matching = [...objects.entries()]
       .filter(
         ([key, obj]) =>
@@ -346,11 +360,19 @@ export async function startFakeKubeApi(
     http.get('*/api/:version/namespaces/:ns/:plural', ({ request, params }) =>
       handle(request, params as any),
     ),
+    http.get(
+      '*/api/:version/namespaces/:ns/:plural/:name',
+      ({ request, params }) => handle(request, params as any),
+    ),
     http.get('*/api/:version/:plural', ({ request, params }) =>
       handle(request, params as any),
     ),
     http.get(
       '*/apis/:group/:version/namespaces/:ns/:plural',
+      ({ request, params }) => handle(request, params as any),
+    ),
+    http.get(
+      '*/apis/:group/:version/namespaces/:ns/:plural/:name',
       ({ request, params }) => handle(request, params as any),
     ),
     http.get('*/apis/:group/:version/:plural', ({ request, params }) =>

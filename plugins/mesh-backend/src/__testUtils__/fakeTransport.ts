@@ -58,7 +58,14 @@ export class FakeTransport {
   private rv = 100;
 
   readonly transport = {
-    getJson: (path: string, query: KubeQuery = {}) => this.list(path, query),
+    getJson: async (
+      path: string,
+      query: KubeQuery = {},
+      options: { reduce?: (answer: any) => unknown } = {},
+    ) => {
+      const answer = await this.list(path, query);
+      return options.reduce ? options.reduce(answer) : answer;
+    },
     watch: (
       path: string,
       query: KubeQuery,
@@ -135,7 +142,8 @@ export class FakeTransport {
     }
     return {
       metadata: { resourceVersion: String(this.rv) },
-      items: this.objects.get(plural) ?? [],
+      // A new list each time, as a parsed answer is.
+      items: [...(this.objects.get(plural) ?? [])],
     };
   }
 

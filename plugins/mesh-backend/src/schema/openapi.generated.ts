@@ -1460,7 +1460,7 @@ export const spec = {
       get: {
         operationId: 'GetChainObject',
         description:
-          'One object of the entity\'s chain, as the cluster holds it (without `managedFields` and the `last-applied-configuration` annotation): what "show YAML" shows. The chain answer carries no such copies. The chain is looked up as for `GetEntityChain` (same access checks, same credentials), and only an object that is part of it is answered; anything else (Secrets included) is a 404.',
+          "One object of the entity's chain, read from the cluster when asked (one GET, with the credential the chain is read with: the backend's, or the caller's for clusters with per-user auth) and trimmed for display: without `managedFields`, the `last-applied-configuration` annotation, env, volumes and probes, pod annotations over 256 characters left out, over-long strings cut. What \"show YAML\" shows; the chain answer carries no such copies. The chain is looked up as for `GetEntityChain` (same access checks, same credentials), and only an object that is part of it is read; anything else (Secrets included) is a 404, as is an object gone from the cluster. A cluster that fails to answer the read is a 503 whose message names the cluster and the cause.",
         parameters: [
           {
             $ref: '#/components/parameters/kind',

@@ -7,6 +7,7 @@ export * from './kube/KubeObject';
 export * from './kube/watchedKinds';
 export * from './kube/labelSelector';
 export * from './kube/quantity';
+export * from './kube/chainRecord';
 export * from './snapshot/ClusterSnapshot';
 export * from './snapshot/MemorySnapshot';
 export {

@@ -100,7 +100,7 @@ describe('ClusterCache', () => {
       requests: { cpu: '100m' },
     });
     expect(
-      snapshot.get('replicasets', 'shop', 'reviews-abc')!.spec.template,
+      snapshot.get('replicasets', 'shop', 'reviews-abc')!.spec,
     ).toBeUndefined();
     expect(cache.status()).toMatchObject({ state: 'ready', objects: 11 });
 

@@ -149,7 +149,7 @@ export class ClusterCache {
     private readonly transport: KubeTransport,
     private readonly settings: CacheSettings,
     private readonly logger: LoggerService,
-    private readonly listSlots: Semaphore = new Semaphore(4),
+    private readonly listSlots: Semaphore = new Semaphore(2),
   ) {
     for (const [kind, info] of Object.entries(WATCHED_KINDS) as Array<
       [WatchedKind, KindInfo]
@@ -605,37 +605,26 @@ export class ClusterCache {
       let resourceVersion = '';
       try {
         do {
-          // Pages are parsed a few at a time across all clusters: a page
-          // is megabytes of JSON, and memory taken at start-up stays taken.
-          const query = {
-            limit: this.settings.pageSize,
-            continue: continueToken,
-          };
           if (this.stopped) {
             // E.g. the cluster was removed during its first sync.
             throw new Error(`mesh cache ${this.clusterName} is stopped`);
           }
-          // A slot is taken once the cluster has answered, to read and
-          // parse the page: a slow cluster never holds up the others.
-          const page = await this.transport.getJson(path, query, {
-            readSlots: this.listSlots,
-          });
-          if (!page || !Array.isArray(page.items)) {
-            throw new Error(`GET ${path} did not return a list`);
-          }
-          for (const raw of page.items) {
-            const { object, problem } = keepChainFields(state.kind, raw, {
-              apiVersion: state.info.group
-                ? `${state.info.group}/${state.version}`
-                : state.version,
-              kind: state.info.kind,
-            });
-            if (problem) {
-              malformed.set(keyOf(raw, object), problem);
-            }
-            if (object) {
-              items.push(object);
-            }
+          // A slot is taken once the cluster has answered, to read, parse
+          // and reduce the page to records: a slow cluster never holds up
+          // the others, and no more raw pages (megabytes of JSON each) are
+          // alive at once than there are slots, so the heap grown at
+          // start-up, which stays taken, stays small.
+          const page = await this.transport.getJson(
+            path,
+            { limit: this.settings.pageSize, continue: continueToken },
+            {
+              readSlots: this.listSlots,
+              reduce: (answer: unknown) =>
+                this.recordsOfPage(state, path, answer, malformed),
+            },
+          );
+          for (const record of page.records) {
+            items.push(record);
           }
           const limit =
             this.settings.maxObjects -
@@ -645,8 +634,8 @@ export class ClusterCache {
               `${state.info.plural} in cluster '${this.clusterName}' exceed the cache limit of ${this.settings.maxObjects} objects (mesh.cache.maxObjectsPerCluster); raise it, or watch fewer namespaces with mesh.namespaces`,
             );
           }
-          continueToken = page.metadata?.continue || undefined;
-          resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+          continueToken = page.continueToken;
+          resourceVersion = page.resourceVersion ?? resourceVersion;
         } while (continueToken && !this.stopped);
       } catch (error) {
         // An expired continue token: start the list again, once.
@@ -674,6 +663,55 @@ export class ClusterCache {
       }
       return resourceVersion;
     }
+  }
+
+  /**
+   * One list page reduced to records (what is wrong with its objects into
+   * `malformed`); each raw object is let go as soon as it is reduced, so
+   * that it can be collected young rather than kept to the end of the page.
+   */
+  private recordsOfPage(
+    state: KindState,
+    path: string,
+    answer: any,
+    malformed: Map<string, string>,
+  ): {
+    records: KubeObject[];
+    continueToken?: string;
+    resourceVersion?: string;
+  } {
+    if (!answer || !Array.isArray(answer.items)) {
+      throw new Error(`GET ${path} did not return a list`);
+    }
+    const raws: unknown[] = answer.items;
+    const defaults = this.defaultsOf(state);
+    const records: KubeObject[] = [];
+    for (let i = 0; i < raws.length; i++) {
+      const raw = raws[i];
+      raws[i] = undefined;
+      const { object, problem } = keepChainFields(state.kind, raw, defaults);
+      if (problem) {
+        malformed.set(keyOf(raw, object), problem);
+      }
+      if (object) {
+        records.push(object);
+      }
+    }
+    return {
+      records,
+      continueToken: answer.metadata?.continue || undefined,
+      resourceVersion: answer.metadata?.resourceVersion,
+    };
+  }
+
+  /** `apiVersion` and `kind` of a kind's objects, which list items leave out. */
+  private defaultsOf(state: KindState): { apiVersion: string; kind: string } {
+    return {
+      apiVersion: state.info.group
+        ? `${state.info.group}/${state.version}`
+        : state.version,
+      kind: state.info.kind,
+    };
   }
 
   /** One watch connection; returns the last resourceVersion seen. */
@@ -745,12 +783,11 @@ export class ClusterCache {
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED': {
-        const { object, problem } = keepChainFields(state.kind, event.object, {
-          apiVersion: state.info.group
-            ? `${state.info.group}/${state.version}`
-            : state.version,
-          kind: state.info.kind,
-        });
+        const { object, problem } = keepChainFields(
+          state.kind,
+          event.object,
+          this.defaultsOf(state),
+        );
         const key = keyOf(event.object, object);
         if (problem) {
           state.malformed.set(key, problem);

@@ -59,7 +59,7 @@ export class ClusterDataService {
     { cache: ClusterCache; signature: string }
   >();
   /** List pages being fetched and parsed at once, over all clusters. */
-  private readonly listSlots = new Semaphore(4);
+  private readonly listSlots = new Semaphore(2);
   private readonly listeners = new Set<
     (cluster: string, change: CacheChange) => void
   >();
@@ -245,6 +245,36 @@ export class ClusterDataService {
         requestTimeoutMs: this.settings.requestTimeoutMs,
         onRequest: path => this.onRequest?.(cluster.name, path),
       },
+    );
+  }
+
+  /**
+   * Reads one object of a watched kind from its cluster (one GET): with
+   * the credential the cluster's cache uses, or the user's for clusters
+   * with `authMode: user`. `apiVersion` must be one the kind is served
+   * at (as `watchedKindOf` checks). Throws what the transport throws
+   * (`KubeStatusError` for an answer other than 2xx).
+   */
+  async readObject(
+    cluster: MeshCluster,
+    userAuth: MeshUserAuth | undefined,
+    kind: WatchedKind,
+    ref: { apiVersion: string; namespace?: string; name: string },
+  ): Promise<unknown> {
+    const info: KindInfo = WATCHED_KINDS[kind];
+    const version = ref.apiVersion.split('/').pop()!;
+    const base = info.group
+      ? `/apis/${info.group}/${encodeURIComponent(version)}`
+      : `/api/${encodeURIComponent(version)}`;
+    const scope = ref.namespace
+      ? `/namespaces/${encodeURIComponent(ref.namespace)}`
+      : '';
+    const transport = this.transportFor(
+      cluster,
+      cluster.authMode === 'user' ? userAuth : undefined,
+    );
+    return transport.getJson(
+      `${base}${scope}/${info.plural}/${encodeURIComponent(ref.name)}`,
     );
   }
 

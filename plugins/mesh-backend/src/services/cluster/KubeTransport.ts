@@ -75,13 +75,15 @@ export class KubeTransport {
   /**
    * GET a path and parse the JSON answer; throws KubeStatusError on non-2xx.
    * With `readSlots`, the body is read and parsed in one of its slots, taken
-   * once the server has answered (so a slow server holds no slot).
+   * once the server has answered (so a slow server holds no slot); with
+   * `reduce` too, the parsed answer is reduced in the same slot, so no more
+   * parsed answers are alive at once than there are slots.
    */
-  async getJson<T = any>(
+  async getJson<T = any, R = T>(
     path: string,
     query: KubeQuery = {},
-    options: { readSlots?: Semaphore } = {},
-  ): Promise<T> {
+    options: { readSlots?: Semaphore; reduce?: (answer: T) => R } = {},
+  ): Promise<R> {
     const deadline = this.options.requestTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     let request: http.ClientRequest | undefined;
@@ -114,14 +116,18 @@ export class KubeTransport {
             if (res.statusCode! < 200 || res.statusCode! >= 300) {
               throw statusError(res.statusCode!, body, path);
             }
+            let answer: T;
             try {
-              return JSON.parse(body) as T;
+              answer = JSON.parse(body) as T;
             } catch {
               throw new KubeStatusError(
                 res.statusCode!,
                 `GET ${path} returned a body that is not JSON`,
               );
             }
+            return options.reduce
+              ? options.reduce(answer)
+              : (answer as unknown as R);
           };
           return options.readSlots ? options.readSlots.run(read) : read();
         })(),

@@ -1,12 +1,13 @@
+import { displayObject } from './displayObject';
 import { MAX_OBJECT_BYTES } from './limits';
 import { keepChainFields } from './trimObject';
 
 const SERVICE = { apiVersion: 'v1', kind: 'Service' };
 const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
 
-describe('size limits of cached objects', () => {
+describe('size limits of cached and shown objects', () => {
   it('cuts a long annotation value of any kind to a prefix that says how much was cut', () => {
-    const { object, problem } = keepChainFields(
+    const { object, problem } = displayObject(
       'services',
       {
         metadata: {
@@ -57,7 +58,7 @@ describe('size limits of cached objects', () => {
 
   it('keeps strings up to the limit whole', () => {
     const atLimit = 'b'.repeat(4096);
-    const { object } = keepChainFields(
+    const { object } = displayObject(
       'services',
       {
         metadata: { name: 'web', annotations: { a: atLimit } },
@@ -72,7 +73,7 @@ describe('size limits of cached objects', () => {
     for (let i = 0; i < 200; i++) {
       annotations[`note-${i}`] = 'c'.repeat(4000);
     }
-    const { object, problem } = keepChainFields(
+    const { object, problem } = displayObject(
       'services',
       {
         metadata: { name: 'web', namespace: 'shop', annotations },

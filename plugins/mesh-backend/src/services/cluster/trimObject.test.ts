@@ -1,21 +1,18 @@
 import { keepChainFields } from './trimObject';
-import { Semaphore } from './Semaphore';
 
-const defaults = { apiVersion: 'v1', kind: 'Pod' };
+const POD = { apiVersion: 'v1', kind: 'Pod' };
 
 describe('keepChainFields', () => {
-  it('keeps what the chain reads from a pod and drops the rest', () => {
+  it('caches of a pod only what the chain reads: no annotations, env, uid or timestamps of states', () => {
     const { object, problem } = keepChainFields(
       'pods',
       {
         metadata: {
           name: 'p',
           namespace: 'ns',
+          uid: '3f1c',
           labels: { app: 'a' },
-          annotations: {
-            small: 'x',
-            'sidecar.istio.io/status': 'y'.repeat(500),
-          },
+          annotations: { small: 'x' },
           managedFields: [{ manager: 'kubelet' }],
         },
         spec: {
@@ -25,7 +22,6 @@ describe('keepChainFields', () => {
               name: 'a',
               image: 'i',
               ports: [{ containerPort: 80 }],
-              resources: { requests: { cpu: '1' } },
               env: [{ name: 'X', value: 'y' }],
             },
           ],
@@ -34,42 +30,29 @@ describe('keepChainFields', () => {
         status: {
           phase: 'Running',
           podIP: '10.0.0.1',
-          hostIP: '192.168.0.1',
           conditions: [
-            {
-              type: 'Ready',
-              status: 'True',
-              lastTransitionTime: 't',
-              lastProbeTime: null,
-            },
+            { type: 'PodScheduled', status: 'True' },
+            { type: 'Ready', status: 'False', reason: 'ContainersNotReady' },
           ],
           containerStatuses: [
             {
               name: 'a',
-              ready: true,
+              ready: false,
               restartCount: 2,
-              containerID: 'containerd://x',
-              imageID: 'sha256:x',
               state: {
                 waiting: { reason: 'CrashLoopBackOff', message: 'long text' },
               },
-              lastState: { terminated: { exitCode: 1 } },
             },
           ],
         },
       },
-      defaults,
+      POD,
     );
     expect(problem).toBeUndefined();
     expect(object).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: {
-        name: 'p',
-        namespace: 'ns',
-        labels: { app: 'a' },
-        annotations: { small: 'x' },
-      },
+      metadata: { name: 'p', namespace: 'ns', labels: { app: 'a' } },
       spec: {
         nodeName: 'n1',
         containers: [{ name: 'a', image: 'i', ports: [{ containerPort: 80 }] }],
@@ -77,11 +60,11 @@ describe('keepChainFields', () => {
       status: {
         phase: 'Running',
         podIP: '10.0.0.1',
-        conditions: [{ type: 'Ready', status: 'True' }],
+        conditions: [{ type: 'Ready', status: 'False' }],
         containerStatuses: [
           {
             name: 'a',
-            ready: true,
+            ready: false,
             restartCount: 2,
             state: { waiting: { reason: 'CrashLoopBackOff' } },
           },
@@ -90,42 +73,11 @@ describe('keepChainFields', () => {
     });
   });
 
-  it('keeps container resources on a Deployment template (HPA diagnostics need them)', () => {
-    const { object } = keepChainFields(
-      'deployments',
-      {
-        metadata: { name: 'd', namespace: 'ns' },
-        spec: {
-          replicas: 2,
-          template: {
-            metadata: { labels: { app: 'a' } },
-            spec: {
-              containers: [
-                {
-                  name: 'a',
-                  image: 'i',
-                  resources: { requests: { cpu: '1' } },
-                },
-              ],
-              volumes: [{ name: 'v' }],
-            },
-          },
-        },
-      },
-      { apiVersion: 'apps/v1', kind: 'Deployment' },
-    );
-    expect(object!.spec.template.spec).toEqual({
-      containers: [
-        { name: 'a', image: 'i', resources: { requests: { cpu: '1' } } },
-      ],
-    });
-  });
-
   it('refuses objects without a name and flags wrong shapes', () => {
-    expect(keepChainFields('pods', { metadata: {} }, defaults)).toEqual({
+    expect(keepChainFields('pods', { metadata: {} }, POD)).toEqual({
       problem: 'has no metadata.name',
     });
-    expect(keepChainFields('pods', 'x', defaults)).toEqual({
+    expect(keepChainFields('pods', 'x', POD)).toEqual({
       problem: 'not a JSON object',
     });
     const odd = keepChainFields(
@@ -139,26 +91,18 @@ describe('keepChainFields', () => {
     expect(odd.object!.spec).toBeUndefined();
     expect(odd.object!.metadata.labels).toEqual({});
   });
-});
 
-describe('Semaphore', () => {
-  it('runs at most `permits` tasks at once, in order', async () => {
-    const slots = new Semaphore(2);
-    let running = 0;
-    let most = 0;
-    const order: number[] = [];
-    await Promise.all(
-      [1, 2, 3, 4, 5].map(n =>
-        slots.run(async () => {
-          running++;
-          most = Math.max(most, running);
-          order.push(n);
-          await new Promise(resolve => setTimeout(resolve, 5));
-          running--;
-        }),
-      ),
+  it('cuts over-long strings of what it keeps, saying so', () => {
+    const { object } = keepChainFields(
+      'services',
+      {
+        metadata: { name: 's', namespace: 'ns' },
+        spec: { selector: { app: 'x'.repeat(5000) } },
+      },
+      { apiVersion: 'v1', kind: 'Service' },
     );
-    expect(most).toBe(2);
-    expect(order).toEqual([1, 2, 3, 4, 5]);
+    expect(object!.spec.selector.app).toBe(
+      `${'x'.repeat(512)}…[cut: ${5000 - 512} bytes]`,
+    );
   });
 });
