@@ -10,6 +10,7 @@ import { ClusterDataService } from './cluster/ClusterDataService';
 import {
   ChainEngine,
   defaultChainEngine,
+  getMeshEntityTarget,
   PodInfo,
   ResolvedClusterChain,
 } from '@mesh-chain/plugin-mesh-common';
@@ -423,6 +424,18 @@ describe('MeshChainService with clusters that are loading or gone', () => {
     expect(JSON.parse(service.serialize(response)).clusters[0].status).toEqual(
       chain.status,
     );
+  });
+
+  it('gives live updates the hash a page got, for a current, a loading and a stale cluster', async () => {
+    const entity = component('reviews');
+    const { revisions } = await service.getChain(entity);
+    const target = getMeshEntityTarget(entity)!;
+    const clusters = await data.listClusters();
+    const hashes = Object.fromEntries(
+      clusters.map(c => [c.name, service.cachedClusterHasher(c)(target)]),
+    );
+    expect(hashes).toEqual(revisions.clusters);
+    expect(new Set(Object.values(hashes)).size).toBe(3);
   });
 
   it('traces a route with the same status per cluster as the chain, and does not trace a loading cluster', async () => {

@@ -39,19 +39,33 @@ export function errorHash(error: ClusterError): string {
 /** The hash of a cluster whose cache is still loading. */
 export const SYNCING_HASH = sha('syncing');
 
+/**
+ * What a page shows of a cluster besides its chain (the kinds it serves,
+ * how current it is, its warnings), as text for `clusterHashOf`: the same
+ * for every chain of the cluster, so worked out once for many.
+ */
+export function clusterStateText(
+  snapshot: ClusterSnapshot,
+  status: ClusterStatus,
+): string {
+  return [
+    snapshot.istio,
+    snapshot.gatewayApi,
+    `${status.state}|${status.reason ?? ''}|${status.since ?? ''}`,
+    ...snapshot.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
+  ].join('\n');
+}
+
+/** What a page shows of a cluster: its chain, and the cluster's state. */
+export function clusterHashOf(resolvedHash: string, stateText: string): string {
+  return sha(`${resolvedHash}\n${stateText}`);
+}
+
 /** What a page shows of a cluster: its chain, and how current it is. */
 export function clusterHash(
   resolvedHash: string,
   snapshot: ClusterSnapshot,
   status: ClusterStatus,
 ): string {
-  return sha(
-    [
-      resolvedHash,
-      snapshot.istio,
-      snapshot.gatewayApi,
-      `${status.state}|${status.reason ?? ''}|${status.since ?? ''}`,
-      ...snapshot.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
-    ].join('\n'),
-  );
+  return clusterHashOf(resolvedHash, clusterStateText(snapshot, status));
 }
