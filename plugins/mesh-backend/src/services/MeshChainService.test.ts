@@ -163,6 +163,24 @@ describe('MeshChainService', () => {
     expect(names).not.toContain('other-1');
   });
 
+  it('gives live updates a new hash once a change concerns the chain, the one a page then gets', async () => {
+    const entity = component('reviews');
+    const target = getMeshEntityTarget(entity)!;
+    const fastCluster = (await data.listClusters()).find(
+      c => c.name === 'fast',
+    )!;
+    const hash = () => service.cachedClusterHasher(fastCluster)(target);
+    const before = hash();
+    expect(hash()).toBe(before);
+    fast.apply(pod('reviews-abc-9'));
+    const cache = data.cacheFor(fastCluster);
+    await waitFor(() => cache.snapshot().get('pods', 'shop', 'reviews-abc-9'));
+    const after = hash();
+    expect(after).not.toBe(before);
+    const { revisions } = await service.getChain(entity, { cluster: 'fast' });
+    expect(revisions.clusters.fast).toBe(after);
+  });
+
   it("turns a failure of the chain logic into that cluster's error", async () => {
     const { response } = await service.getChain(
       component('odd', {
@@ -436,6 +454,10 @@ describe('MeshChainService with clusters that are loading or gone', () => {
     );
     expect(hashes).toEqual(revisions.clusters);
     expect(new Set(Object.values(hashes)).size).toBe(3);
+    // The next round (nothing changed) gives the same, hashed once.
+    for (const c of clusters) {
+      expect(service.cachedClusterHasher(c)(target)).toBe(hashes[c.name]);
+    }
   });
 
   it('traces a route with the same status per cluster as the chain, and does not trace a loading cluster', async () => {

@@ -91,11 +91,17 @@ export class CachedChains {
     }
     const snapshot = cache.snapshot();
     const stateText = clusterStateText(snapshot, status);
-    return target =>
-      clusterHashOf(
-        this.memoized(cluster.name, snapshot, target).hash,
-        stateText,
-      );
+    return target => {
+      const entry = this.memoized(cluster.name, snapshot, target);
+      // Hashed again only when the chain or the cluster's state changed.
+      if (entry.clusterHash?.stateText !== stateText) {
+        entry.clusterHash = {
+          stateText,
+          hash: clusterHashOf(entry.hash, stateText),
+        };
+      }
+      return entry.clusterHash.hash;
+    };
   }
 
   /** The memoized chain, or the chain resolved now (and what it read). */

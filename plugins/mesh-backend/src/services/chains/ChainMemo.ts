@@ -22,6 +22,8 @@ export interface MemoEntry {
   dirty: boolean;
   /** What the engine read to resolve it (a RecordingSnapshot's record). */
   reads: ReadRecord;
+  /** Its last cluster hash (see CachedChains.hasher) and the cluster state hashed with it. */
+  clusterHash?: { stateText: string; hash: string };
 }
 
 /**
