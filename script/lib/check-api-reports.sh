@@ -11,11 +11,31 @@
 # members of an inferred type in another order. So that a fresh clone and a
 # worked-in tree write the same reports, exports declare the types they
 # print (the actions' zod schemas are checked against declared types).
+#
+# API Extractor reads whatever dist-types/ holds, and tsc only adds to it: a
+# declaration left by a file since removed or renamed (after a merge, say)
+# would be read as if it were current. So the stage first empties dist-types/
+# and compiles into it afresh, and a worked-in tree gets the same answer as a
+# fresh clone. It keeps tsconfig.tsbuildinfo, which records only the sources'
+# versions, so the next incremental `yarn tsc` is not a full compile again.
+#
+# With --write (what `yarn build:api-reports` runs) it writes the reports
+# instead of comparing them.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
+remove_old_declarations() {
+  if [ -d dist-types ]; then
+    find dist-types -mindepth 1 -depth ! -path dist-types/tsconfig.tsbuildinfo -delete
+  fi
+}
+
+remove_old_declarations
 yarn tsc --incremental false
+if [ "${1:-}" = --write ]; then
+  exec yarn build:api-reports:only
+fi
 if ! yarn build:api-reports:only --ci; then
   echo >&2
   echo "The API reports do not match the packages' exports." >&2

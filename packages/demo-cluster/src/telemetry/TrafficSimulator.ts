@@ -18,7 +18,8 @@ import { rpsAt } from '../controllers/load';
 import { formatExposition, MetricFamily } from './exposition';
 import { kubeStateMetrics } from './kubeStateMetrics';
 import { ISTIO_DURATION_BUCKETS, latencyCdf } from './latency';
-import { Flow, planTraffic, serviceParts } from './trafficPlan';
+import { istioLabelsOf, Reporter, reportersOf } from './istioSeries';
+import { Flow, planTraffic } from './trafficPlan';
 
 /** How long a plan is used before the load curves are read again. */
 const PLAN_MAX_AGE_MS = 10_000;
@@ -93,34 +94,8 @@ export class TrafficSimulator {
     return this.plan.flows;
   }
 
-  private labelsOf(flow: Flow, reporter: 'source' | 'destination') {
-    const svc = serviceParts(flow.destination.service);
-    const known = flow.destination.workload;
-    return {
-      reporter,
-      source_workload: flow.source?.workload ?? 'unknown',
-      source_workload_namespace: flow.source?.namespace ?? 'unknown',
-      source_app: flow.source?.workload ?? 'unknown',
-      source_version: 'unknown',
-      source_cluster: flow.source ? this.clusterName : 'unknown',
-      destination_workload: known?.name ?? 'unknown',
-      destination_workload_namespace: known?.namespace ?? 'unknown',
-      destination_app: known ? known.name.replace(/-v\d+$/, '') : 'unknown',
-      destination_version: known?.version ?? 'unknown',
-      destination_service: flow.destination.service,
-      destination_service_name:
-        known || flow.flags !== 'NR' ? svc.name : 'unknown',
-      destination_service_namespace:
-        known || flow.flags !== 'NR' ? svc.namespace : 'unknown',
-      destination_cluster: known ? this.clusterName : 'unknown',
-      request_protocol: 'http',
-      connection_security_policy:
-        reporter === 'destination' ? 'mutual_tls' : 'unknown',
-    };
-  }
-
-  private add(flow: Flow, reporter: 'source' | 'destination', count: number) {
-    const base = this.labelsOf(flow, reporter);
+  private add(flow: Flow, reporter: Reporter, count: number) {
+    const base = istioLabelsOf(flow, reporter, this.clusterName);
     const labels = {
       ...base,
       response_code: flow.code,
@@ -153,8 +128,9 @@ export class TrafficSimulator {
     for (const flow of this.currentPlan(at)) {
       const count = this.rpsOf(flow, at) * seconds;
       if (!(count > 0)) continue;
-      if (flow.source) this.add(flow, 'source', count);
-      if (flow.reachedPod) this.add(flow, 'destination', count);
+      for (const reporter of reportersOf(flow)) {
+        this.add(flow, reporter, count);
+      }
     }
   }
 

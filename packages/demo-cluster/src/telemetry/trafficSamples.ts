@@ -1,8 +1,8 @@
 /*
  * The samples one round of the backend's Prometheus queries would give for
  * a cluster's objects right now, without a Prometheus: each flow of the
- * traffic plan as the series its proxies report (a `source` series from the
- * calling sidecar, a `destination` one from the receiving pod's), with the
+ * traffic plan as the series its proxies report (reporters and labels as
+ * the simulator's exposition gives them, from istioSeries), with the
  * Istio duration buckets, and each HPA's replica gauges. For benchmarks of the traffic computation at
  * cluster sizes where running Prometheus is beside the point.
  */
@@ -16,14 +16,8 @@ import {
 import type { KubeObject } from '../types';
 import { rpsAt } from '../controllers/load';
 import { ISTIO_DURATION_BUCKETS, latencyCdf } from './latency';
+import { istioLabelsOf, reportersOf } from './istioSeries';
 import { Flow, planTraffic } from './trafficPlan';
-
-function reporters(flow: Flow): Array<'source' | 'destination'> {
-  return [
-    ...(flow.source ? ['source' as const] : []),
-    ...(flow.reachedPod ? ['destination' as const] : []),
-  ];
-}
 
 /** @public */
 export function trafficSamplesOf(
@@ -38,19 +32,19 @@ export function trafficSamplesOf(
   const latency: LatencyBucketSample[] = [];
   for (const flow of planTraffic(snapshot, clusterName, rpsOf)) {
     const rps = rpsOf(flow);
-    const workload = flow.destination.workload;
-    for (const reporter of reporters(flow)) {
+    for (const reporter of reportersOf(flow)) {
+      const labels = istioLabelsOf(flow, reporter, clusterName);
       const series = {
         reporter,
-        sourceWorkload: flow.source?.workload ?? 'unknown',
-        destinationService: flow.destination.service,
-        destinationWorkload: workload?.name ?? 'unknown',
+        sourceWorkload: labels.source_workload,
+        destinationService: labels.destination_service,
+        destinationWorkload: labels.destination_workload,
       };
       requests.push({
         ...series,
-        sourceWorkloadNamespace: flow.source?.namespace ?? 'unknown',
-        destinationWorkloadNamespace: workload?.namespace ?? 'unknown',
-        destinationVersion: workload?.version ?? 'unknown',
+        sourceWorkloadNamespace: labels.source_workload_namespace,
+        destinationWorkloadNamespace: labels.destination_workload_namespace,
+        destinationVersion: labels.destination_version,
         responseCode: flow.code,
         responseFlags: flow.flags,
         rps,

@@ -10,6 +10,7 @@ import { ClusterDataService } from './cluster/ClusterDataService';
 import {
   ChainEngine,
   defaultChainEngine,
+  getMeshEntityTarget,
   PodInfo,
   ResolvedClusterChain,
 } from '@mesh-chain/plugin-mesh-common';
@@ -160,6 +161,24 @@ describe('MeshChainService', () => {
     const names = response.clusters[0].pods.map(p => p.ref.name);
     expect(names).toContain('reviews-abc-7');
     expect(names).not.toContain('other-1');
+  });
+
+  it('gives live updates a new hash once a change concerns the chain, the one a page then gets', async () => {
+    const entity = component('reviews');
+    const target = getMeshEntityTarget(entity)!;
+    const fastCluster = (await data.listClusters()).find(
+      c => c.name === 'fast',
+    )!;
+    const hash = () => service.cachedClusterHasher(fastCluster)(target);
+    const before = hash();
+    expect(hash()).toBe(before);
+    fast.apply(pod('reviews-abc-9'));
+    const cache = data.cacheFor(fastCluster);
+    await waitFor(() => cache.snapshot().get('pods', 'shop', 'reviews-abc-9'));
+    const after = hash();
+    expect(after).not.toBe(before);
+    const { revisions } = await service.getChain(entity, { cluster: 'fast' });
+    expect(revisions.clusters.fast).toBe(after);
   });
 
   it("turns a failure of the chain logic into that cluster's error", async () => {
@@ -423,6 +442,22 @@ describe('MeshChainService with clusters that are loading or gone', () => {
     expect(JSON.parse(service.serialize(response)).clusters[0].status).toEqual(
       chain.status,
     );
+  });
+
+  it('gives live updates the hash a page got, for a current, a loading and a stale cluster', async () => {
+    const entity = component('reviews');
+    const { revisions } = await service.getChain(entity);
+    const target = getMeshEntityTarget(entity)!;
+    const clusters = await data.listClusters();
+    const hashes = Object.fromEntries(
+      clusters.map(c => [c.name, service.cachedClusterHasher(c)(target)]),
+    );
+    expect(hashes).toEqual(revisions.clusters);
+    expect(new Set(Object.values(hashes)).size).toBe(3);
+    // The next round (nothing changed) gives the same, hashed once.
+    for (const c of clusters) {
+      expect(service.cachedClusterHasher(c)(target)).toBe(hashes[c.name]);
+    }
   });
 
   it('traces a route with the same status per cluster as the chain, and does not trace a loading cluster', async () => {

@@ -154,17 +154,18 @@ export class MeshChainService {
   }
 
   /**
-   * The content hash of an entity's chain in a cached cluster, resolving
-   * again only when the cache changed. Used by live updates.
+   * The content hash of entities' chains in a cached cluster (as a page
+   * would get them now), resolving again only the chains a change of the
+   * cache concerns; the cluster's state is read once for all the entities.
+   * Used by live updates.
    */
-  cachedClusterHash(
+  cachedClusterHasher(
     cluster: MeshCluster,
-    target: MeshEntityTarget,
-  ): string | undefined {
+  ): (target: MeshEntityTarget) => string | undefined {
     if (cluster.authMode !== 'server') {
-      return undefined;
+      return () => undefined;
     }
-    return this.cached.answer(cluster, { name: cluster.name }, target).hash;
+    return this.cached.hasher(cluster);
   }
 
   /** The clusters an entity's chain is looked up in. */

@@ -138,7 +138,11 @@ const outputSchema = (z: Zod) =>
               .describe(
                 'The code of the diagnostic catalogue (MESH-xxxx), as the Service Mesh tab shows it.',
               ),
-            severity: z.string().describe('error, warning or info.'),
+            // The diagnostics' severities; declaredAs fails tsc should
+            // these values and mesh-common's Severity differ.
+            severity: z
+              .enum(['error', 'warning', 'info'])
+              .describe('error, warning or info.'),
             title: z.string().describe('The title of the finding.'),
             object: z.string().describe('Kind namespace/name of the object.'),
             path: z.string().optional().describe('The field, if any.'),

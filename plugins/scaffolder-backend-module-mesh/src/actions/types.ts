@@ -4,6 +4,7 @@
  * template editor); an action does not compile unless its schemas parse to
  * exactly these types.
  */
+import type { ChainFinding } from '@mesh-chain/plugin-mesh-common';
 import type { ChainSpec } from '../chain/spec/ChainSpec';
 
 /**
@@ -90,25 +91,14 @@ export type AppliedObject = {
   message?: string;
 };
 
-/** A finding of the chain check, as `mesh:chain:apply` outputs it. @public */
-export type ApplyChainFinding = {
-  /** The code of the diagnostic catalogue (MESH-xxxx). */
-  code?: string;
-  /** error, warning or info. */
-  severity: string;
-  /** The title of the finding. */
-  title: string;
-  /** Kind namespace/name of the object. */
-  object: string;
-  /** The field, if any. */
-  path?: string;
-  /** What is wrong. */
-  message: string;
-  /** How to fix it. */
-  fix: string;
-  /** Whether it involves the manifests (else objects already in the cluster). */
-  involvesManifests: boolean;
-};
+/**
+ * A finding of the chain check, as `mesh:chain:apply` outputs it: the
+ * `ChainFinding` of `@mesh-chain/plugin-mesh-common`, as an object type
+ * (an action's output must be a JSON object type, which an interface is not).
+ *
+ * @public
+ */
+export type ApplyChainFinding = { [K in keyof ChainFinding]: ChainFinding[K] };
 
 /** The output of `mesh:chain:apply`. @public */
 export type ApplyChainOutput = {
@@ -122,7 +112,7 @@ export type ApplyChainOutput = {
   summary: string;
   /** What the chain check found that did not stop the apply, one line each. */
   warnings: string[];
-  /** What the chain check found. */
+  /** What the chain check found, as `checkManifests` gives it. */
   findings: ApplyChainFinding[];
   /** `cluster` or `manifests` (a template dry run): what was checked against. */
   checkedAgainst: string;

@@ -11,7 +11,14 @@ import { RecordingSnapshot } from '@mesh-chain/plugin-mesh-common';
 import type { MeshCluster } from '@mesh-chain/plugin-mesh-node';
 import type { ClusterDataService } from '../cluster/ClusterDataService';
 import { ChainMemo, MemoEntry } from './ChainMemo';
-import { clusterHash, sha } from './chainHashing';
+import {
+  clusterHash,
+  clusterHashOf,
+  clusterStateText,
+  errorHash,
+  sha,
+  SYNCING_HASH,
+} from './chainHashing';
 import type { ChainResolver } from './ChainResolver';
 import type { ChainSerializer } from './ChainSerializer';
 import {
@@ -64,6 +71,37 @@ export class CachedChains {
     const chain = assemble(summary, memo.resolved, snapshot, status);
     this.serializer.remember(chain, memo.json);
     return { chain, hash: clusterHash(memo.hash, chain, status) };
+  }
+
+  /**
+   * The hash `answer` would give each target's chain in a cluster as it is
+   * now, without assembling the chains: what live updates compare, for
+   * every followed entity at once. The cluster's state is read once.
+   */
+  hasher(cluster: MeshCluster): (target: MeshEntityTarget) => string {
+    const cache = this.data.cacheFor(cluster);
+    const error = cache.clusterError();
+    if (error) {
+      const hash = errorHash(error);
+      return () => hash;
+    }
+    const status = cache.dataStatus();
+    if (status.state === 'syncing') {
+      return () => SYNCING_HASH;
+    }
+    const snapshot = cache.snapshot();
+    const stateText = clusterStateText(snapshot, status);
+    return target => {
+      const entry = this.memoized(cluster.name, snapshot, target);
+      // Hashed again only when the chain or the cluster's state changed.
+      if (entry.clusterHash?.stateText !== stateText) {
+        entry.clusterHash = {
+          stateText,
+          hash: clusterHashOf(entry.hash, stateText),
+        };
+      }
+      return entry.clusterHash.hash;
+    };
   }
 
   /** The memoized chain, or the chain resolved now (and what it read). */

@@ -1,6 +1,9 @@
 import type {
+  KubeObject,
+  ReadQuery,
   ReadRecord,
   ResolvedClusterChain,
+  WatchedKind,
 } from '@mesh-chain/plugin-mesh-common';
 import type { CacheChange } from '../cluster/ClusterCache';
 
@@ -19,6 +22,8 @@ export interface MemoEntry {
   dirty: boolean;
   /** What the engine read to resolve it (a RecordingSnapshot's record). */
   reads: ReadRecord;
+  /** Its last cluster hash (see CachedChains.hasher) and the cluster state hashed with it. */
+  clusterHash?: { stateText: string; hash: string };
 }
 
 /**
@@ -34,6 +39,104 @@ export function concerns(reads: ReadRecord, change: CacheChange): boolean {
   return reads.concerns(change.kind, change.objects);
 }
 
+/** A query whose answer may hold any object of its kind (a look-up by key). */
+const ANY = 'any';
+
+/**
+ * Where a query's answer can come from, as `queryConcerns` judges it: one
+ * label (`key=value`) every object it selects carries, else one namespace,
+ * else ANY.
+ */
+function indexKeyOf(query: ReadQuery): string {
+  if (query.read === 'select' && query.selector.equalities.length > 0) {
+    const [key, value] = query.selector.equalities[0];
+    return `label ${key}=${value}`;
+  }
+  if (query.read === 'get') {
+    return `namespace ${query.namespace}`;
+  }
+  if (
+    (query.read === 'list' || query.read === 'select') &&
+    query.namespace !== undefined
+  ) {
+    return `namespace ${query.namespace}`;
+  }
+  return ANY;
+}
+
+/** The index keys under which a query could have read this object. */
+function indexKeysFor(obj: KubeObject): string[] {
+  return [
+    `namespace ${obj.metadata?.namespace ?? ''}`,
+    ...Object.entries(obj.metadata?.labels ?? {}).map(
+      ([key, value]) => `label ${key}=${value}`,
+    ),
+  ];
+}
+
+/**
+ * One cluster's chains by what they read: kind, then index key. A changed
+ * object can only concern the chains whose queries of its kind could have
+ * returned it: a pod restarting is weighed against the chains that select
+ * pods by one of its labels, read its namespace, or look pods up by key,
+ * not against every chain of the cluster.
+ */
+class ClusterEntries {
+  readonly all = new Set<MemoEntry>();
+  private readonly byKind = new Map<WatchedKind, Map<string, Set<MemoEntry>>>();
+
+  add(entry: MemoEntry) {
+    this.all.add(entry);
+    for (const query of entry.reads.queries) {
+      let byKey = this.byKind.get(query.kind);
+      if (!byKey) {
+        byKey = new Map();
+        this.byKind.set(query.kind, byKey);
+      }
+      const key = indexKeyOf(query);
+      let set = byKey.get(key);
+      if (!set) {
+        set = new Set();
+        byKey.set(key, set);
+      }
+      set.add(entry);
+    }
+  }
+
+  delete(entry: MemoEntry) {
+    this.all.delete(entry);
+    for (const query of entry.reads.queries) {
+      const byKey = this.byKind.get(query.kind);
+      const key = indexKeyOf(query);
+      const set = byKey?.get(key);
+      set?.delete(entry);
+      if (byKey && set?.size === 0) {
+        byKey.delete(key);
+      }
+    }
+  }
+
+  /** The chains a change may concern: all of them, or those that could have read it. */
+  candidates(change: CacheChange): Iterable<MemoEntry> {
+    if (change.bulk || !change.objects) {
+      return this.all;
+    }
+    const byKey = this.byKind.get(change.kind);
+    if (!byKey) {
+      return [];
+    }
+    const out = new Set(byKey.get(ANY));
+    for (const obj of change.objects) {
+      for (const key of obj ? indexKeysFor(obj) : []) {
+        for (const entry of byKey.get(key) ?? []) {
+          out.add(entry);
+        }
+      }
+    }
+    return out;
+  }
+}
+
 /**
  * Memoized chains, kept while no change that concerns them arrives: a pod
  * restarting in one namespace, or a VirtualService of another component,
@@ -43,7 +146,7 @@ export function concerns(reads: ReadRecord, change: CacheChange): boolean {
  */
 export class ChainMemo {
   private readonly entries = new Map<string, MemoEntry>();
-  private readonly byCluster = new Map<string, Set<MemoEntry>>();
+  private readonly byCluster = new Map<string, ClusterEntries>();
 
   constructor(
     private readonly maxEntries: number,
@@ -75,12 +178,12 @@ export class ChainMemo {
   set(entry: MemoEntry) {
     this.delete(entry.key);
     this.entries.set(entry.key, entry);
-    let set = this.byCluster.get(entry.cluster);
-    if (!set) {
-      set = new Set();
-      this.byCluster.set(entry.cluster, set);
+    let entries = this.byCluster.get(entry.cluster);
+    if (!entries) {
+      entries = new ClusterEntries();
+      this.byCluster.set(entry.cluster, entries);
     }
-    set.add(entry);
+    entries.add(entry);
     while (this.entries.size > this.maxEntries) {
       this.delete(this.entries.keys().next().value!);
     }
@@ -88,7 +191,11 @@ export class ChainMemo {
 
   /** Marks the chains of a cluster that a change may concern. */
   invalidate(cluster: string, change: CacheChange) {
-    for (const entry of this.byCluster.get(cluster) ?? []) {
+    const entries = this.byCluster.get(cluster);
+    if (!entries) {
+      return;
+    }
+    for (const entry of entries.candidates(change)) {
       if (!entry.dirty && concerns(entry.reads, change)) {
         entry.dirty = true;
       }

@@ -40,22 +40,34 @@ export function errorHash(error: ClusterError): string {
 export const SYNCING_HASH = sha('syncing');
 
 /**
- * What a page shows of a cluster: its chain, and how current it is; `seen`
- * is what the answer says of the cluster (the snapshot's, as `assemble`
- * copied it: a cache snapshot computes these on every read).
+ * What a page shows of a cluster besides its chain (the kinds it serves,
+ * how current it is, its warnings), as text for `clusterHashOf`: the same
+ * for every chain of the cluster, so worked out once for many. `seen` is
+ * what the answer says of the cluster (a cache snapshot computes these on
+ * every read, so callers pass what they already copied when they can).
  */
+export function clusterStateText(
+  seen: Pick<ClusterSnapshot, 'istio' | 'gatewayApi' | 'warnings'>,
+  status: ClusterStatus,
+): string {
+  return [
+    seen.istio,
+    seen.gatewayApi,
+    `${status.state}|${status.reason ?? ''}|${status.since ?? ''}`,
+    ...seen.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
+  ].join('\n');
+}
+
+/** What a page shows of a cluster: its chain, and the cluster's state. */
+export function clusterHashOf(resolvedHash: string, stateText: string): string {
+  return sha(`${resolvedHash}\n${stateText}`);
+}
+
+/** What a page shows of a cluster: its chain, and how current it is. */
 export function clusterHash(
   resolvedHash: string,
   seen: Pick<ClusterSnapshot, 'istio' | 'gatewayApi' | 'warnings'>,
   status: ClusterStatus,
 ): string {
-  return sha(
-    [
-      resolvedHash,
-      seen.istio,
-      seen.gatewayApi,
-      `${status.state}|${status.reason ?? ''}|${status.since ?? ''}`,
-      ...seen.warnings.map(w => `${w.reason}|${w.resource}|${w.message}`),
-    ].join('\n'),
-  );
+  return clusterHashOf(resolvedHash, clusterStateText(seen, status));
 }

@@ -8,6 +8,7 @@ import {
 } from '@mesh-chain/plugin-mesh-common';
 import { randomUUID } from 'crypto';
 import type { MeshSettings } from '../../config';
+import type { MeshCluster } from '@mesh-chain/plugin-mesh-node';
 import type { ClusterDataService } from '../cluster/ClusterDataService';
 import { combineRevisions } from '../chains/chainHashing';
 import type { MeshChainService } from '../MeshChainService';
@@ -299,6 +300,20 @@ export class LiveUpdates {
       (await this.options.data.listClusters()).map(c => [c.name, c]),
     );
     const expiry = Date.now() - this.options.settings.interestWindowMs;
+    // Each dirty cluster's state is read once for all the entities (again
+    // after each pause, as changes may have come in meanwhile).
+    const hashers = new Map<
+      string,
+      (target: MeshEntityTarget) => string | undefined
+    >();
+    const hasherOf = (cluster: MeshCluster) => {
+      let hasher = hashers.get(cluster.name);
+      if (!hasher) {
+        hasher = this.options.chains.cachedClusterHasher(cluster);
+        hashers.set(cluster.name, hasher);
+      }
+      return hasher;
+    };
     let processed = 0;
     for (const [key, interest] of [...this.interests]) {
       if (this.stopped) {
@@ -314,10 +329,7 @@ export class LiveUpdates {
         if (!dirty.has(name) || !cluster) {
           continue;
         }
-        const hash = this.options.chains.cachedClusterHash(
-          cluster,
-          interest.target,
-        );
+        const hash = hasherOf(cluster)(interest.target);
         if (hash && hash !== interest.hashes[name]) {
           interest.hashes[name] = hash;
           changed.push(name);
@@ -348,6 +360,7 @@ export class LiveUpdates {
       // Resolving is synchronous: let requests in between entities.
       if (++processed % 20 === 0) {
         await new Promise(resolve => setImmediate(resolve));
+        hashers.clear();
       }
     }
   }

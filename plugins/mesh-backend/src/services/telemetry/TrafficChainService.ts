@@ -56,12 +56,14 @@ export class TrafficChainService extends MeshChainService {
     return result;
   }
 
-  override cachedClusterHash(
+  override cachedClusterHasher(
     cluster: MeshCluster,
-    target: MeshEntityTarget,
-  ): string | undefined {
-    const hash = super.cachedClusterHash(cluster, target);
-    const part = hash && this.telemetry.hashFor(cluster.name, target);
-    return part ? sha(`${hash}|${part}`) : hash;
+  ): (target: MeshEntityTarget) => string | undefined {
+    const chainHash = super.cachedClusterHasher(cluster);
+    return target => {
+      const hash = chainHash(target);
+      const part = hash && this.telemetry.hashFor(cluster.name, target);
+      return part ? sha(`${hash}|${part}`) : hash;
+    };
   }
 }
