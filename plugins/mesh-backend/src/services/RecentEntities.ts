@@ -11,14 +11,10 @@
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
+import { ExpiringEntries } from './ExpiringEntries';
 
 /** How long a caller's catalog answer for an entity is kept (ms). */
 export const RECENT_ENTITY_TTL_MS = 3_000;
-
-interface Entry {
-  at: number;
-  entity: Promise<Entity | undefined>;
-}
 
 /**
  * Who the catalog answered: the user, or the calling service. Other
@@ -51,15 +47,14 @@ export interface RecentEntitiesOptions {
 
 /** Catalog answers per caller and entity reference, for `ttlMs`. */
 export class RecentEntities {
-  private readonly entries = new Map<string, Entry>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
+  private readonly entries: ExpiringEntries<Promise<Entity | undefined>>;
 
   constructor(options: RecentEntitiesOptions = {}) {
-    this.ttlMs = options.ttlMs ?? RECENT_ENTITY_TTL_MS;
-    this.maxEntries = options.maxEntries ?? 2_000;
-    this.now = options.now ?? Date.now;
+    this.entries = new ExpiringEntries({
+      ttlMs: options.ttlMs ?? RECENT_ENTITY_TTL_MS,
+      maxEntries: options.maxEntries ?? 2_000,
+      now: options.now,
+    });
   }
 
   get size(): number {
@@ -80,40 +75,21 @@ export class RecentEntities {
       return load();
     }
     const key = `${caller}\u0000${ref}`;
-    const now = this.now();
     const hit = this.entries.get(key);
-    if (hit && now - hit.at < this.ttlMs) {
-      return hit.entity;
+    if (hit) {
+      return hit;
     }
-    const entry: Entry = { at: now, entity: load() };
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    this.evict(now);
+    const entity = load();
+    this.entries.set(key, entity);
     try {
-      const entity = await entry.entity;
-      if (!entity) {
-        this.forget(key, entry);
+      const found = await entity;
+      if (!found) {
+        this.entries.deleteIf(key, entity);
       }
-      return entity;
+      return found;
     } catch (error) {
-      this.forget(key, entry);
+      this.entries.deleteIf(key, entity);
       throw error;
-    }
-  }
-
-  private forget(key: string, entry: Entry) {
-    if (this.entries.get(key) === entry) {
-      this.entries.delete(key);
-    }
-  }
-
-  /** Drops the expired answers, then the oldest beyond `maxEntries`. */
-  private evict(now: number) {
-    for (const [key, entry] of this.entries) {
-      if (now - entry.at < this.ttlMs && this.entries.size <= this.maxEntries) {
-        break;
-      }
-      this.entries.delete(key);
     }
   }
 }

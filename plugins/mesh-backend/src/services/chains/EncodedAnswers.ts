@@ -9,6 +9,7 @@
  */
 import type { MeshChainResponse } from '@mesh-chain/plugin-mesh-common';
 import { brotliCompressSync, constants, gzipSync } from 'zlib';
+import { ExpiringEntries } from '../ExpiringEntries';
 
 /** The encodings answers are kept in, in the order they are preferred. */
 export const ANSWER_ENCODINGS = ['br', 'gzip'] as const;
@@ -18,12 +19,6 @@ export type AnswerEncoding = (typeof ANSWER_ENCODINGS)[number];
 
 /** How long an encoded answer is sent again, at most (ms). */
 export const ENCODED_ANSWER_MAX_AGE_MS = 2_000;
-
-interface Entry {
-  revision: string;
-  createdAt: number;
-  bytes: Buffer;
-}
 
 /** Options of {@link EncodedAnswers}. */
 export interface EncodedAnswersOptions {
@@ -67,15 +62,17 @@ export function encodeAnswer(json: string, encoding: AnswerEncoding): Buffer {
  * each valid for one revision and `maxAgeMs`.
  */
 export class EncodedAnswers {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxAgeMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
+  private readonly entries: ExpiringEntries<{
+    revision: string;
+    bytes: Buffer;
+  }>;
 
   constructor(options: EncodedAnswersOptions = {}) {
-    this.maxAgeMs = options.maxAgeMs ?? ENCODED_ANSWER_MAX_AGE_MS;
-    this.maxEntries = options.maxEntries ?? 1000;
-    this.now = options.now ?? Date.now;
+    this.entries = new ExpiringEntries({
+      ttlMs: options.maxAgeMs ?? ENCODED_ANSWER_MAX_AGE_MS,
+      maxEntries: options.maxEntries ?? 1000,
+      now: options.now,
+    });
   }
 
   get size(): number {
@@ -93,32 +90,12 @@ export class EncodedAnswers {
     render: () => string,
   ): Buffer {
     const entryKey = `${encoding}\u0000${key}`;
-    const now = this.now();
     const hit = this.entries.get(entryKey);
-    if (
-      hit &&
-      hit.revision === revision &&
-      now - hit.createdAt < this.maxAgeMs
-    ) {
+    if (hit && hit.revision === revision) {
       return hit.bytes;
     }
     const bytes = encodeAnswer(render(), encoding);
-    this.entries.delete(entryKey);
-    this.entries.set(entryKey, { revision, createdAt: now, bytes });
-    this.evict(now);
+    this.entries.set(entryKey, { revision, bytes });
     return bytes;
-  }
-
-  /** Drops the expired answers, then the oldest beyond `maxEntries`. */
-  private evict(now: number) {
-    for (const [key, entry] of this.entries) {
-      if (
-        now - entry.createdAt < this.maxAgeMs &&
-        this.entries.size <= this.maxEntries
-      ) {
-        break;
-      }
-      this.entries.delete(key);
-    }
   }
 }
