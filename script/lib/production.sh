@@ -55,6 +55,9 @@ production_deps_hash() {
 }
 
 # Step 2: production dependencies, installed once per lockfile in the cache.
+# The cache is shared by every checkout on the machine: callers hold its lock
+# (production_install), so that two builds never install into, or prune,
+# each other's directory.
 production_deps() {
   local hash cached
   hash="$(production_deps_hash)"
@@ -84,8 +87,14 @@ production_deps() {
 
 # Steps 2 and 3: PRODUCTION_APP_DIR holds the app as the image would.
 production_install() {
-  local deps
-  deps="$(production_deps)"
+  local deps lock
+  mkdir -p "$PRODUCTION_DEPS_CACHE"
+  exec {lock}>"$PRODUCTION_DEPS_CACHE/.lock"
+  if ! flock -n "$lock"; then
+    log "Waiting for another production build's dependencies ($PRODUCTION_DEPS_CACHE/.lock)"
+    flock "$lock"
+  fi
+  deps="$(production_deps)" || { exec {lock}>&-; return 1; }
   if [ "$(cat "$PRODUCTION_APP_DIR/.deps" 2>/dev/null)" != "$deps" ]; then
     rm -rf "$PRODUCTION_APP_DIR"
     mkdir -p "$(dirname "$PRODUCTION_APP_DIR")"
@@ -93,6 +102,7 @@ production_install() {
     cp -al "$deps" "$PRODUCTION_APP_DIR"
     printf '%s' "$deps" >"$PRODUCTION_APP_DIR/.deps"
   fi
+  exec {lock}>&-
   rm -rf "$PRODUCTION_APP_DIR"/packages/*/dist "$PRODUCTION_APP_DIR"/plugins/*/dist "$PRODUCTION_APP_DIR/examples"
   tar -xzf "$ROOT/packages/backend/dist/bundle.tar.gz" -C "$PRODUCTION_APP_DIR"
   cp -r "$ROOT/examples" "$PRODUCTION_APP_DIR/examples"
