@@ -6,6 +6,7 @@
  */
 
 export * from './types';
+export * from './json';
 export * from './chainMembers';
 export * from './annotations';
 export * from './headers';

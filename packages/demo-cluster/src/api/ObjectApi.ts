@@ -51,6 +51,7 @@ import {
   parseFieldSelector,
   parseLabelSelector,
 } from './selectors';
+import { isPlainObject } from './patch/structure';
 import { ServiceAllocator } from './ServiceAllocator';
 import type { Store } from '../store/Store';
 import type { Caller, KubeObject } from '../types';
@@ -131,10 +132,6 @@ function randomSuffix(n = 5) {
 
 function target(t: ResourceType) {
   return { group: t.group, plural: t.plural, kind: t.kind };
-}
-
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Fields other than metadata and status: what a generation tracks. */
@@ -314,7 +311,7 @@ export class ObjectApi {
     body: unknown,
     namespace: string | undefined,
   ): KubeObject {
-    if (!isObject(body)) {
+    if (!isPlainObject(body)) {
       throw badRequest('the request body must be a JSON or YAML object');
     }
     const want = apiVersionOf(t, version);
@@ -334,7 +331,8 @@ export class ObjectApi {
     const obj = clone(body) as KubeObject;
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
-    if (!isObject(obj.metadata)) obj.metadata = {} as KubeObject['metadata'];
+    if (!isPlainObject(obj.metadata))
+      obj.metadata = {} as KubeObject['metadata'];
     if (t.namespaced) {
       if (
         obj.metadata.namespace !== undefined &&
@@ -685,7 +683,7 @@ export class ObjectApi {
             .join(', ')}`,
         );
     }
-    if (!isObject(patched)) {
+    if (!isPlainObject(patched)) {
       throw badRequest('the patched object is not a JSON object');
     }
     if (subresource === 'scale') {
@@ -722,7 +720,7 @@ export class ObjectApi {
     }
     const { value: config, duplicates } = parseApplyYaml(rawBody);
     const version = ctx.version ?? t.versions[0];
-    if (!isObject(config)) {
+    if (!isPlainObject(config)) {
       throw badRequest('the applied configuration must be an object');
     }
     if (!config.apiVersion || !config.kind) {
@@ -814,7 +812,8 @@ export class ObjectApi {
     scale: unknown,
     ctx: WriteContext,
   ): KubeObject {
-    if (!isObject(scale)) throw badRequest('the request body must be a Scale');
+    if (!isPlainObject(scale))
+      throw badRequest('the request body must be a Scale');
     const current = this.get(t, namespace ?? '', name);
     const replicas = scale.spec?.replicas;
     if (

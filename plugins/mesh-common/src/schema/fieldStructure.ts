@@ -13,6 +13,7 @@
  * at a time, as it is needed; a type error at the probe tells a list or a
  * plain value from an object.
  */
+import { isJsonObject } from '../json';
 
 /** What a schema allows at one place of an object. @public */
 export type FieldShape =
@@ -169,12 +170,9 @@ export interface FieldCheck {
   misshapen: MisshapenField[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function typeName(v: unknown): string {
   if (Array.isArray(v)) return 'list';
-  if (isObject(v)) return 'object';
+  if (isJsonObject(v)) return 'object';
   return typeof v;
 }
 
@@ -192,7 +190,7 @@ function walk(
   const misshapen = (expected: MisshapenField['expected']) =>
     out.misshapen.push({ path, expected, got: typeName(value) });
   if (shape.kind === 'object' || shape.kind === 'map') {
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       misshapen('object');
       return;
     }
@@ -242,7 +240,7 @@ function prune(
 ): unknown {
   if (value === null || typeof value !== 'object') return value;
   const shape = structure.shapeAt(pattern);
-  if (shape.kind === 'object' && isObject(value)) {
+  if (shape.kind === 'object' && isJsonObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       if (shape.fields.has(key)) {
@@ -251,7 +249,7 @@ function prune(
     }
     return out;
   }
-  if (shape.kind === 'map' && isObject(value)) {
+  if (shape.kind === 'map' && isJsonObject(value)) {
     return Object.fromEntries(
       Object.entries(value).map(([key, v]) => [
         key,

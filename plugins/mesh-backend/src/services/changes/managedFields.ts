@@ -5,17 +5,14 @@
  * fields only while it keeps applying them: an apply that leaves out a
  * field it applied before removes that field from the object.
  */
-import type {
-  KubeObject,
-  ManagedFieldsEntry,
+import {
+  isJsonObject,
+  type KubeObject,
+  type ManagedFieldsEntry,
 } from '@mesh-chain/plugin-mesh-common';
 
 /** A field as a list of keys, e.g. `['spec', 'http']`. */
 export type FieldPath = string[];
-
-function isPlainObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The object's managed fields entries (none when it has none). */
 export function managedFieldsOf(obj: KubeObject): ManagedFieldsEntry[] {
@@ -23,7 +20,7 @@ export function managedFieldsOf(obj: KubeObject): ManagedFieldsEntry[] {
   return Array.isArray(entries)
     ? entries.filter(
         (e): e is ManagedFieldsEntry =>
-          isPlainObject(e) && typeof e.manager === 'string',
+          isJsonObject(e) && typeof e.manager === 'string',
       )
     : [];
 }
@@ -46,18 +43,18 @@ export function displayField(path: FieldPath): string {
 export function fieldsHold(fieldsV1: unknown, path: FieldPath): boolean {
   let node: unknown = fieldsV1;
   for (const key of path) {
-    if (!isPlainObject(node)) {
+    if (!isJsonObject(node)) {
       return false;
     }
     node = node[`f:${key}`];
   }
-  return isPlainObject(node);
+  return isJsonObject(node);
 }
 
 function keyOfItem(element: string): Record<string, unknown> | undefined {
   try {
     const key = JSON.parse(element.slice(2));
-    return isPlainObject(key) ? key : undefined;
+    return isJsonObject(key) ? key : undefined;
   } catch {
     return undefined;
   }
@@ -77,12 +74,12 @@ function extract(value: unknown, node: Record<string, unknown>): unknown {
         const item = key
           ? value.find(
               x =>
-                isPlainObject(x) &&
+                isJsonObject(x) &&
                 Object.entries(key).every(([k, v]) => x[k] === v),
             )
           : undefined;
         const sub = node[element];
-        if (item !== undefined && isPlainObject(sub)) {
+        if (item !== undefined && isJsonObject(sub)) {
           items.push({ ...key, ...(extract(item, sub) as object) });
         }
       } else if (element.startsWith('v:')) {
@@ -95,13 +92,13 @@ function extract(value: unknown, node: Record<string, unknown>): unknown {
     }
     return items;
   }
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     return value;
   }
   const out: Record<string, unknown> = {};
   for (const element of children) {
     const sub = node[element];
-    if (!element.startsWith('f:') || !isPlainObject(sub)) {
+    if (!element.startsWith('f:') || !isJsonObject(sub)) {
       continue;
     }
     const key = element.slice(2);
@@ -130,7 +127,7 @@ export function appliedBy(obj: KubeObject, manager: string): KubeObject {
       ...(obj.metadata.namespace && { namespace: obj.metadata.namespace }),
     },
   };
-  if (!entry || !isPlainObject(entry.fieldsV1)) {
+  if (!entry || !isJsonObject(entry.fieldsV1)) {
     return identity;
   }
   const owned = extract(obj, entry.fieldsV1) as Record<string, any>;
@@ -143,7 +140,7 @@ export function appliedBy(obj: KubeObject, manager: string): KubeObject {
  */
 export function mergeConfigurations(...configs: object[]): KubeObject {
   const merge = (a: unknown, b: unknown): unknown => {
-    if (isPlainObject(a) && isPlainObject(b)) {
+    if (isJsonObject(a) && isJsonObject(b)) {
       const out: Record<string, unknown> = { ...a };
       for (const [k, v] of Object.entries(b)) {
         out[k] = merge(out[k], v);
@@ -159,7 +156,7 @@ export function mergeConfigurations(...configs: object[]): KubeObject {
 export function valueAt(obj: unknown, path: FieldPath): unknown {
   let node = obj;
   for (const key of path) {
-    if (!isPlainObject(node)) {
+    if (!isJsonObject(node)) {
       return undefined;
     }
     node = node[key];

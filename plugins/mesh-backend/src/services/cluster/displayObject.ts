@@ -13,9 +13,13 @@
  * per-object budget loses its annotations, then its spec and status.
  */
 
-import type { KubeObject, WatchedKind } from '@mesh-chain/plugin-mesh-common';
+import {
+  isJsonObject,
+  type KubeObject,
+  type WatchedKind,
+} from '@mesh-chain/plugin-mesh-common';
 import { boundObject } from './limits';
-import { checkObject, isPlainObject, TrimmedObject } from './objectChecks';
+import { checkObject, TrimmedObject } from './objectChecks';
 
 function pick<T extends Record<string, any>>(obj: T, keys: string[]): any {
   const out: Record<string, unknown> = {};
@@ -39,7 +43,7 @@ function containers(value: unknown, fields: string[]): unknown {
   if (!Array.isArray(value)) {
     return undefined;
   }
-  return value.filter(isPlainObject).map(c => pick(c, fields));
+  return value.filter(isJsonObject).map(c => pick(c, fields));
 }
 
 function podSpecFields(
@@ -61,29 +65,25 @@ const POD_CONTAINER_FIELDS = CONTAINER_FIELDS.filter(f => f !== 'resources');
 /** Conditions without timestamps and messages. */
 function conditionFields(value: unknown): unknown {
   return Array.isArray(value)
-    ? value
-        .filter(isPlainObject)
-        .map(c => pick(c, ['type', 'status', 'reason']))
+    ? value.filter(isJsonObject).map(c => pick(c, ['type', 'status', 'reason']))
     : undefined;
 }
 
 /** A container state without timestamps or container ids. */
 function stateFields(value: unknown): unknown {
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     return undefined;
   }
   const out: Record<string, unknown> = {};
   for (const [key, detail] of Object.entries(value)) {
-    out[key] = isPlainObject(detail)
-      ? pick(detail, ['reason', 'exitCode'])
-      : {};
+    out[key] = isJsonObject(detail) ? pick(detail, ['reason', 'exitCode']) : {};
   }
   return out;
 }
 
 function containerStatusFields(value: unknown): unknown {
   return Array.isArray(value)
-    ? value.filter(isPlainObject).map(c => ({
+    ? value.filter(isJsonObject).map(c => ({
         ...pick(c, ['name', 'ready', 'started', 'restartCount', 'image']),
         ...(c.state !== undefined && { state: stateFields(c.state) }),
       }))
@@ -121,8 +121,8 @@ function shownFieldsOfKind(
       if (!spec) {
         return { status };
       }
-      const template = isPlainObject(spec.template) ? spec.template : {};
-      const templateMeta = isPlainObject(template.metadata)
+      const template = isJsonObject(spec.template) ? spec.template : {};
+      const templateMeta = isJsonObject(template.metadata)
         ? template.metadata
         : {};
       return {
@@ -130,7 +130,7 @@ function shownFieldsOfKind(
           ...spec,
           template: {
             metadata: pick(templateMeta, ['labels', 'annotations']),
-            spec: isPlainObject(template.spec)
+            spec: isJsonObject(template.spec)
               ? podSpecFields(template.spec)
               : { containers: [] },
           },
@@ -189,7 +189,7 @@ export function displayObject(
         Object.keys(annotations).length > 0 && { annotations }),
       ...(Array.isArray(metadata.ownerReferences) && {
         ownerReferences: metadata.ownerReferences
-          .filter(isPlainObject)
+          .filter(isJsonObject)
           .map(o =>
             pick(o, ['apiVersion', 'kind', 'name', 'uid', 'controller']),
           ),

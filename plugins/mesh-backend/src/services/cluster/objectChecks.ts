@@ -4,7 +4,7 @@
  * JSON object with a name, a namespace that is a string, spec and status
  * that are objects, labels and annotations that map strings to strings.
  */
-import type { KubeObject } from '@mesh-chain/plugin-mesh-common';
+import { isJsonObject, type KubeObject } from '@mesh-chain/plugin-mesh-common';
 
 /** What the mesh backend does with one object: the object, or why not. */
 export interface TrimmedObject {
@@ -31,11 +31,6 @@ export interface CheckedObject {
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** A JSON object (not an array, not null). */
-export function isPlainObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function stringMap(
   value: unknown,
   field: string,
@@ -45,7 +40,7 @@ function stringMap(
   if (value === undefined || value === null) {
     return undefined;
   }
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     problems.push(`${field} is not a map`);
     return undefined;
   }
@@ -71,11 +66,11 @@ export function checkObject(
   raw: unknown,
   defaults: { apiVersion: string; kind: string },
 ): CheckedObject | { problem: string } {
-  if (!isPlainObject(raw)) {
+  if (!isJsonObject(raw)) {
     return { problem: 'not a JSON object' };
   }
   const metadata = raw.metadata;
-  if (!isPlainObject(metadata) || typeof metadata.name !== 'string') {
+  if (!isJsonObject(metadata) || typeof metadata.name !== 'string') {
     return { problem: 'has no metadata.name' };
   }
   if (
@@ -86,10 +81,10 @@ export function checkObject(
   }
   const problems: string[] = [];
   const { spec, status } = raw;
-  if (spec !== undefined && !isPlainObject(spec)) {
+  if (spec !== undefined && !isJsonObject(spec)) {
     problems.push('spec is not an object');
   }
-  if (status !== undefined && !isPlainObject(status)) {
+  if (status !== undefined && !isJsonObject(status)) {
     problems.push('status is not an object');
   }
   const labels = stringMap(metadata.labels, 'metadata.labels', problems);
@@ -104,8 +99,8 @@ export function checkObject(
       typeof raw.apiVersion === 'string' ? raw.apiVersion : defaults.apiVersion,
     kind: typeof raw.kind === 'string' ? raw.kind : defaults.kind,
     metadata: metadata as KubeObject['metadata'],
-    ...(isPlainObject(spec) && { spec }),
-    ...(isPlainObject(status) && { status }),
+    ...(isJsonObject(spec) && { spec }),
+    ...(isJsonObject(status) && { status }),
     ...(labels && { labels }),
     ...(annotations && { annotations }),
     problems,

@@ -9,6 +9,7 @@
  * resolves every fixture chain and every rule case from full objects and
  * from their records and expects the same answer.
  */
+import { isJsonObject } from '../../json';
 import type { KubeObject } from './KubeObject';
 import type { WatchedKind } from './watchedKinds';
 
@@ -36,10 +37,6 @@ export interface ChainKindFields {
   status?: ChainFieldPattern;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The part of `value` that `keep` describes: new objects and arrays, with
  * the original leaf values (and the original value where the pattern is
@@ -60,7 +57,7 @@ function project(value: unknown, keep: ChainFieldPattern): unknown {
           .filter(element => element !== undefined)
       : undefined;
   }
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     return undefined;
   }
   const out: Record<string, unknown> = {};
@@ -102,7 +99,7 @@ function readyCondition(value: unknown): unknown {
     return undefined;
   }
   return value
-    .filter(c => isPlainObject(c) && c.type === 'Ready')
+    .filter(c => isJsonObject(c) && c.type === 'Ready')
     .map(c => ({ type: c.type, status: c.status }));
 }
 
