@@ -14,7 +14,7 @@
  * by `filter` or `push` (as `chainRecordOf` makes them) keeps room for 16
  * more elements, 128 bytes, most of a cached pod's lists.
  */
-import { withSharedShape } from './sharedShapes';
+import { objectOfShape } from './sharedShapes';
 
 /** Most distinct short strings kept for sharing. */
 const INTERN_LIMIT = 200_000;
@@ -107,56 +107,53 @@ function shareObject(value: object, hash: number): object {
   return value;
 }
 
-/** A value as kept, and the hash of its content (undefined: not shared). */
-interface Shared {
-  value: any;
-  hash?: number;
+/**
+ * The hash of the content of the value `share` returned last, undefined
+ * when it is not to be shared: a side result, so that the walk allocates
+ * little besides what it keeps (its garbage, made for every cached
+ * object, is part of the RSS after the caches' warm-up).
+ */
+let lastHash: number | undefined;
+
+/** `hash` continued with the hash of a part (`lastHash`), under `key`. */
+function withPart(hash: number | undefined, key?: string): number | undefined {
+  if (hash === undefined || lastHash === undefined) {
+    return undefined;
+  }
+  return hashNumber(key === undefined ? hash : hashText(hash, key), lastHash);
 }
 
-function share(value: any, key: string | undefined): Shared {
+function share(value: any, key: string | undefined): any {
   if (typeof value === 'string') {
-    const kept =
-      key !== undefined && UNIQUE_KEYS.has(key) ? value : intern(value);
-    return {
-      value: kept,
-      hash:
-        key !== undefined && UNSHARED_KEYS.has(key)
-          ? undefined
-          : leafHash(kept),
-    };
+    lastHash =
+      key !== undefined && UNSHARED_KEYS.has(key) ? undefined : leafHash(value);
+    return key !== undefined && UNIQUE_KEYS.has(key) ? value : intern(value);
   }
   if (Array.isArray(value)) {
     let hash: number | undefined = 1;
     // `map` allocates exactly `length` elements.
     const out = value.map(element => {
       const kept = share(element, undefined);
-      hash =
-        hash === undefined || kept.hash === undefined
-          ? undefined
-          : hashNumber(hash, kept.hash);
-      return kept.value;
+      hash = withPart(hash);
+      return kept;
     });
-    return hash === undefined
-      ? { value: out }
-      : { value: shareObject(out, hash), hash };
+    lastHash = hash;
+    return hash === undefined ? out : shareObject(out, hash);
   }
   if (value && typeof value === 'object') {
     let hash: number | undefined = 2;
-    const entries = Object.keys(value).map(k => {
+    const keys = Object.keys(value);
+    const values = keys.map(k => {
       const kept = share(value[k], k);
-      hash =
-        hash === undefined || kept.hash === undefined
-          ? undefined
-          : hashNumber(hashText(hash, k), kept.hash);
-      return [k, kept.value];
+      hash = withPart(hash, k);
+      return kept;
     });
-    // `fromEntries` keeps a `__proto__` key as a key.
-    const out = withSharedShape(Object.fromEntries(entries));
-    return hash === undefined
-      ? { value: out }
-      : { value: shareObject(out, hash), hash };
+    const out = objectOfShape(keys, values);
+    lastHash = hash;
+    return hash === undefined ? out : shareObject(out, hash);
   }
-  return { value, hash: leafHash(value) };
+  lastHash = leafHash(value);
+  return value;
 }
 
 /**
@@ -167,5 +164,5 @@ function share(value: any, key: string | undefined): Shared {
  * what it returns: its parts may be parts of other objects.
  */
 export function shareValues(value: any): any {
-  return share(value, undefined).value;
+  return share(value, undefined);
 }
