@@ -119,6 +119,7 @@ export class CachedChains {
     // What the engine reads is what the chain depends on.
     const recording = new RecordingSnapshot(snapshot);
     const resolved = this.resolver.resolve(clusterName, recording, target);
+    recording.record.trim();
     const json = this.serializer.resolvedJson(resolved);
     const entry: MemoEntry = {
       key,

@@ -46,21 +46,22 @@ function shapeOf(keys: string[]): Shape | undefined {
 }
 
 /**
- * The same plain object (same keys, same order, same values) on the hidden
- * class every object of its shape shares; the object itself when its shape
- * cannot be shared (no keys, too many, or too many shapes already).
+ * A plain object with these keys, in this order, and values: on the
+ * hidden class every object of its shape shares, unless its shape cannot
+ * be shared (no keys, too many, or too many shapes already).
  */
-export function withSharedShape(
-  value: Record<string, unknown>,
+export function objectOfShape(
+  keys: string[],
+  values: unknown[],
 ): Record<string, unknown> {
-  const keys = Object.keys(value);
   const Shape = shapeOf(keys);
   if (!Shape) {
-    return value;
+    // `fromEntries` keeps a `__proto__` key as a key.
+    return Object.fromEntries(keys.map((key, i) => [key, values[i]]));
   }
   const out = new Shape();
-  for (const key of keys) {
-    out[key] = value[key];
-  }
+  keys.forEach((key, i) => {
+    out[key] = values[i];
+  });
   return out;
 }

@@ -8,8 +8,9 @@
  * restarts; ReplicaSets only their labels and owner. Then the size limits
  * of `limits.ts` apply: over-long strings are cut (saying so), and an
  * object over the per-object budget loses its spec and status (a problem
- * of the object). Repeated strings are shared (`sharedStrings.ts`), and
- * objects of the same shape share one hidden class (`sharedShapes.ts`).
+ * of the object). Repeated strings, and equal objects and arrays, are
+ * kept once (`sharedValues.ts`), and objects of the same shape share one
+ * hidden class (`sharedShapes.ts`).
  *
  * "Show YAML" reads the object from the cluster instead
  * (`displayObject.ts`).
@@ -22,7 +23,7 @@ import {
 } from '@mesh-chain/plugin-mesh-common';
 import { boundObject } from './limits';
 import { checkObject, TrimmedObject } from './objectChecks';
-import { shareStrings } from './sharedStrings';
+import { shareValues } from './sharedValues';
 
 export type { TrimmedObject } from './objectChecks';
 
@@ -50,7 +51,7 @@ export function keepChainFields(
     ...(checked.status && { status: checked.status }),
   });
   problems.push(...boundObject(record));
-  const object: KubeObject = shareStrings(record);
+  const object: KubeObject = shareValues(record);
   return problems.length
     ? { object, problem: problems.join(', ') }
     : { object };

@@ -29,6 +29,20 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
   }
 }
 
+/**
+ * The map with each list copied at its length, once it is built: a list
+ * grown by `push` keeps room for 16 more elements, and an index holds a
+ * list per label value.
+ */
+function trimmed<K>(map: Map<K, KubeObject[]>): Map<K, KubeObject[]> {
+  for (const [key, list] of map) {
+    if (list.length > 1) {
+      map.set(key, list.slice());
+    }
+  }
+  return map;
+}
+
 function ns(obj: KubeObject): string {
   return obj.metadata.namespace ?? '';
 }
@@ -96,7 +110,7 @@ export class ChainIndex {
           push(map, value, obj);
         }
       }
-      perKey.set(key, map);
+      perKey.set(key, trimmed(map));
     }
     return map;
   }
@@ -123,7 +137,7 @@ export class ChainIndex {
           push(map, `${k}=${v}`, obj);
         }
       }
-      perNamespace.set(namespace, map);
+      perNamespace.set(namespace, trimmed(map));
     }
     return map;
   }
@@ -181,6 +195,7 @@ export class ChainIndex {
             }
           }
         }
+        trimmed(built.exact);
         return built;
       },
     );

@@ -90,11 +90,13 @@ export function queryConcerns(query: ReadQuery, obj: KubeObject): boolean {
  * @public
  */
 export class ReadRecord {
-  private readonly ids = new Set<string>();
+  /** The ids of the queries, to add each once; made again after `trim`. */
+  private ids?: Set<string>;
   private readonly byKind = new Map<WatchedKind, ReadQuery[]>();
 
   /** Adds a query (once). */
   add(query: ReadQuery): void {
+    this.ids ??= new Set(this.queries.map(queryId));
     const id = queryId(query);
     if (this.ids.has(id)) {
       return;
@@ -108,6 +110,17 @@ export class ReadRecord {
     }
   }
 
+  /**
+   * Lets go of what only recording needs, for a record kept after it:
+   * the query ids (a text per query) and the spare room of the lists.
+   */
+  trim(): void {
+    this.ids = undefined;
+    for (const [kind, list] of this.byKind) {
+      this.byKind.set(kind, list.slice());
+    }
+  }
+
   /** Every query, grouped by kind in the order they were first made. */
   get queries(): ReadQuery[] {
     return [...this.byKind.values()].flat();
@@ -115,7 +128,11 @@ export class ReadRecord {
 
   /** How many distinct queries were made. */
   get size(): number {
-    return this.ids.size;
+    let size = 0;
+    for (const list of this.byKind.values()) {
+      size += list.length;
+    }
+    return size;
   }
 
   /** Whether any query read this kind. */
