@@ -64,4 +64,14 @@ describe('shareValues', () => {
     expect(input).toEqual(copy);
     expect(kept.spec).not.toBe(input.spec);
   });
+
+  it('still shares values first seen after its table filled up', () => {
+    // More distinct objects than the table holds (100,000).
+    for (let i = 0; i < 100_001; i++) {
+      shareValues({ spec: { replicas: i } });
+    }
+    const a = shareValues({ spec: { image: 'late:1', port: 8080 } });
+    const b = shareValues({ spec: { image: 'late:1', port: 8080 } });
+    expect(b.spec).toBe(a.spec);
+  });
 });

@@ -39,6 +39,19 @@ const UNSHARED_KEYS = new Set([
   'lastTransitionTime',
 ]);
 
+/**
+ * Adds an entry to a sharing table, emptied first when it is full: what is
+ * shared already stays shared, and values first seen later (the pods of a
+ * new rollout) are shared in their turn, while the table holds no value
+ * longer than it takes to fill it again.
+ */
+function keep<K, V>(table: Map<K, V>, key: K, value: V, limit: number) {
+  if (table.size >= limit) {
+    table.clear();
+  }
+  table.set(key, value);
+}
+
 function intern(value: string): string {
   if (value.length > 128) {
     return value;
@@ -47,9 +60,7 @@ function intern(value: string): string {
   if (existing !== undefined) {
     return existing;
   }
-  if (interned.size < INTERN_LIMIT) {
-    interned.set(value, value);
-  }
+  keep(interned, value, value, INTERN_LIMIT);
   return value;
 }
 
@@ -101,9 +112,7 @@ function shareObject(value: object, hash: number): object {
   if (existing !== undefined) {
     return shallowEqual(existing, value) ? existing : value;
   }
-  if (shared.size < SHARE_LIMIT) {
-    shared.set(hash, value);
-  }
+  keep(shared, hash, value, SHARE_LIMIT);
   return value;
 }
 
