@@ -149,11 +149,16 @@ function rowsFor(
       note: 'the simulators (see Layout), net of their idle CPU',
     },
     {
-      label: 'backend RSS, warm and idle, MiB',
+      label: 'backend RSS after GC, warm and idle, MiB',
       ...pick(b => b.rssIdleMb),
       note: baseline
         ? `an empty backend: ${fmt(baseline.rssMb)} MiB`
         : undefined,
+    },
+    {
+      label: 'backend RSS before that GC, MiB',
+      ...pick(b => b.rssIdleBeforeGcMb),
+      note: 'the same moment, garbage included',
     },
     { label: 'backend RSS, peak, MiB', ...pick(b => b.rssPeakMb) },
     {

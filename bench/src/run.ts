@@ -88,8 +88,14 @@ export interface BackendFigures {
   cold: RequestCounts;
   /** Per page view, averaged over sequential views after the first. */
   warm: RequestCounts & { views: number };
-  /** RSS when warm and idle, MiB. */
+  /**
+   * RSS when warm and idle, after a full collection (as the heap figures),
+   * MiB: what the process holds, not the garbage of the caches' warm-up
+   * that the next collection frees.
+   */
   rssIdleMb: number;
+  /** RSS when warm and idle, read before that collection, MiB. */
+  rssIdleBeforeGcMb?: number;
   /** V8 heap in use when warm and idle, after a full collection, MiB. */
   heapIdleMb: number;
   /**
@@ -296,8 +302,9 @@ export class BenchRun {
       'baseline',
     );
     await sleep(3000);
-    const rss = rssMb(child.pid);
+    // Measured as the backends under test are: after a full collection.
     const heap = (await child.call<NodeJS.MemoryUsage>('memory')).heapUsed;
+    const rss = rssMb(child.pid);
     client.close();
     await child.stop();
     return { rssMb: rss, heapMb: heap / 2 ** 20 };
@@ -494,13 +501,17 @@ export class BenchRun {
         );
       }
       await sleep(o.smoke ? 200 : 2000);
-      const rssIdleMb = rssMb(child.pid);
+      const rssIdleBeforeGcMb = rssMb(child.pid);
+      // `memory` runs a full collection first.
       const idleMemory = await child.call<NodeJS.MemoryUsage>('memory');
+      const rssIdleMb = rssMb(child.pid);
       const heapIdleMb = idleMemory.heapUsed / 2 ** 20;
       log(
         `${variant}: idle RSS ${rssIdleMb.toFixed(
           0,
-        )} MiB, heap used ${heapIdleMb.toFixed(0)} of ${(
+        )} MiB after a full collection (${rssIdleBeforeGcMb.toFixed(
+          0,
+        )} MiB before it), heap used ${heapIdleMb.toFixed(0)} of ${(
           idleMemory.heapTotal /
           2 ** 20
         ).toFixed(0)} MiB, external ${(idleMemory.external / 2 ** 20).toFixed(
@@ -630,6 +641,7 @@ export class BenchRun {
         cold,
         warm,
         rssIdleMb,
+        rssIdleBeforeGcMb,
         heapIdleMb,
         heapTotalIdleMb: idleMemory.heapTotal / 2 ** 20,
         externalIdleMb: idleMemory.external / 2 ** 20,
