@@ -8,6 +8,9 @@
  *   - mesh:     @mesh-chain/plugin-mesh-backend and the signals backend it
  *               pushes live updates through
  *   - baseline: neither, to show what the framework itself takes.
+ *   - client-node: neither, with `@kubernetes/client-node` loaded: the
+ *               Kubernetes client both plugins load, to show how much of
+ *               their share is that library's.
  *
  * Callers authenticate with a static external-access token; the permission
  * framework is off (its default), the same for every variant.
@@ -150,6 +153,10 @@ async function main() {
   } else if (options.variant === 'mesh') {
     backend.add(import('@mesh-chain/plugin-mesh-backend'));
     backend.add(import('@backstage/plugin-signals-backend'));
+  } else if (options.variant === 'client-node') {
+    // Held for the life of the process, as a plugin's import would be.
+    (globalThis as { meshBenchClientNode?: unknown }).meshBenchClientNode =
+      await import('@kubernetes/client-node');
   }
   // Loaded only when asked for: it imports the mesh backend, which the
   // stock and baseline backends must not load.

@@ -4,7 +4,7 @@
  * smallest size to the largest.
  */
 import { machine } from './proc';
-import type { BackendFigures, RunFigures, SizeFigures } from './run';
+import type { BackendFigures, Baseline, RunFigures, SizeFigures } from './run';
 
 interface Row {
   label: string;
@@ -61,10 +61,7 @@ function backend(size: SizeFigures, variant: 'stock' | 'mesh') {
   return size.backends.find(b => b.variant === variant);
 }
 
-function rowsFor(
-  size: SizeFigures,
-  baseline?: { rssMb: number; heapMb: number },
-): Row[] {
+function rowsFor(size: SizeFigures, baseline?: Baseline): Row[] {
   const stock = backend(size, 'stock');
   const mesh = backend(size, 'mesh');
   const pick = (f: (b: BackendFigures) => number | undefined) => ({
@@ -152,7 +149,13 @@ function rowsFor(
       label: 'backend RSS after GC, warm and idle, MiB',
       ...pick(b => b.rssIdleMb),
       note: baseline
-        ? `an empty backend: ${fmt(baseline.rssMb)} MiB`
+        ? `an empty backend: ${fmt(baseline.rssMb)} MiB${
+            baseline.clientNode
+              ? `; with @kubernetes/client-node loaded: ${fmt(
+                  baseline.clientNode.rssMb,
+                )} MiB`
+              : ''
+          }`
         : undefined,
     },
     {
@@ -165,7 +168,13 @@ function rowsFor(
       label: 'backend JS heap after GC, warm and idle, MiB',
       ...pick(b => b.heapIdleMb),
       note: baseline
-        ? `an empty backend: ${fmt(baseline.heapMb)} MiB`
+        ? `an empty backend: ${fmt(baseline.heapMb)} MiB${
+            baseline.clientNode
+              ? `; with @kubernetes/client-node loaded: ${fmt(
+                  baseline.clientNode.heapMb,
+                )} MiB`
+              : ''
+          }`
         : undefined,
     },
     {
@@ -306,7 +315,15 @@ export function renderTargets(run: RunFigures, markdown = false): string {
             mesh.rssIdleMb - base,
           )} MiB; heap ${fmt(mesh.heapIdleMb)} - ${fmt(
             run.baseline!.heapMb,
-          )} = ${fmt(mesh.heapIdleMb - run.baseline!.heapMb)} MiB`,
+          )} = ${fmt(mesh.heapIdleMb - run.baseline!.heapMb)} MiB${
+            run.baseline!.clientNode
+              ? `; @kubernetes/client-node alone takes ${fmt(
+                  run.baseline!.clientNode.rssMb - base,
+                )} MiB RSS / ${fmt(
+                  run.baseline!.clientNode.heapMb - run.baseline!.heapMb,
+                )} MiB heap of it`
+              : ''
+          }`,
     ),
   ]);
   const p95At = (c: number) => mesh.levels.find(l => l.concurrency === c)?.p95;

@@ -78,6 +78,22 @@ export interface Propagation {
   worstMs?: number;
 }
 
+/** A backend's memory, idle, after a full collection. */
+export interface MemoryFigures {
+  rssMb: number;
+  heapMb: number;
+}
+
+/** The empty backends the backends under test are weighed against. */
+export interface Baseline extends MemoryFigures {
+  /**
+   * The empty backend with `@kubernetes/client-node` loaded: how much of
+   * either plugin's share is the Kubernetes client library itself (absent
+   * from runs recorded before it was measured).
+   */
+  clientNode?: MemoryFigures;
+}
+
 export interface BackendFigures {
   variant: BackendVariant;
   /** Process start -> HTTP readiness, ms. */
@@ -164,7 +180,7 @@ export interface RunFigures {
   loadAvgStart: number[];
   loadAvgEnd?: number[];
   /** The backend with neither plugin, idle. */
-  baseline?: { rssMb: number; heapMb: number };
+  baseline?: Baseline;
   sizes: SizeFigures[];
   /** Memory per 1,000 cluster objects (derived, see report.ts). */
   memoryPerThousandObjects?: Array<{
@@ -293,14 +309,19 @@ export class BenchRun {
     });
   }
 
-  private async baseline(): Promise<{ rssMb: number; heapMb: number }> {
+  private async baseline(): Promise<Baseline> {
     log('baseline: a backend with neither plugin');
-    const { child, client } = await this.startBackend(
-      'baseline',
-      [],
-      [],
-      'baseline',
-    );
+    const empty = await this.idleMemory('baseline');
+    log('baseline: the same with @kubernetes/client-node loaded');
+    const clientNode = await this.idleMemory('client-node');
+    return { ...empty, clientNode };
+  }
+
+  /** An idle backend's memory, read as the backends under test's are. */
+  private async idleMemory(
+    variant: 'baseline' | 'client-node',
+  ): Promise<MemoryFigures> {
+    const { child, client } = await this.startBackend(variant, [], [], variant);
     await sleep(3000);
     // Measured as the backends under test are: after a full collection.
     const heap = (await child.call<NodeJS.MemoryUsage>('memory')).heapUsed;

@@ -33,8 +33,12 @@ export interface BenchComponent {
   name: string;
 }
 
-/** The backends under test; `baseline` is the same backend without either plugin. */
-export type BackendVariant = 'baseline' | 'stock' | 'mesh';
+/**
+ * The backends under test; `baseline` is the same backend without either
+ * plugin, and `client-node` that empty backend with
+ * `@kubernetes/client-node` loaded (the library both plugins load).
+ */
+export type BackendVariant = 'baseline' | 'client-node' | 'stock' | 'mesh';
 
 /** What a backend process is started with. */
 export interface BackendStart {
