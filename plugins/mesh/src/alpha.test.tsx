@@ -13,6 +13,7 @@ import {
   componentEntity,
   unannotatedEntity,
 } from './__fixtures__/chains';
+import { noChangeTargets } from './__testUtils__/testUtils';
 
 jest.setTimeout(20_000);
 
@@ -23,6 +24,7 @@ const BACKEND = 'http://localhost:7007';
 
 function serveChain() {
   server.use(
+    noChangeTargets(`${BACKEND}/api/mesh`),
     http.get(
       `${BACKEND}/api/mesh/entities/component/default/legacy-reports`,
       () =>

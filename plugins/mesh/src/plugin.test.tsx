@@ -37,6 +37,7 @@ import {
   componentEntity,
   unannotatedEntity,
 } from './__fixtures__/chains';
+import { noChangeTargets } from './__testUtils__/testUtils';
 
 const checkoutEntity = componentEntity('checkout');
 
@@ -49,6 +50,7 @@ const BACKEND = 'http://localhost:7007';
 
 function serveCatalog() {
   server.use(
+    noChangeTargets(`${BACKEND}/api/mesh`),
     http.get(
       `${BACKEND}/api/catalog/entities/by-name/component/default/:name`,
       ({ params }) => {

@@ -14,10 +14,22 @@ import type { SignalApi } from '@backstage/plugin-signals-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
+import { http, HttpResponse } from 'msw';
 import { meshApiRef, MeshClient } from '../api';
 import { SelectionProvider } from '../components/common/SelectionContext';
 
 export const BASE_URL = 'http://backstage.test/api/mesh';
+
+/**
+ * The answer of a backend where no change is allowed anywhere, for tests
+ * that render the tab but are not about changes (ChangeControls' own
+ * tests cover them): the tab asks once where changes are allowed.
+ */
+export function noChangeTargets(baseUrl = BASE_URL) {
+  return http.get(`${baseUrl}/changes/targets`, () =>
+    HttpResponse.json({ fieldManager: 'backstage-mesh-changes', targets: [] }),
+  );
+}
 
 /** A SignalApi the test drives: `publish` delivers to current subscribers. */
 export class FakeSignalApi implements SignalApi {

@@ -6,7 +6,11 @@ import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { chain, chainResponse, componentEntity } from '../__fixtures__/chains';
 
 const checkoutEntity = componentEntity('checkout');
-import { BASE_URL, renderWithEntity } from '../__testUtils__/testUtils';
+import {
+  BASE_URL,
+  noChangeTargets,
+  renderWithEntity,
+} from '../__testUtils__/testUtils';
 import { MeshContent } from '../components/MeshContent';
 
 jest.setTimeout(20_000);
@@ -22,6 +26,7 @@ const kubernetesAuthProvidersApiRef = createApiRef<unknown>({
 function serve(clusters: unknown[]) {
   const seen: { header: string | null }[] = [];
   server.use(
+    noChangeTargets(),
     http.get(`${BASE_URL}/clusters`, () => HttpResponse.json({ clusters })),
     http.get(
       `${BASE_URL}/entities/component/default/checkout`,

@@ -26,6 +26,7 @@ import {
 import {
   BASE_URL,
   FakeSignalApi,
+  noChangeTargets,
   renderWithEntity,
 } from '../../__testUtils__/testUtils';
 import { MeshContent } from './MeshContent';
@@ -36,17 +37,7 @@ jest.setTimeout(20_000);
 
 const server = setupServer();
 registerMswTestHooks(server);
-// The tab asks where changes are allowed; ChangeControls' tests cover them.
-beforeEach(() =>
-  server.use(
-    http.get(`${BASE_URL}/changes/targets`, () =>
-      HttpResponse.json({
-        fieldManager: 'backstage-mesh-changes',
-        targets: [],
-      }),
-    ),
-  ),
-);
+beforeEach(() => server.use(noChangeTargets()));
 
 const chainUrl = (component: string) =>
   `${BASE_URL}/entities/component/default/${component}`;
