@@ -4,7 +4,13 @@
  * smallest size to the largest.
  */
 import { machine } from './proc';
-import type { BackendFigures, Baseline, RunFigures, SizeFigures } from './run';
+import type {
+  BackendFigures,
+  Baseline,
+  MemoryFigures,
+  RunFigures,
+  SizeFigures,
+} from './run';
 
 interface Row {
   label: string;
@@ -59,6 +65,22 @@ function median(values: number[]): number | undefined {
 
 function backend(size: SizeFigures, variant: 'stock' | 'mesh') {
   return size.backends.find(b => b.variant === variant);
+}
+
+/** A memory row's note: the same figure of the empty backends. */
+function baselineNote(
+  baseline: Baseline | undefined,
+  figure: (m: MemoryFigures) => number,
+): string | undefined {
+  if (!baseline) {
+    return undefined;
+  }
+  const clientNode = baseline.clientNode
+    ? `; with @kubernetes/client-node loaded: ${fmt(
+        figure(baseline.clientNode),
+      )} MiB`
+    : '';
+  return `an empty backend: ${fmt(figure(baseline))} MiB${clientNode}`;
 }
 
 function rowsFor(size: SizeFigures, baseline?: Baseline): Row[] {
@@ -148,15 +170,7 @@ function rowsFor(size: SizeFigures, baseline?: Baseline): Row[] {
     {
       label: 'backend RSS after GC, warm and idle, MiB',
       ...pick(b => b.rssIdleMb),
-      note: baseline
-        ? `an empty backend: ${fmt(baseline.rssMb)} MiB${
-            baseline.clientNode
-              ? `; with @kubernetes/client-node loaded: ${fmt(
-                  baseline.clientNode.rssMb,
-                )} MiB`
-              : ''
-          }`
-        : undefined,
+      note: baselineNote(baseline, m => m.rssMb),
     },
     {
       label: 'backend RSS before that GC, MiB',
@@ -167,15 +181,7 @@ function rowsFor(size: SizeFigures, baseline?: Baseline): Row[] {
     {
       label: 'backend JS heap after GC, warm and idle, MiB',
       ...pick(b => b.heapIdleMb),
-      note: baseline
-        ? `an empty backend: ${fmt(baseline.heapMb)} MiB${
-            baseline.clientNode
-              ? `; with @kubernetes/client-node loaded: ${fmt(
-                  baseline.clientNode.heapMb,
-                )} MiB`
-              : ''
-          }`
-        : undefined,
+      note: baselineNote(baseline, m => m.heapMb),
     },
     {
       label: 'start-up to HTTP ready, ms',
